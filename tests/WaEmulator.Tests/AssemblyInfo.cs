@@ -1,0 +1,3 @@
+using CodeChat.WaEmulator.Tests.Baileys;
+
+[assembly: AssemblyFixture(typeof(InteropPackages))]
