@@ -27,7 +27,7 @@ public sealed class Node : IEquatable<Node>
     public ImmutableArray<Node> Children => Content.Children;
 
     /// <summary>Raw byte content, or null when the content is not bytes.</summary>
-    public ReadOnlyMemory<byte>? Bytes => Content.Kind == NodeContentKind.Bytes ? Content.Bytes : null;
+    public ReadOnlyMemory<byte>? Bytes => Content.Kind == NodeContentKind.Bytes ? Content.Bytes : (ReadOnlyMemory<byte>?)null;
 
     public Node WithAttribute(string name, AttributeValue value) => new(Tag, Attributes.With(name, value), Content);
 
