@@ -72,6 +72,30 @@ public sealed partial class NoiseSocket : IAsyncDisposable
     /// </summary>
     public ChannelReader<ReadOnlyMemory<byte>> Frames => _incoming.Reader;
 
+    /// <summary>
+    /// Decrypted frames until the peer closes. A failure surfaces as the typed
+    /// <see cref="NoiseException"/> (e.g. <see cref="NoiseDecryptionException"/>), not wrapped.
+    /// </summary>
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync(CancellationToken cancellationToken = default) =>
+        _incoming.Reader.ReadAllAsync(cancellationToken);
+
+    /// <summary>
+    /// The next decrypted frame. Throws the typed <see cref="NoiseException"/> that failed the
+    /// connection, or <see cref="NoiseConnectionClosedException"/> once the peer has closed cleanly.
+    /// </summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        // WaitToReadAsync rethrows the completion exception itself; ReadAsync would wrap it.
+        while (await _incoming.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (_incoming.Reader.TryRead(out var frame))
+            {
+                return frame;
+            }
+        }
+        throw new NoiseConnectionClosedException("The peer closed the connection.");
+    }
+
     /// <summary>Completes when both the send pump and the receive loop have stopped.</summary>
     public Task Completion { get; }
 
