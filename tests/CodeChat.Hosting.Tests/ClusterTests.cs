@@ -1,4 +1,3 @@
-using CodeChat.Testing;
 using Npgsql;
 using Orleans.Storage;
 
@@ -8,22 +7,9 @@ namespace CodeChat.Hosting.Tests;
 /// The Orleans ADO.NET providers running on our migrations: if a statement breaks the providers'
 /// contract (parameters, result columns, version rules), one of these fails.
 /// </summary>
-public sealed class ClusterTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>, IAsyncLifetime
+public sealed class ClusterTests(TwoSiloClusterFixture fixture) : IClassFixture<TwoSiloClusterFixture>
 {
-    private TwoSiloCluster? _cluster;
-
-    private TwoSiloCluster Cluster => _cluster!;
-
-    public async ValueTask InitializeAsync() =>
-        _cluster = await TwoSiloCluster.StartAsync(database.ConnectionString, TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    private TwoSiloCluster Cluster => fixture.Cluster;
 
     [Fact]
     public async Task Both_silos_are_active_members_in_the_membership_table()
@@ -98,7 +84,7 @@ public sealed class ClusterTests(PostgresDatabaseFixture database) : IClassFixtu
 
     private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(database.ConnectionString);
+        var connection = new NpgsqlConnection(Cluster.ConnectionString);
         await connection.OpenAsync(ct);
         return connection;
     }
