@@ -1,14 +1,59 @@
+using CodeChat.Api.Authentication;
+using CodeChat.Api.Errors;
+using CodeChat.Api.Health;
+using CodeChat.Api.Instances;
+using CodeChat.Api.OpenApi;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 
 namespace CodeChat.Api;
 
 /// <summary>
 /// The REST front end as two calls, so the silo (one process = the whole product) and the
 /// stand-alone API host (an Orleans client) serve exactly the same endpoints.
+/// Both hosts must provide an <see cref="Npgsql.NpgsqlDataSource"/>, an <see cref="IGrainFactory"/>
+/// and the Orleans dashboard services (AddDashboard on the silo or client builder).
 /// </summary>
 public static class ApiHostingExtensions
 {
-    public static WebApplicationBuilder AddCodeChatApi(this WebApplicationBuilder builder) => builder;
+    public const string DashboardPrefix = "/dashboard";
 
-    public static WebApplication MapCodeChatApi(this WebApplication app) => app;
+    public static WebApplicationBuilder AddCodeChatApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<CodeChatAuthenticationOptions>().Bind(builder.Configuration.GetSection(CodeChatAuthenticationOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IGeneratedApiKeyAnnouncer, ConsoleGeneratedApiKeyAnnouncer>();
+        services.AddSingleton<ApiSettingsStore>();
+        services.AddSingleton<ApiCredentials>();
+        services.AddSingleton<InstanceTokenService>();
+        services.AddHostedService<ApiCredentialsInitializer>();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
+            .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
+        services.AddCodeChatSwagger();
+        return builder;
+    }
+
+    public static WebApplication MapCodeChatApi(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<ErrorEnvelopeMiddleware>();
+        app.UseSwagger(options => options.RouteTemplate = SwaggerSetup.RoutePrefix + "/{documentName}/swagger.json");
+        app.UseSwaggerUI(options =>
+        {
+            options.RoutePrefix = SwaggerSetup.RoutePrefix;
+            options.SwaggerEndpoint($"/{SwaggerSetup.RoutePrefix}/{SwaggerSetup.DocumentName}/swagger.json", "CodeChat.NET");
+        });
+        app.UseMiddleware<DashboardGuardMiddleware>(new PathString(DashboardPrefix));
+        app.UseRouting();
+
+        app.MapInstanceEndpoints();
+        app.MapHealthEndpoints();
+        app.MapOrleansDashboard(routePrefix: DashboardPrefix).ExcludeFromDescription();
+        return app;
+    }
 }

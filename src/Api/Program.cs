@@ -1,6 +1,47 @@
+using CodeChat.Api;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+
 namespace CodeChat.Api;
 
-public static class Program
+/// <summary>
+/// Stand-alone API front end: an Orleans client of a cluster that silos (src/Silo) run, found
+/// through the ADO.NET membership table in PostgreSQL (ConnectionStrings:CodeChat).
+/// </summary>
+public partial class Program
 {
-    public static void Main(string[] args) => Console.WriteLine("CodeChat.NET API host");
+    public static async Task Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var connectionString = builder.Configuration.GetConnectionString("CodeChat");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                "ConnectionStrings:CodeChat is required (env ConnectionStrings__CodeChat): the API host finds the " +
+                "silos through the cluster membership table in that PostgreSQL database.");
+        }
+
+        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.UseOrleansClient(client =>
+        {
+            // Same keys and defaults as the silo (src/Silo/Hosting/CodeChatSiloHostingExtensions.cs).
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = builder.Configuration["Orleans:ClusterId"] is { Length: > 0 } clusterId ? clusterId : "codechat";
+                options.ServiceId = builder.Configuration["Orleans:ServiceId"] is { Length: > 0 } serviceId ? serviceId : "codechat";
+            });
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = connectionString;
+            });
+            client.AddDashboard();
+        });
+        builder.AddCodeChatApi();
+
+        var app = builder.Build();
+        app.MapCodeChatApi();
+        await app.RunAsync();
+    }
 }

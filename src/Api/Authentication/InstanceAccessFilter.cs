@@ -1,0 +1,48 @@
+using CodeChat.Api.Errors;
+using CodeChat.Grains.Abstractions.Instances;
+using Microsoft.AspNetCore.Http;
+
+namespace CodeChat.Api.Authentication;
+
+/// <summary>
+/// Routes of one instance (route value <c>instanceName</c>): the global key, or that instance's
+/// current token as <c>Authorization: Bearer</c> or in the <c>apikey</c> header. Otherwise 401.
+/// </summary>
+public sealed class InstanceAccessFilter(ApiCredentials credentials, InstanceTokenService tokens, IGrainFactory grains)
+    : IEndpointFilter
+{
+    public const string RouteValue = "instanceName";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var instanceName = http.Request.RouteValues[RouteValue] as string;
+        return instanceName is not null && await IsAllowedAsync(http.Request, instanceName, http.RequestAborted)
+            ? await next(context)
+            : ApiErrors.Unauthorized();
+    }
+
+    private async Task<bool> IsAllowedAsync(HttpRequest request, string instanceName, CancellationToken cancellationToken)
+    {
+        var apiKey = RequestCredentials.ApiKey(request);
+        if (apiKey is not null)
+        {
+            if (await credentials.IsGlobalApiKeyAsync(apiKey, cancellationToken))
+                return true;
+            if (await IsCurrentInstanceTokenAsync(apiKey, instanceName, cancellationToken))
+                return true;
+        }
+
+        var bearer = RequestCredentials.BearerToken(request);
+        return bearer is not null && await IsCurrentInstanceTokenAsync(bearer, instanceName, cancellationToken);
+    }
+
+    private async Task<bool> IsCurrentInstanceTokenAsync(string token, string instanceName, CancellationToken cancellationToken)
+    {
+        var claims = await tokens.ReadAsync(token, cancellationToken);
+        if (claims is null || !string.Equals(claims.InstanceName, instanceName, StringComparison.Ordinal))
+            return false;
+        return await grains.GetGrain<IInstanceGrain>(instanceName)
+            .IsCurrentTokenAsync(claims.TokenId, ApiCredentials.Sha256(token), cancellationToken);
+    }
+}

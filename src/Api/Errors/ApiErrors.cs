@@ -1,0 +1,30 @@
+using CodeChat.Api.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace CodeChat.Api.Errors;
+
+/// <summary>The error responses the API gives, all in CodeChat's envelope.</summary>
+public static class ApiErrors
+{
+    public static readonly string[] MissingGlobalApiKey = ["Missing global api key", "The global api key must be set"];
+
+    public static IResult Of(int status, params object[] messages) =>
+        Results.Json(Envelope(status, messages), ApiJson.Options, statusCode: status);
+
+    public static IResult Unauthorized() => Of(StatusCodes.Status401Unauthorized);
+
+    public static IResult InstanceNotFound() => Of(StatusCodes.Status404NotFound, "Instance not found");
+
+    public static IResult Invalid(params ValidationFailure[] failures) =>
+        Of(StatusCodes.Status400BadRequest, [.. failures]);
+
+    public static ErrorEnvelope Envelope(int status, object[] messages) =>
+        new(status, ReasonPhrases.GetReasonPhrase(status), messages.Length == 0 ? null : messages);
+
+    public static Task WriteAsync(HttpContext context, int status, params object[] messages)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(Envelope(status, messages), ApiJson.Options, context.RequestAborted);
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.Api.Errors;
+
+/// <summary>
+/// Gives every failure CodeChat's envelope: unhandled exceptions become a 500 that names only the
+/// request id, and any error status left without a body (unknown route, wrong method) gets one.
+/// </summary>
+public sealed partial class ErrorEnvelopeMiddleware(RequestDelegate next, ILogger<ErrorEnvelopeMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            var requestId = RequestIdMiddleware.Get(context);
+            LogUnhandled(exception, context.Request.Method, context.Request.Path, requestId);
+            if (context.Response.HasStarted)
+                throw;
+            context.Response.Clear();
+            RequestIdMiddleware.Set(context, requestId);
+            await ApiErrors.WriteAsync(context, StatusCodes.Status500InternalServerError,
+                $"Internal server error (request id {requestId})");
+            return;
+        }
+
+        if (!context.Response.HasStarted
+            && context.Response.StatusCode >= 400
+            && context.Response.ContentLength is null or 0
+            && string.IsNullOrEmpty(context.Response.ContentType))
+        {
+            var status = context.Response.StatusCode;
+            object[] messages = status is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed
+                ? [$"Cannot {context.Request.Method} {context.Request.Path}"]
+                : [];
+            await ApiErrors.WriteAsync(context, status, messages);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error on {Method} {Path} (request id {RequestId})")]
+    private partial void LogUnhandled(Exception exception, string method, string path, string requestId);
+}

@@ -1,0 +1,205 @@
+using CodeChat.Api.Authentication;
+using CodeChat.Api.Errors;
+using CodeChat.Api.Json;
+using CodeChat.Api.OpenApi;
+using CodeChat.Grains.Abstractions.Instances;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+
+namespace CodeChat.Api.Instances;
+
+/// <summary>The <c>/instance</c> routes (codechat-api.md §3) that exist before pairing: records and tokens.</summary>
+public static class InstanceEndpoints
+{
+    public static IEndpointRouteBuilder MapInstanceEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/instance").WithTags("Instance");
+
+        group.MapPost("/create", CreateAsync)
+            .AddEndpointFilter<GlobalApiKeyFilter>()
+            .WithName("createInstance")
+            .WithSummary("Create an instance and its token (does not connect to WhatsApp)")
+            .Accepts<CreateInstanceRequest>("application/json")
+            .WithMetadata(new RequestBodyExample("""{"instanceName":"sales-01","description":"Sales team phone","externalAttributes":{"crmId":42}}"""))
+            .Produces<CreatedInstanceResponse>(StatusCodes.Status201Created)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+
+        group.MapGet("/fetchInstances", FetchInstancesAsync)
+            .AddEndpointFilter<GlobalApiKeyFilter>()
+            .WithName("fetchInstances")
+            .WithSummary("List every instance, or only the one named by ?instanceName=")
+            .Produces<InstanceResponse[]>()
+            .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+
+        var named = group.MapGroup("")
+            .AddEndpointFilter<InstanceAccessFilter>()
+            .AddEndpointFilter<InstanceNameRouteFilter>();
+
+        named.MapGet("/fetchInstance/{instanceName}", FetchInstanceAsync)
+            .WithName("fetchInstance")
+            .WithSummary("One instance with its connection state")
+            .Produces<InstanceResponse>()
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+
+        named.MapPatch("/update/{instanceName}", UpdateAsync)
+            .WithName("updateInstance")
+            .WithSummary("Change the description (?description= or body) and/or the external attributes (body)")
+            .Accepts<UpdateInstanceRequest>("application/json")
+            .WithMetadata(new RequestBodyExample("""{"description":"Support team phone","externalAttributes":{"crmId":43}}"""))
+            .Produces<UpdatedInstanceResponse>()
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+
+        named.MapDelete("/delete/{instanceName}", DeleteAsync)
+            .WithName("deleteInstance")
+            .WithSummary("Delete an instance and its token; answers with the deleted record")
+            .Produces<DeletedInstanceResponse>()
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+
+        named.MapPut("/refreshToken/{instanceName}", RefreshTokenAsync)
+            .WithName("refreshToken")
+            .WithSummary("Replace the instance token; the old one stops working")
+            .Accepts<RefreshTokenRequest>("application/json")
+            .WithMetadata(new RequestBodyExample("""{"oldToken":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."}"""))
+            .Produces<RefreshedTokenResponse>(StatusCodes.Status201Created)
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+
+        return routes;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        HttpContext http, IGrainFactory grains, InstanceTokenService tokens, CancellationToken cancellationToken)
+    {
+        var (body, malformed) = await JsonRequestBody.ReadObjectAsync(http.Request, cancellationToken);
+        if (malformed is not null)
+            return ApiErrors.Invalid(malformed);
+
+        var failures = new List<ValidationFailure>();
+        string? name = null;
+        if (!body.TryGetProperty("instanceName", out var nameElement) || nameElement.ValueKind == System.Text.Json.JsonValueKind.Null)
+            failures.Add(JsonRequestBody.Missing("instanceName"));
+        else if (nameElement.ValueKind != System.Text.Json.JsonValueKind.String)
+            failures.Add(new ValidationFailure("instanceName", "instanceName is not of a type(s) string"));
+        else if (!InstanceName.IsValid(name = nameElement.GetString()))
+            failures.Add(InstanceName.Invalid());
+
+        var (description, descriptionFailure) = JsonRequestBody.OptionalNonEmptyString(body, "description");
+        if (descriptionFailure is not null)
+            failures.Add(descriptionFailure);
+        if (failures.Count > 0)
+            return ApiErrors.Invalid([.. failures]);
+
+        var token = await tokens.IssueAsync(name!, cancellationToken);
+        var command = new CreateInstanceCommand(
+            description,
+            JsonRequestBody.OptionalRawJson(body, "externalAttributes"),
+            new InstanceTokenCredential(token.TokenId, token.TokenSha256));
+        var result = await grains.GetGrain<IInstanceGrain>(name!).CreateAsync(command, cancellationToken);
+        return result.Outcome switch
+        {
+            InstanceCommandOutcome.Succeeded => Results.Json(
+                InstanceResponseMapping.Created(result.Instance!, token.Token), ApiJson.Options, statusCode: StatusCodes.Status201Created),
+            InstanceCommandOutcome.NameInUse => ApiErrors.Of(StatusCodes.Status403Forbidden, $"This name \"{name}\" is already in use."),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} creating an instance."),
+        };
+    }
+
+    private static async Task<IResult> FetchInstancesAsync(
+        [FromQuery] string? instanceName, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var filter = string.IsNullOrEmpty(instanceName) ? null : instanceName;
+        var instances = await grains.GetGrain<IInstanceDirectoryGrain>(0).ListAsync(filter, cancellationToken);
+        if (filter is not null && instances.Count == 0)
+            return ApiErrors.InstanceNotFound();
+        return Results.Json(instances.Select(instance => InstanceResponseMapping.Listed(instance, withConnection: false)), ApiJson.Options);
+    }
+
+    private static async Task<IResult> FetchInstanceAsync(string instanceName, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var instance = await grains.GetGrain<IInstanceGrain>(instanceName).GetAsync(cancellationToken);
+        return instance is null
+            ? ApiErrors.InstanceNotFound()
+            : Results.Json(InstanceResponseMapping.Listed(instance, withConnection: true), ApiJson.Options);
+    }
+
+    private static async Task<IResult> UpdateAsync(
+        string instanceName, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var (body, malformed) = await JsonRequestBody.ReadObjectAsync(http.Request, cancellationToken);
+        if (malformed is not null)
+            return ApiErrors.Invalid(malformed);
+
+        // CodeChat reads the description from the query string; the body is accepted as well.
+        string? description;
+        ValidationFailure? failure = null;
+        if (http.Request.Query.TryGetValue("description", out var fromQuery))
+        {
+            description = fromQuery.ToString();
+            if (description.Length == 0)
+                failure = new ValidationFailure("description", "description does not meet minimum length of 1");
+        }
+        else
+        {
+            (description, failure) = JsonRequestBody.OptionalNonEmptyString(body, "description");
+        }
+
+        if (failure is not null)
+            return ApiErrors.Invalid(failure);
+
+        var command = new UpdateInstanceCommand(description, JsonRequestBody.OptionalRawJson(body, "externalAttributes"));
+        var result = await grains.GetGrain<IInstanceGrain>(instanceName).UpdateAsync(command, cancellationToken);
+        return result.Outcome == InstanceCommandOutcome.Succeeded
+            ? Results.Json(InstanceResponseMapping.Updated(result.Instance!), ApiJson.Options)
+            : ApiErrors.InstanceNotFound();
+    }
+
+    private static async Task<IResult> DeleteAsync(
+        string instanceName, [FromQuery] string? force, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        var cascade = string.Equals(force, "true", StringComparison.OrdinalIgnoreCase);
+        var result = await grains.GetGrain<IInstanceGrain>(instanceName).DeleteAsync(cascade, cancellationToken);
+        return result.Outcome switch
+        {
+            InstanceCommandOutcome.Succeeded => Results.Json(InstanceResponseMapping.Deleted(result.Instance!), ApiJson.Options),
+            InstanceCommandOutcome.NotFound => ApiErrors.InstanceNotFound(),
+            InstanceCommandOutcome.StillConnected => ApiErrors.Of(
+                StatusCodes.Status400BadRequest, (object)new[] { "Deletion failed", "The instance needs to be disconnected" }),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} deleting an instance."),
+        };
+    }
+
+    private static async Task<IResult> RefreshTokenAsync(
+        string instanceName, HttpContext http, IGrainFactory grains, InstanceTokenService tokens, CancellationToken cancellationToken)
+    {
+        var (body, malformed) = await JsonRequestBody.ReadObjectAsync(http.Request, cancellationToken);
+        if (malformed is not null)
+            return ApiErrors.Invalid(malformed);
+        var (oldToken, failure) = JsonRequestBody.OptionalNonEmptyString(body, "oldToken");
+        if (failure is not null || oldToken is null)
+            return ApiErrors.Invalid(failure ?? JsonRequestBody.Missing("oldToken"));
+
+        var invalidOldToken = ApiErrors.Of(StatusCodes.Status400BadRequest, "Invalid \"oldToken\"");
+        var claims = await tokens.ReadAsync(oldToken, cancellationToken);
+        if (claims is null || !string.Equals(claims.InstanceName, instanceName, StringComparison.Ordinal))
+            return invalidOldToken;
+
+        var replacement = await tokens.IssueAsync(instanceName, cancellationToken);
+        var result = await grains.GetGrain<IInstanceGrain>(instanceName).RotateTokenAsync(
+            claims.TokenId, new InstanceTokenCredential(replacement.TokenId, replacement.TokenSha256), cancellationToken);
+        return result.Outcome switch
+        {
+            InstanceCommandOutcome.Succeeded => Results.Json(
+                InstanceResponseMapping.Refreshed(result.Instance!, replacement.Token), ApiJson.Options, statusCode: StatusCodes.Status201Created),
+            InstanceCommandOutcome.NotFound => ApiErrors.InstanceNotFound(),
+            _ => invalidOldToken,
+        };
+    }
+
+    private static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+            builder.Produces<ErrorEnvelope>(status);
+        return builder;
+    }
+}

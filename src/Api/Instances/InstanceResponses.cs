@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CodeChat.Grains.Abstractions.Instances;
+
+namespace CodeChat.Api.Instances;
+
+// Shapes follow CodeChat 1.3 (codechat-api.md §3), including its capitalised relation names.
+// Tokens are stored only as hashes, so only create and refreshToken can show one.
+
+public sealed record CreatedAuth(string Id, string Token);
+
+public sealed record CreatedInstanceResponse(
+    long Id, string Name, string? Description, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("Auth")] CreatedAuth Auth);
+
+public sealed record InstanceAuth(string Id, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record WhatsappConnection(string State, int StatusReason);
+
+public sealed record WhatsappStatus(WhatsappConnection Connection);
+
+public sealed record InstanceResponse(
+    long Id, string Name, string? Description, string ConnectionStatus, string? OwnerJid, string? ProfilePicUrl,
+    JsonElement? ExternalAttributes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("Auth")] InstanceAuth Auth,
+    [property: JsonPropertyName("Webhook")] object? Webhook,
+    [property: JsonPropertyName("Whatsapp"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] WhatsappStatus? Whatsapp);
+
+public sealed record UpdatedAuth(string Id);
+
+public sealed record UpdatedInstanceResponse(
+    long Id, string Name, string? Description, JsonElement? ExternalAttributes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("Auth")] UpdatedAuth Auth);
+
+public sealed record DeletedInstanceResponse(
+    long Id, string Name, string? Description, string ConnectionStatus, string? OwnerJid, string? ProfilePicUrl,
+    JsonElement? ExternalAttributes, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset DeletedAt);
+
+public sealed record RefreshedTokenResponse(string Id, string Token, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, long InstanceId);
+
+internal static class InstanceResponseMapping
+{
+    /// <summary>
+    /// CodeChat's synthetic reason for "no live session in this process" (codechat-api.md §8);
+    /// sessions arrive with the pairing work, until then every instance is honestly closed.
+    /// </summary>
+    private const int NotLoadedStatusReason = 400;
+    private const int OpenStatusReason = 200;
+
+    public static CreatedInstanceResponse Created(InstanceSnapshot instance, string token) =>
+        new(instance.Id, instance.Name, instance.Description, instance.CreatedAt, instance.UpdatedAt, new CreatedAuth(instance.TokenId, token));
+
+    public static InstanceResponse Listed(InstanceSnapshot instance, bool withConnection) => new(
+        instance.Id, instance.Name, instance.Description, instance.ConnectionStatus, instance.OwnerJid, instance.ProfilePicUrl,
+        Attributes(instance), instance.CreatedAt, instance.UpdatedAt,
+        new InstanceAuth(instance.TokenId, instance.TokenCreatedAt, instance.TokenUpdatedAt),
+        Webhook: null,
+        withConnection
+            ? new WhatsappStatus(instance.ConnectionStatus == InstanceConnectionStatus.Online
+                ? new WhatsappConnection(InstanceConnectionState.Open, OpenStatusReason)
+                : new WhatsappConnection(InstanceConnectionState.Close, NotLoadedStatusReason))
+            : null);
+
+    public static UpdatedInstanceResponse Updated(InstanceSnapshot instance) => new(
+        instance.Id, instance.Name, instance.Description, Attributes(instance), instance.CreatedAt, instance.UpdatedAt,
+        new UpdatedAuth(instance.TokenId));
+
+    public static DeletedInstanceResponse Deleted(InstanceSnapshot instance) => new(
+        instance.Id, instance.Name, instance.Description, instance.ConnectionStatus, instance.OwnerJid, instance.ProfilePicUrl,
+        Attributes(instance), instance.CreatedAt, instance.UpdatedAt, instance.DeletedAt ?? instance.UpdatedAt);
+
+    public static RefreshedTokenResponse Refreshed(InstanceSnapshot instance, string token) =>
+        new(instance.TokenId, token, instance.TokenCreatedAt, instance.TokenUpdatedAt, instance.Id);
+
+    private static JsonElement? Attributes(InstanceSnapshot instance)
+    {
+        if (instance.ExternalAttributesJson is null)
+            return null;
+        using var document = JsonDocument.Parse(instance.ExternalAttributesJson);
+        return document.RootElement.Clone();
+    }
+}

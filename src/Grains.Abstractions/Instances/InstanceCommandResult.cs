@@ -1,0 +1,24 @@
+namespace CodeChat.Grains.Abstractions.Instances;
+
+/// <summary>How a command on an instance ended, with the instance record when it has one.</summary>
+[GenerateSerializer]
+[Alias("CodeChat.InstanceCommandResult")]
+public sealed record InstanceCommandResult(
+    [property: Id(0)] InstanceCommandOutcome Outcome,
+    [property: Id(1)] InstanceSnapshot? Instance)
+{
+    public static InstanceCommandResult Of(InstanceCommandOutcome outcome) => new(outcome, null);
+}
+
+[GenerateSerializer]
+[Alias("CodeChat.InstanceCommandOutcome")]
+public enum InstanceCommandOutcome
+{
+    Succeeded = 0,
+    NotFound = 1,
+    NameInUse = 2,
+    /// <summary>The presented token is not the current one (rotation refused).</summary>
+    TokenMismatch = 3,
+    /// <summary>Delete refused: the WhatsApp session is open and must be logged out first.</summary>
+    StillConnected = 4,
+}

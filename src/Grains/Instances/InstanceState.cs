@@ -1,0 +1,31 @@
+namespace CodeChat.Grains.Instances;
+
+/// <summary>
+/// The persisted record of one instance (grain storage "Default", state name "instance").
+/// Stored as JSON by the silo's System.Text.Json serializer, hence public settable properties.
+/// </summary>
+[GenerateSerializer]
+[Alias("CodeChat.InstanceState")]
+public sealed class InstanceState
+{
+    /// <summary>0 until the instance is created; doubles as the "exists" marker after a clear.</summary>
+    [Id(0)] public long Id { get; set; }
+    [Id(1)] public string? Description { get; set; }
+    [Id(2)] public string? ExternalAttributesJson { get; set; }
+    [Id(3)] public string TokenId { get; set; } = "";
+    [Id(4)] public byte[] TokenSha256 { get; set; } = [];
+    [Id(5)] public DateTimeOffset TokenCreatedAt { get; set; }
+    [Id(6)] public DateTimeOffset TokenUpdatedAt { get; set; }
+    [Id(7)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>What the operator asked for (connect/logout); the pairing issue drives it.</summary>
+    [Id(9)] public string DesiredConnectionState { get; set; } = Abstractions.Instances.InstanceConnectionState.Close;
+    /// <summary>What the WhatsApp session really is; "close" until a session exists.</summary>
+    [Id(10)] public string ActualConnectionState { get; set; } = Abstractions.Instances.InstanceConnectionState.Close;
+    [Id(11)] public string? OwnerJid { get; set; }
+    [Id(12)] public string? ProfilePicUrl { get; set; }
+    /// <summary>Null until the webhook routes set one.</summary>
+    [Id(13)] public InstanceWebhookSettings? Webhook { get; set; }
+
+    public bool Exists => Id > 0;
+}

@@ -1,0 +1,176 @@
+using CodeChat.WhatsApp.Binary;
+
+namespace CodeChat.WhatsApp.Store;
+
+/// <summary>
+/// A process-local <see cref="IDeviceStore"/> for tests and throw-away sessions: nothing survives the
+/// process. Thread-safe. Prekey ids keep counting after <see cref="WipeAsync"/>; that is harmless
+/// because a wiped device registers with a new identity.
+/// </summary>
+public sealed class InMemoryDeviceStore : IDeviceStore
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<uint, PreKeyRecord> _preKeys = [];
+    private readonly Dictionary<Jid, byte[]> _identities = [];
+    private readonly Dictionary<Jid, Jid> _lidByPhoneNumber = [];
+    private readonly Dictionary<Jid, Jid> _phoneNumberByLid = [];
+    private DeviceCredentials? _credentials;
+    private uint _lastIssuedPreKeyId;
+
+    /// <summary>How many times credentials were saved; lets tests check write-before-use ordering.</summary>
+    public int CredentialSaveCount { get; private set; }
+
+    public ValueTask<DeviceCredentials?> LoadCredentialsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_credentials);
+        }
+    }
+
+    public ValueTask SaveCredentialsAsync(DeviceCredentials credentials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _credentials = credentials;
+            CredentialSaveCount++;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<PreKeyRecord>> GetOrGeneratePreKeysAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var result = _preKeys.Values.Where(key => !key.Uploaded).Take(count).ToList();
+            while (result.Count < count)
+            {
+                var id = checked(_lastIssuedPreKeyId + 1);
+                var key = PreKeyRecord.Generate(id);
+                _lastIssuedPreKeyId = id;
+                _preKeys[id] = key;
+                result.Add(key);
+            }
+            return ValueTask.FromResult<IReadOnlyList<PreKeyRecord>>(result);
+        }
+    }
+
+    public ValueTask MarkPreKeysUploadedAsync(uint lastId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            foreach (var key in _preKeys.Values.Where(key => key.Id <= lastId && !key.Uploaded).ToList())
+            {
+                _preKeys[key.Id] = key with { Uploaded = true };
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<PreKeyRecord?> GetPreKeyAsync(uint id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_preKeys.GetValueOrDefault(id));
+        }
+    }
+
+    public ValueTask RemovePreKeyAsync(uint id, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _preKeys.Remove(id);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<int> CountUploadedPreKeysAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_preKeys.Values.Count(key => key.Uploaded));
+        }
+    }
+
+    public ValueTask SaveIdentityAsync(Jid device, byte[] identityKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identityKey);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _identities[device] = identityKey.ToArray();
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<byte[]?> GetIdentityAsync(Jid device, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_identities.TryGetValue(device, out var key) ? key.ToArray() : null);
+        }
+    }
+
+    public ValueTask SaveLidMappingAsync(Jid lid, Jid phoneNumber, CancellationToken cancellationToken = default)
+    {
+        if (!lid.IsLid)
+        {
+            throw new ArgumentException($"'{lid}' is not a LID.", nameof(lid));
+        }
+        if (!phoneNumber.IsUserPn)
+        {
+            throw new ArgumentException($"'{phoneNumber}' is not a phone-number JID.", nameof(phoneNumber));
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var lidUser = lid.ToNonAd();
+            var phoneUser = phoneNumber.ToNonAd();
+            _lidByPhoneNumber[phoneUser] = lidUser;
+            _phoneNumberByLid[lidUser] = phoneUser;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<Jid?> GetLidForPhoneNumberAsync(Jid phoneNumber, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult<Jid?>(_lidByPhoneNumber.TryGetValue(phoneNumber.ToNonAd(), out var lid) ? lid : null);
+        }
+    }
+
+    public ValueTask<Jid?> GetPhoneNumberForLidAsync(Jid lid, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult<Jid?>(_phoneNumberByLid.TryGetValue(lid.ToNonAd(), out var phoneNumber) ? phoneNumber : null);
+        }
+    }
+
+    public ValueTask WipeAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _credentials = null;
+            _preKeys.Clear();
+            _identities.Clear();
+            _lidByPhoneNumber.Clear();
+            _phoneNumberByLid.Clear();
+        }
+        return ValueTask.CompletedTask;
+    }
+}
