@@ -1,0 +1,106 @@
+using CodeChat.WaEmulator.Tests.Baileys;
+
+namespace CodeChat.WaEmulator.Tests;
+
+/// <summary>Unmodified Baileys 7.0.0-rc14 clients against the emulator (emulator-notes-baileys7.md).</summary>
+public sealed class BaileysInteropTests(InteropPackages packages)
+{
+    [Fact]
+    public async Task Two_paired_Baileys_clients_exchange_text_both_ways()
+    {
+        Assert.NotNull(packages);
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var alice = fixture.Emulator.CreateAccount();
+        var bob = fixture.Emulator.CreateAccount();
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+
+        var deviceA = await fixture.PairAsync(peerA, alice, ct);
+        var deviceB = await fixture.PairAsync(peerB, bob, ct);
+        Assert.True(fixture.Emulator.IsOnline(deviceA));
+        Assert.True(fixture.Emulator.IsOnline(deviceB));
+
+        await peerA.SendTextAsync(bob.PnJid, "hello bob", ct);
+        var atBob = await peerB.WaitForTextAsync("hello bob", cancellationToken: ct);
+        Assert.Equal(alice.PnJid, atBob["from"]!.GetValue<string>());
+        Assert.Equal("notify", atBob["type"]!.GetValue<string>());
+
+        await peerB.SendTextAsync(alice.PnJid, "hi alice", ct);
+        var atAlice = await peerA.WaitForTextAsync("hi alice", cancellationToken: ct);
+        Assert.Equal(bob.PnJid, atAlice["from"]!.GetValue<string>());
+
+        // the phones got their copies too, and dropped them: device 0 never decrypts
+        Assert.Contains(fixture.Emulator.Journal, s => s.Direction == Protocol.StanzaDirection.Dropped && s.Tag == "message");
+    }
+
+    [Fact]
+    public async Task A_message_to_an_offline_device_is_delivered_on_its_next_login()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var alice = fixture.Emulator.CreateAccount();
+        var bob = fixture.Emulator.CreateAccount();
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+        await fixture.PairAsync(peerA, alice, ct);
+        var deviceB = await fixture.PairAsync(peerB, bob, ct);
+
+        await peerB.DisconnectAsync(ct);
+        await peerB.WaitForEventAsync("close", cancellationToken: ct);
+        await WaitUntilAsync(() => !fixture.Emulator.IsOnline(deviceB), ct);
+
+        await peerA.SendTextAsync(bob.PnJid, "while you were away", ct);
+        await WaitUntilAsync(() => fixture.Emulator.QueuedFor(deviceB) > 0, ct);
+
+        await peerB.ConnectAsync(ct);
+        await peerB.WaitForOpenAsync(ct);
+        var delivered = await peerB.WaitForTextAsync("while you were away", cancellationToken: ct);
+        // offline="1" deliveries surface as "append" in Baileys (emulator-notes.md §8)
+        Assert.Equal("append", delivered["type"]!.GetValue<string>());
+        Assert.Equal(0, fixture.Emulator.QueuedFor(deviceB));
+    }
+
+    [Fact]
+    public async Task A_group_message_reaches_every_other_member()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var alice = fixture.Emulator.CreateAccount();
+        var bob = fixture.Emulator.CreateAccount();
+        var carol = fixture.Emulator.CreateAccount();
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+        var peerC = await fixture.StartPeerAsync("carol", ct);
+        await fixture.PairAsync(peerA, alice, ct);
+        await fixture.PairAsync(peerB, bob, ct);
+        await fixture.PairAsync(peerC, carol, ct);
+
+        var created = await peerA.CommandAsync("groupCreate", new { subject = "team", participants = new[] { bob.PnJid, carol.PnJid } }, cancellationToken: ct);
+        var gid = created["gid"]!.GetValue<string>();
+        Assert.EndsWith("@g.us", gid);
+        Assert.Equal(3, created["participants"]!.AsArray().Count);
+
+        await peerA.CommandAsync("sendGroup", new { to = gid, text = "hello team" }, cancellationToken: ct);
+        foreach (var member in new[] { peerB, peerC })
+        {
+            var received = await member.WaitForTextAsync("hello team", cancellationToken: ct);
+            Assert.Equal(gid, received["from"]!.GetValue<string>());
+            Assert.StartsWith(alice.Phone, received["participant"]!.GetValue<string>());
+        }
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("condition not met in time");
+            }
+
+            await Task.Delay(25, cancellationToken);
+        }
+    }
+}
