@@ -1,3 +1,3 @@
-using CodeChat.WaEmulator.Tests.Baileys;
+using CodeChat.Testing;
 
-[assembly: AssemblyFixture(typeof(InteropPackages))]
+[assembly: AssemblyFixture(typeof(BaileysInteropPackages))]

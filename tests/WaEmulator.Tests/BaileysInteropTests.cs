@@ -1,9 +1,9 @@
-using CodeChat.WaEmulator.Tests.Baileys;
+using CodeChat.Testing;
 
 namespace CodeChat.WaEmulator.Tests;
 
 /// <summary>Unmodified Baileys 7.0.0-rc14 clients against the emulator (emulator-notes-baileys7.md).</summary>
-public sealed class BaileysInteropTests(InteropPackages packages)
+public sealed class BaileysInteropTests(BaileysInteropPackages packages)
 {
     [Fact]
     public async Task Two_paired_Baileys_clients_exchange_text_both_ways()

@@ -1,5 +1,5 @@
 using CodeChat.WaEmulator.Model;
-using CodeChat.WaEmulator.Tests.Baileys;
+using CodeChat.Testing;
 
 namespace CodeChat.WaEmulator.Tests;
 

@@ -1,8 +1,8 @@
-using CodeChat.WaEmulator.Tests.Baileys;
+using CodeChat.Testing;
 
 namespace CodeChat.WaEmulator.Tests;
 
-public sealed class EmulatorHostTests(InteropPackages packages)
+public sealed class EmulatorHostTests(BaileysInteropPackages packages)
 {
     [Fact]
     public async Task Baileys_driver_reaches_the_emulator_websocket_with_the_web_origin()

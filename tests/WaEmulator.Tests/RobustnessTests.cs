@@ -1,5 +1,5 @@
 using System.Net.WebSockets;
-using CodeChat.WaEmulator.Tests.Baileys;
+using CodeChat.Testing;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Proto;
@@ -9,7 +9,7 @@ using Google.Protobuf;
 namespace CodeChat.WaEmulator.Tests;
 
 /// <summary>Hostile or broken clients cost only their own connection; everyone else goes on.</summary>
-public sealed class RobustnessTests(InteropPackages packages)
+public sealed class RobustnessTests(BaileysInteropPackages packages)
 {
     [Fact]
     public async Task A_strict_client_verifies_the_chain_under_the_emulator_root_and_an_unknown_device_gets_failure_401()

@@ -1,4 +1,4 @@
-namespace CodeChat.WaEmulator.Tests.Baileys;
+namespace CodeChat.Testing;
 
 /// <summary>A Baileys peer did not do what a test expected; carries the driver's stderr for diagnosis.</summary>
 public sealed class BaileysPeerException(string message, string driverStderr)

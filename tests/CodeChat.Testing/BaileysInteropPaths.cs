@@ -1,7 +1,7 @@
-namespace CodeChat.WaEmulator.Tests.Baileys;
+namespace CodeChat.Testing;
 
 /// <summary>Locates the repository and the Node interop folder from the test binaries.</summary>
-public static class InteropPaths
+public static class BaileysInteropPaths
 {
     public static string RepositoryRoot()
     {

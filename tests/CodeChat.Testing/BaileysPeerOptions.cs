@@ -1,4 +1,4 @@
-namespace CodeChat.WaEmulator.Tests.Baileys;
+namespace CodeChat.Testing;
 
 /// <summary>How to start one Baileys interop peer (tests/interop/driver.mjs).</summary>
 public sealed record BaileysPeerOptions

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace CodeChat.WaEmulator.Tests.Baileys;
+namespace CodeChat.Testing;
 
 /// <summary>
 /// One unmodified Baileys client in a child Node process (tests/interop/driver.mjs), driven through
@@ -40,9 +40,9 @@ public sealed class BaileysPeer : IAsyncDisposable
     /// <summary>Starts the driver and waits for its "ready" line.</summary>
     public static async Task<BaileysPeer> StartAsync(BaileysPeerOptions options, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(InteropPaths.NodeExecutable())
+        var start = new ProcessStartInfo(BaileysInteropPaths.NodeExecutable())
         {
-            WorkingDirectory = InteropPaths.InteropDirectory(),
+            WorkingDirectory = BaileysInteropPaths.InteropDirectory(),
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

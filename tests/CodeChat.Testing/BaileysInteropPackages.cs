@@ -1,16 +1,17 @@
 using System.Diagnostics;
+using Xunit;
 
-namespace CodeChat.WaEmulator.Tests.Baileys;
+namespace CodeChat.Testing;
 
 /// <summary>
 /// Assembly fixture: makes sure tests/interop/node_modules matches package-lock.json before any
 /// Baileys peer starts. A fresh CI clone has no node_modules, so the first run does `npm ci`.
 /// </summary>
-public sealed class InteropPackages : IAsyncLifetime
+public sealed class BaileysInteropPackages : IAsyncLifetime
 {
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(8);
 
-    public string InteropDirectory { get; } = InteropPaths.InteropDirectory();
+    public string InteropDirectory { get; } = BaileysInteropPaths.InteropDirectory();
 
     public async ValueTask InitializeAsync()
     {
