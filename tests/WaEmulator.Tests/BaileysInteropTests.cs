@@ -32,6 +32,50 @@ public sealed class BaileysInteropTests(BaileysInteropPackages packages)
 
         // the phones got their copies too, and dropped them: device 0 never decrypts
         Assert.Contains(fixture.Emulator.Journal, s => s.Direction == Protocol.StanzaDirection.Dropped && s.Tag == "message");
+        // bob's receipt (his ack) went back to alice's device
+        var messageId = atBob["id"]!.GetValue<string>();
+        await WaitUntilAsync(
+            () => fixture.Emulator.Journal.Any(s => s is { Direction: Protocol.StanzaDirection.ToClient, Tag: "receipt" } && s.Id == messageId && s.Device == deviceA.PnJid),
+            ct);
+    }
+
+    [Fact]
+    public async Task A_LID_addressed_chat_is_delivered_in_LID_form_with_the_sender_phone_number()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var alice = fixture.Emulator.CreateAccount();
+        var bob = fixture.Emulator.CreateAccount();
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+        await fixture.PairAsync(peerA, alice, ct);
+        await fixture.PairAsync(peerB, bob, ct);
+
+        await peerA.SendTextAsync(bob.LidJid, "hello by lid", ct);
+        var atBob = await peerB.WaitForTextAsync("hello by lid", cancellationToken: ct);
+
+        // emulator-notes-baileys7.md row 13: LID chat → from=LID, sender_pn → remoteJidAlt
+        Assert.Equal(alice.LidJid, atBob["from"]!.GetValue<string>());
+        Assert.Equal(alice.PnJid, atBob["fromAlt"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_kicked_device_is_logged_out_and_cannot_log_in_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var alice = fixture.Emulator.CreateAccount();
+        var peer = await fixture.StartPeerAsync("alice", ct);
+        var device = await fixture.PairAsync(peer, alice, ct);
+
+        fixture.Emulator.KickDevice(device);
+
+        var closed = await peer.WaitForEventAsync("close", cancellationToken: ct);
+        Assert.Equal(401, closed["code"]!.GetValue<int>());
+        Assert.Empty(alice.Devices);
+        await peer.ConnectAsync(ct);
+        var again = await peer.WaitForEventAsync("close", cancellationToken: ct);
+        Assert.Equal(401, again["code"]!.GetValue<int>());
     }
 
     [Fact]
