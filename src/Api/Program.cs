@@ -25,7 +25,12 @@ public partial class Program
         builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(builder.Configuration.GetSection("Orleans:Cluster"));
+            // Same keys and defaults as the silo (src/Silo/Hosting/CodeChatSiloHostingExtensions.cs).
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = builder.Configuration["Orleans:ClusterId"] is { Length: > 0 } clusterId ? clusterId : "codechat";
+                options.ServiceId = builder.Configuration["Orleans:ServiceId"] is { Length: > 0 } serviceId ? serviceId : "codechat";
+            });
             client.UseAdoNetClustering(options =>
             {
                 options.Invariant = "Npgsql";

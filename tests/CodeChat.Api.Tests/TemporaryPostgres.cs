@@ -7,6 +7,7 @@ namespace CodeChat.Api.Tests;
 
 /// <summary>
 /// A throw-away PostgreSQL server (initdb + pg_ctl from PATH) with this repository's
+/// databases made on demand, bare (for a silo that migrates them itself) or with the
 /// deploy/sql migrations applied. As root the server runs as the "postgres" OS user,
 /// because PostgreSQL refuses to run as root.
 /// </summary>
@@ -33,9 +34,24 @@ public sealed class TemporaryPostgres : IAsyncLifetime
 
         ConnectionString = $"Host=127.0.0.1;Port={port};Username=codechat;Database=postgres;Pooling=true";
         DataSource = NpgsqlDataSource.Create(ConnectionString);
+        await ApplyMigrationsAsync(DataSource);
+    }
+
+    /// <summary>A new empty database on this server; its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync()
+    {
+        var name = "t_" + Guid.NewGuid().ToString("N");
+        await using var command = DataSource.CreateCommand($"CREATE DATABASE {name}");
+        await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>Runs deploy/sql/*.sql in name order, as the silo's migration runner does.</summary>
+    public static async Task ApplyMigrationsAsync(NpgsqlDataSource dataSource)
+    {
         foreach (var script in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Sql"), "*.sql").Order(StringComparer.Ordinal))
         {
-            await using var command = DataSource.CreateCommand(await File.ReadAllTextAsync(script));
+            await using var command = dataSource.CreateCommand(await File.ReadAllTextAsync(script));
             await command.ExecuteNonQueryAsync();
         }
     }

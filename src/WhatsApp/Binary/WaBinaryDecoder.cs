@@ -59,8 +59,9 @@ public static class WaBinaryDecoder
             }
             return output.ToArray();
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
+            // ZLibException (an IOException) reports corrupt streams that InvalidDataException does not cover.
             throw new WaBinaryException("Compressed frame is not a valid zlib stream.", ex);
         }
         finally

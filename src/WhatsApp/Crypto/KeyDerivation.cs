@@ -13,7 +13,17 @@ public static class KeyDerivation
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         var output = new byte[length];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, inputKeyMaterial, output, salt, info);
+        if (!inputKeyMaterial.IsEmpty)
+        {
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, inputKeyMaterial, output, salt, info);
+            return output;
+        }
+        // The OpenSSL backend rejects an empty IKM, so extract by hand: PRK = HMAC(salt, ∅),
+        // with an absent salt meaning 32 zero bytes (RFC 5869 §2.2).
+        Span<byte> pseudoRandomKey = stackalloc byte[32];
+        HMACSHA256.HashData(salt.IsEmpty ? stackalloc byte[32] : salt, ReadOnlySpan<byte>.Empty, pseudoRandomKey);
+        HKDF.Expand(HashAlgorithmName.SHA256, pseudoRandomKey, output, info);
+        CryptographicOperations.ZeroMemory(pseudoRandomKey);
         return output;
     }
 

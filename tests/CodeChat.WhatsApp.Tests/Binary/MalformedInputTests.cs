@@ -125,6 +125,9 @@ public class MalformedInputTests
     [InlineData("020102030405", "not a zlib header")]
     [InlineData("02789cfbc129c9f1bfdd51d93bac6296bce02f06", "zlib stream cut short")]
     [InlineData("02789cfbc129c9f1bfdd51d93bac6296bce02f0666164db1700053390688", "bad adler checksum")]
+    // Found by tests/WaBinary.Fuzz (seed 1): corrupt deflate data surfaced as ZLibException, not InvalidDataException.
+    [InlineData("2f38eace9b70bf8554", "corrupt deflate block (fuzz finding)")]
+    [InlineData("0278f9ef01fbc1f84e0d0105e9020e", "corrupt deflate block (fuzz finding)")]
     public void Bad_zlib_is_rejected(string hex, string why)
     {
         Assert.False(string.IsNullOrEmpty(why));

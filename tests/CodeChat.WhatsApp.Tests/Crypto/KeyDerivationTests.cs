@@ -41,6 +41,18 @@ public class KeyDerivationTests
     }
 
     [Fact]
+    public void Hkdf_accepts_empty_input_key_material()
+    {
+        // Noise Split is HKDF(ikm=∅, salt=ck): vectors.json noise.ck_after_se → noise.transport_client_write_key ‖
+        // noise.transport_client_read_key (§12.2). The no-salt case was computed with Python hmac/hashlib (RFC 5869 steps).
+        var split = KeyDerivation.HkdfSha256([], Hex("noise.ck_after_se"), ReadOnlySpan<byte>.Empty, 64);
+        Assert.Equal([.. Hex("noise.transport_client_write_key"), .. Hex("noise.transport_client_read_key")], split);
+        Assert.Equal(
+            "556cc93d19253fa1a149a804017b7e9602ab815de15cdc388e29c05dc1b67594",
+            Convert.ToHexStringLower(KeyDerivation.HkdfSha256([], [], "abc", 32)));
+    }
+
+    [Fact]
     public void Hkdf_pairing_code_key_bundle_key()
     {
         // vectors.json code.key_bundle_encryption_key, whatsapp-protocol.md §12.5 (salt 101112…2f).

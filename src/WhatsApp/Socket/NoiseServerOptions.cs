@@ -1,0 +1,16 @@
+using CodeChat.WhatsApp.Crypto;
+
+namespace CodeChat.WhatsApp.Socket;
+
+/// <summary>The identity a server-side <see cref="NoiseSocket"/> presents.</summary>
+public sealed class NoiseServerOptions : NoiseSocketOptions
+{
+    /// <summary>The server static key; the leaf certificate must carry its public key.</summary>
+    public required Curve25519KeyPair StaticKey { get; init; }
+
+    /// <summary>Serialized CertChain, e.g. from <see cref="CertificateChainBuilder"/>.</summary>
+    public required ReadOnlyMemory<byte> CertificateChain { get; init; }
+
+    /// <summary>Fixed ephemeral key for reproducible tests; null generates one per connection.</summary>
+    public Curve25519KeyPair? EphemeralKey { get; init; }
+}

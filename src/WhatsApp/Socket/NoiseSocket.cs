@@ -1,0 +1,475 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using CodeChat.WhatsApp.Crypto;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CodeChat.WhatsApp.Socket;
+
+/// <summary>
+/// An encrypted WhatsApp connection over any <see cref="WebSocket"/>, client or server side.
+/// After the handshake, <see cref="SendAsync"/> encrypts through a single writer pump, so the
+/// nonce counter always matches the order frames hit the wire, and <see cref="Frames"/> yields
+/// decrypted frames as flag byte + node, already inflated when the peer compressed them.
+/// A frame that fails authentication closes the socket and faults <see cref="Frames"/> with
+/// <see cref="NoiseDecryptionException"/>.
+/// </summary>
+public sealed partial class NoiseSocket : IAsyncDisposable
+{
+    private const int ReceiveBufferSize = 64 * 1024;
+
+    private readonly WebSocket _webSocket;
+    private readonly FrameReader _frameReader;
+    private readonly NoiseCipher _writeCipher;
+    private readonly NoiseCipher _readCipher;
+    private readonly NoiseSocketOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<OutgoingFrame> _outgoing = Channel.CreateUnbounded<OutgoingFrame>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<ReadOnlyMemory<byte>> _incoming;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Task _sendLoop;
+    private readonly Task _receiveLoop;
+    private int _closeRequested;
+    private int _disposed;
+
+    private NoiseSocket(
+        WebSocket webSocket,
+        FrameReader frameReader,
+        NoiseTransportKeys keys,
+        bool isClient,
+        Curve25519PublicKey remoteStaticKey,
+        ReadOnlyMemory<byte> clientPayload,
+        NoiseSocketOptions options,
+        ILogger logger)
+    {
+        _webSocket = webSocket;
+        _frameReader = frameReader;
+        _options = options;
+        _logger = logger;
+        RemoteStaticKey = remoteStaticKey;
+        ClientPayload = clientPayload;
+        _writeCipher = new NoiseCipher(isClient ? keys.InitiatorToResponder : keys.ResponderToInitiator);
+        _readCipher = new NoiseCipher(isClient ? keys.ResponderToInitiator : keys.InitiatorToResponder);
+        _incoming = Channel.CreateBounded<ReadOnlyMemory<byte>>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _sendLoop = Task.Run(SendLoopAsync);
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
+        Completion = Task.WhenAll(_sendLoop, _receiveLoop);
+    }
+
+    /// <summary>The peer's static key: the server key on the client side, the client's noise key on the server side.</summary>
+    public Curve25519PublicKey RemoteStaticKey { get; }
+
+    /// <summary>Server side: the decrypted ClientPayload bytes from ClientFinish. Empty on the client side.</summary>
+    public ReadOnlyMemory<byte> ClientPayload { get; }
+
+    /// <summary>
+    /// Decrypted frames in arrival order. Completes when the peer closes; faults with a
+    /// <see cref="NoiseException"/> when the connection fails.
+    /// </summary>
+    public ChannelReader<ReadOnlyMemory<byte>> Frames => _incoming.Reader;
+
+    /// <summary>
+    /// Decrypted frames until the peer closes. A failure surfaces as the typed
+    /// <see cref="NoiseException"/> (e.g. <see cref="NoiseDecryptionException"/>), not wrapped.
+    /// </summary>
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadFramesAsync(CancellationToken cancellationToken = default) =>
+        _incoming.Reader.ReadAllAsync(cancellationToken);
+
+    /// <summary>
+    /// The next decrypted frame. Throws the typed <see cref="NoiseException"/> that failed the
+    /// connection, or <see cref="NoiseConnectionClosedException"/> once the peer has closed cleanly.
+    /// </summary>
+    public async ValueTask<ReadOnlyMemory<byte>> ReceiveAsync(CancellationToken cancellationToken = default)
+    {
+        // WaitToReadAsync rethrows the completion exception itself; ReadAsync would wrap it.
+        while (await _incoming.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (_incoming.Reader.TryRead(out var frame))
+            {
+                return frame;
+            }
+        }
+        throw new NoiseConnectionClosedException("The peer closed the connection.");
+    }
+
+    /// <summary>Completes when both the send pump and the receive loop have stopped.</summary>
+    public Task Completion { get; }
+
+    /// <summary>Opens a <see cref="ClientWebSocket"/> to <see cref="NoiseClientOptions.Url"/> and runs the client handshake.</summary>
+    public static async Task<NoiseSocket> ConnectAsync(
+        NoiseClientOptions options,
+        Curve25519KeyPair noiseKey,
+        ReadOnlyMemory<byte> clientPayload,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var webSocket = new ClientWebSocket();
+        try
+        {
+            webSocket.Options.SetRequestHeader("Origin", options.Origin);
+            webSocket.Options.SetRequestHeader("Cache-Control", "no-cache");
+            webSocket.Options.SetRequestHeader("Pragma", "no-cache");
+            if (options.UserAgent is not null)
+            {
+                webSocket.Options.SetRequestHeader("User-Agent", options.UserAgent);
+            }
+            using (var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                connectTimeout.CancelAfter(options.HandshakeTimeout);
+                await webSocket.ConnectAsync(options.Url, connectTimeout.Token).ConfigureAwait(false);
+            }
+            return await HandshakeAsClientAsync(webSocket, options, noiseKey, clientPayload, logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            webSocket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the client handshake over an already connected WebSocket. On failure the WebSocket is
+    /// aborted and a <see cref="NoiseHandshakeException"/> (or <see cref="ServerCertificateException"/>) is thrown.
+    /// </summary>
+    public static async Task<NoiseSocket> HandshakeAsClientAsync(
+        WebSocket webSocket,
+        NoiseClientOptions options,
+        Curve25519KeyPair noiseKey,
+        ReadOnlyMemory<byte> clientPayload,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(noiseKey);
+        logger ??= NullLogger.Instance;
+        var frameReader = new FrameReader(expectIntroHeader: false, options.MaxFrameLength);
+        using var handshake = new NoiseClientHandshake(noiseKey, options.CertificateVerifier, options.EphemeralKey);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.HandshakeTimeout);
+        try
+        {
+            var intro = FrameCodec.BuildIntroHeader(options.EdgeRoutingInfo.Span);
+            await SendRawAsync(webSocket, FrameCodec.EncodeFrame(handshake.CreateClientHello(), intro), timeout.Token).ConfigureAwait(false);
+            var serverHello = await ReadHandshakeFrameAsync(webSocket, frameReader, timeout.Token).ConfigureAwait(false);
+            var result = handshake.ProcessServerHello(serverHello);
+            await SendRawAsync(webSocket, FrameCodec.EncodeFrame(handshake.CreateClientFinish(clientPayload.Span)), timeout.Token).ConfigureAwait(false);
+            var keys = handshake.Finish();
+            Log.HandshakeCompleted(logger, "client", result.ServerStaticKey.ToString());
+            return new NoiseSocket(webSocket, frameReader, keys, isClient: true, result.ServerStaticKey, ReadOnlyMemory<byte>.Empty, options, logger);
+        }
+        catch (Exception exception)
+        {
+            throw FailHandshake(webSocket, exception, logger, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Runs the server handshake over an accepted WebSocket. The returned socket carries the
+    /// client's static key and decrypted ClientPayload; the caller decides whether to keep it.
+    /// </summary>
+    public static async Task<NoiseSocket> AcceptAsync(
+        WebSocket webSocket,
+        NoiseServerOptions options,
+        ILogger? logger = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        ArgumentNullException.ThrowIfNull(options);
+        logger ??= NullLogger.Instance;
+        var frameReader = new FrameReader(expectIntroHeader: true, options.MaxFrameLength);
+        using var handshake = new NoiseServerHandshake(options.StaticKey, options.CertificateChain.Span, options.EphemeralKey);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.HandshakeTimeout);
+        try
+        {
+            var clientHello = await ReadHandshakeFrameAsync(webSocket, frameReader, timeout.Token).ConfigureAwait(false);
+            if (!frameReader.IntroHeader.AsSpan().SequenceEqual(NoiseConstants.ConnectionHeader))
+            {
+                throw new NoiseHandshakeException($"Unsupported intro header {Convert.ToHexString(frameReader.IntroHeader ?? [])}.");
+            }
+            handshake.ProcessClientHello(clientHello);
+            await SendRawAsync(webSocket, FrameCodec.EncodeFrame(handshake.CreateServerHello()), timeout.Token).ConfigureAwait(false);
+            var clientFinish = await ReadHandshakeFrameAsync(webSocket, frameReader, timeout.Token).ConfigureAwait(false);
+            var result = handshake.ProcessClientFinish(clientFinish);
+            var keys = handshake.Finish();
+            Log.HandshakeCompleted(logger, "server", result.ClientStaticKey.ToString());
+            return new NoiseSocket(webSocket, frameReader, keys, isClient: false, result.ClientStaticKey, result.ClientPayload, options, logger);
+        }
+        catch (Exception exception)
+        {
+            throw FailHandshake(webSocket, exception, logger, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Encrypts and sends one frame. <paramref name="plaintext"/> is the full frame plaintext:
+    /// flag byte then node, as the WABinary encoder produces it. Completes once written to the WebSocket.
+    /// </summary>
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> plaintext, CancellationToken cancellationToken = default)
+    {
+        var frame = new OutgoingFrame(plaintext, cancellationToken);
+        if (Volatile.Read(ref _closeRequested) != 0 || !_outgoing.Writer.TryWrite(frame))
+        {
+            throw new NoiseException("The socket is closed.");
+        }
+        using (cancellationToken.UnsafeRegister(static state => ((OutgoingFrame)state!).Completion.TrySetCanceled(), frame))
+        {
+            await frame.Completion.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops accepting sends, flushes queued frames, and performs the WebSocket close handshake.</summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _closeRequested, 1) != 0)
+        {
+            await WaitForLoopsAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        _outgoing.Writer.TryComplete();
+        await _sendLoop.ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.CloseTimeout);
+        try
+        {
+            if (_webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closing", timeout.Token).ConfigureAwait(false);
+            }
+            await _receiveLoop.WaitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+        {
+            _webSocket.Abort();
+        }
+        _lifetime.Cancel();
+        await WaitForLoopsAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        Interlocked.Exchange(ref _closeRequested, 1);
+        _outgoing.Writer.TryComplete();
+        if (_webSocket.State != WebSocketState.Closed)
+        {
+            _webSocket.Abort();
+        }
+        _lifetime.Cancel();
+        await WaitForLoopsAsync(CancellationToken.None).ConfigureAwait(false);
+        _webSocket.Dispose();
+        _writeCipher.Dispose();
+        _readCipher.Dispose();
+        _lifetime.Dispose();
+    }
+
+    private async Task WaitForLoopsAsync(CancellationToken cancellationToken)
+    {
+        // The loops never throw: failures are reported through Frames.
+        await Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            await foreach (var frame in _outgoing.Reader.ReadAllAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                if (frame.Cancellation.IsCancellationRequested || frame.Completion.Task.IsCompleted)
+                {
+                    // Skipped before encryption, so no nonce is consumed for a frame never sent.
+                    frame.Completion.TrySetCanceled(frame.Cancellation);
+                    continue;
+                }
+                try
+                {
+                    var message = FrameCodec.EncodeFrame(_writeCipher.Encrypt(frame.Plaintext.Span));
+                    await _webSocket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
+                    frame.Completion.TrySetResult();
+                }
+                catch (Exception exception)
+                {
+                    frame.Completion.TrySetException(new NoiseException("Sending the frame failed.", exception));
+                    Fail(new NoiseException("The connection failed while sending.", exception));
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+        _outgoing.Writer.TryComplete();
+        while (_outgoing.Reader.TryRead(out var pending))
+        {
+            pending.Completion.TrySetException(new NoiseException("The socket closed before the frame was sent."));
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[ReceiveBufferSize];
+        try
+        {
+            while (true)
+            {
+                while (_frameReader.TryReadFrame(out var ciphertext))
+                {
+                    var plaintext = TransportFrames.Decompress(_readCipher.Decrypt(ciphertext), _options.MaxInflatedFrameLength);
+                    await _incoming.Writer.WriteAsync(plaintext, _lifetime.Token).ConfigureAwait(false);
+                }
+
+                var result = await _webSocket.ReceiveAsync(buffer.AsMemory(), _lifetime.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await AcknowledgeCloseAsync().ConfigureAwait(false);
+                    Log.PeerClosed(_logger, _webSocket.CloseStatus?.ToString() ?? "none");
+                    _incoming.Writer.TryComplete();
+                    break;
+                }
+                if (result.MessageType == WebSocketMessageType.Binary)
+                {
+                    _frameReader.Append(buffer.AsSpan(0, result.Count));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            _incoming.Writer.TryComplete();
+        }
+        catch (NoiseException exception)
+        {
+            Log.ConnectionFailed(_logger, exception.GetType().Name, exception.Message);
+            await CloseAfterProtocolErrorAsync().ConfigureAwait(false);
+            Fail(exception);
+        }
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
+        {
+            Fail(Volatile.Read(ref _closeRequested) != 0
+                ? null
+                : new NoiseException("The WebSocket connection was lost.", exception));
+        }
+        _outgoing.Writer.TryComplete();
+    }
+
+    private async Task AcknowledgeCloseAsync()
+    {
+        if (_webSocket.State != WebSocketState.CloseReceived)
+        {
+            return;
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+            await _webSocket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "closing", timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException)
+        {
+            _webSocket.Abort();
+        }
+    }
+
+    private async Task CloseAfterProtocolErrorAsync()
+    {
+        Interlocked.Exchange(ref _closeRequested, 1);
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.CloseTimeout);
+            if (_webSocket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await _webSocket.CloseOutputAsync(WebSocketCloseStatus.ProtocolError, "noise failure", timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // The close handshake is best effort after a protocol error.
+        }
+        _webSocket.Abort();
+    }
+
+    private void Fail(NoiseException? exception)
+    {
+        Interlocked.Exchange(ref _closeRequested, 1);
+        _incoming.Writer.TryComplete(exception);
+        _outgoing.Writer.TryComplete();
+        if (exception is not null && _webSocket.State is not (WebSocketState.Closed or WebSocketState.Aborted))
+        {
+            _webSocket.Abort();
+        }
+    }
+
+    private static async Task SendRawAsync(WebSocket webSocket, byte[] message, CancellationToken cancellationToken) =>
+        await webSocket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+
+    private static async Task<byte[]> ReadHandshakeFrameAsync(WebSocket webSocket, FrameReader frameReader, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ReceiveBufferSize];
+        while (true)
+        {
+            if (frameReader.TryReadFrame(out var frame))
+            {
+                return frame;
+            }
+            var result = await webSocket.ReceiveAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                throw new NoiseHandshakeException($"The peer closed the connection during the handshake ({webSocket.CloseStatus}).");
+            }
+            if (result.MessageType == WebSocketMessageType.Binary)
+            {
+                frameReader.Append(buffer.AsSpan(0, result.Count));
+            }
+        }
+    }
+
+    private static Exception FailHandshake(WebSocket webSocket, Exception exception, ILogger logger, CancellationToken callerToken)
+    {
+        webSocket.Abort();
+        var failure = exception switch
+        {
+            NoiseException noise => noise,
+            OperationCanceledException when callerToken.IsCancellationRequested => exception,
+            OperationCanceledException => new NoiseHandshakeException("The handshake timed out.", exception),
+            WebSocketException => new NoiseHandshakeException("The connection failed during the handshake.", exception),
+            _ => exception,
+        };
+        if (failure is NoiseException)
+        {
+            Log.HandshakeFailed(logger, failure.GetType().Name, failure.Message);
+        }
+        return failure;
+    }
+
+    private sealed class OutgoingFrame(ReadOnlyMemory<byte> plaintext, CancellationToken cancellation)
+    {
+        public ReadOnlyMemory<byte> Plaintext { get; } = plaintext;
+
+        public CancellationToken Cancellation { get; } = cancellation;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Noise handshake completed as {Role}; remote static key {RemoteStaticKey}")]
+        public static partial void HandshakeCompleted(ILogger logger, string role, string remoteStaticKey);
+
+        [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Noise handshake failed: {ErrorType}: {ErrorMessage}")]
+        public static partial void HandshakeFailed(ILogger logger, string errorType, string errorMessage);
+
+        [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Noise connection failed: {ErrorType}: {ErrorMessage}")]
+        public static partial void ConnectionFailed(ILogger logger, string errorType, string errorMessage);
+
+        [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Peer closed the Noise connection with status {CloseStatus}")]
+        public static partial void PeerClosed(ILogger logger, string closeStatus);
+    }
+}

@@ -1,0 +1,303 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace CodeChat.Api.Tests;
+
+/// <summary>The /instance routes through the real HTTP pipeline of the silo host on real PostgreSQL.</summary>
+public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<SiloApiFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private HttpClient Client(string? apiKey = SiloApiFixture.GlobalApiKey, string? bearer = null)
+    {
+        var client = fixture.Factory.CreateClient();
+        if (apiKey is not null)
+            client.DefaultRequestHeaders.Add("apikey", apiKey);
+        if (bearer is not null)
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        return client;
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> BodyAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+
+    private static string UniqueName() => "api-" + Guid.NewGuid().ToString("N")[..10];
+
+    private async Task<(string Name, string Token, JsonElement Body)> CreateAsync(string? description = "first")
+    {
+        var name = UniqueName();
+        var payload = description is null
+            ? $$"""{"instanceName":"{{name}}"}"""
+            : $$"""{"instanceName":"{{name}}","description":"{{description}}","externalAttributes":""" + """{"crm":{"id":7}}}""";
+        var response = await Client().PostAsync("/instance/create", Json(payload), Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var body = await BodyAsync(response);
+        return (name, body.GetProperty("Auth").GetProperty("token").GetString()!, body);
+    }
+
+    private static async Task AssertEnvelopeAsync(HttpResponseMessage response, HttpStatusCode status, string error)
+    {
+        Assert.Equal(status, response.StatusCode);
+        var body = await BodyAsync(response);
+        Assert.Equal((int)status, body.GetProperty("status").GetInt32());
+        Assert.Equal(error, body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Create_answers_201_with_the_record_and_a_CodeChat_token()
+    {
+        var (name, token, body) = await CreateAsync();
+
+        Assert.True(body.GetProperty("id").GetInt64() > 0);
+        Assert.Equal(name, body.GetProperty("name").GetString());
+        Assert.Equal("first", body.GetProperty("description").GetString());
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", body.GetProperty("createdAt").GetString());
+        Assert.Equal(3, token.Split('.').Length);
+        Assert.True(Ulid.TryParse(body.GetProperty("Auth").GetProperty("id").GetString(), out _));
+    }
+
+    [Fact]
+    public async Task Create_and_list_need_the_global_key_403_when_missing_401_when_wrong()
+    {
+        var missing = await Client(apiKey: null).PostAsync("/instance/create", Json($$"""{"instanceName":"{{UniqueName()}}"}"""), Ct);
+        await AssertEnvelopeAsync(missing, HttpStatusCode.Forbidden, "Forbidden");
+        var message = (await BodyAsync(missing)).GetProperty("message");
+        Assert.Equal("Missing global api key", message[0].GetString());
+        Assert.Equal("The global api key must be set", message[1].GetString());
+
+        var wrong = await Client(apiKey: "wrong").GetAsync("/instance/fetchInstances", Ct);
+        await AssertEnvelopeAsync(wrong, HttpStatusCode.Unauthorized, "Unauthorized");
+        Assert.False((await BodyAsync(wrong)).TryGetProperty("message", out _));
+
+        await AssertEnvelopeAsync(await Client(apiKey: null).GetAsync("/instance/fetchInstances", Ct), HttpStatusCode.Forbidden, "Forbidden");
+        var (_, token, _) = await CreateAsync();
+        await AssertEnvelopeAsync(await Client(apiKey: null, bearer: token).GetAsync("/instance/fetchInstances", Ct),
+            HttpStatusCode.Forbidden, "Forbidden");
+    }
+
+    [Fact]
+    public async Task An_instance_token_opens_its_own_instance_only_as_Bearer_or_apikey()
+    {
+        var (name, token, _) = await CreateAsync();
+        var (other, _, _) = await CreateAsync();
+
+        Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null, bearer: token).GetAsync($"/instance/fetchInstance/{name}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: token).GetAsync($"/instance/fetchInstance/{name}", Ct)).StatusCode);
+
+        await AssertEnvelopeAsync(await Client(apiKey: null, bearer: token).GetAsync($"/instance/fetchInstance/{other}", Ct),
+            HttpStatusCode.Unauthorized, "Unauthorized");
+        await AssertEnvelopeAsync(await Client(apiKey: token).GetAsync($"/instance/fetchInstance/{other}", Ct),
+            HttpStatusCode.Unauthorized, "Unauthorized");
+        await AssertEnvelopeAsync(await Client(apiKey: null).GetAsync($"/instance/fetchInstance/{name}", Ct),
+            HttpStatusCode.Unauthorized, "Unauthorized");
+        await AssertEnvelopeAsync(await Client(apiKey: null, bearer: token + "x").GetAsync($"/instance/fetchInstance/{name}", Ct),
+            HttpStatusCode.Unauthorized, "Unauthorized");
+    }
+
+    [Fact]
+    public async Task Fetch_lists_all_or_one_and_fetchInstance_shows_the_closed_connection()
+    {
+        var (name, _, _) = await CreateAsync();
+
+        var all = await BodyAsync(await Client().GetAsync("/instance/fetchInstances", Ct));
+        Assert.Contains(all.EnumerateArray(), i => i.GetProperty("name").GetString() == name);
+
+        var one = await BodyAsync(await Client().GetAsync($"/instance/fetchInstances?instanceName={name}", Ct));
+        var listed = Assert.Single(one.EnumerateArray());
+        Assert.Equal("OFFLINE", listed.GetProperty("connectionStatus").GetString());
+        Assert.Equal(7, listed.GetProperty("externalAttributes").GetProperty("crm").GetProperty("id").GetInt32());
+        Assert.False(listed.GetProperty("Auth").TryGetProperty("token", out _));
+
+        var detail = await BodyAsync(await Client().GetAsync($"/instance/fetchInstance/{name}", Ct));
+        Assert.Equal("close", detail.GetProperty("Whatsapp").GetProperty("connection").GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, detail.GetProperty("Webhook").ValueKind);
+
+        var unknown = await Client().GetAsync($"/instance/fetchInstances?instanceName={UniqueName()}", Ct);
+        await AssertEnvelopeAsync(unknown, HttpStatusCode.NotFound, "Not Found");
+        var missing = await Client().GetAsync($"/instance/fetchInstance/{UniqueName()}", Ct);
+        await AssertEnvelopeAsync(missing, HttpStatusCode.NotFound, "Not Found");
+        Assert.Equal("Instance not found", (await BodyAsync(missing)).GetProperty("message")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Update_takes_the_description_from_the_query_or_the_body()
+    {
+        var (name, token, _) = await CreateAsync();
+
+        var fromQuery = await Client(apiKey: null, bearer: token).PatchAsync($"/instance/update/{name}?description=from%20query", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, fromQuery.StatusCode);
+        Assert.Equal("from query", (await BodyAsync(fromQuery)).GetProperty("description").GetString());
+
+        var fromBody = await Client().PatchAsync($"/instance/update/{name}", Json("""{"description":"from body","externalAttributes":[1,2]}"""), Ct);
+        var body = await BodyAsync(fromBody);
+        Assert.Equal("from body", body.GetProperty("description").GetString());
+        Assert.Equal(2, body.GetProperty("externalAttributes").GetArrayLength());
+
+        var fetched = await BodyAsync(await Client().GetAsync($"/instance/fetchInstance/{name}", Ct));
+        Assert.Equal("from body", fetched.GetProperty("description").GetString());
+
+        await AssertEnvelopeAsync(await Client().PatchAsync($"/instance/update/{UniqueName()}?description=x", null, Ct),
+            HttpStatusCode.NotFound, "Not Found");
+    }
+
+    [Fact]
+    public async Task RefreshToken_answers_201_with_a_new_token_and_the_old_one_stops_working()
+    {
+        var (name, oldToken, _) = await CreateAsync();
+
+        var refreshed = await Client(apiKey: null, bearer: oldToken).PutAsync(
+            $"/instance/refreshToken/{name}", Json($$"""{"oldToken":"{{oldToken}}"}"""), Ct);
+        Assert.Equal(HttpStatusCode.Created, refreshed.StatusCode);
+        var body = await BodyAsync(refreshed);
+        var newToken = body.GetProperty("token").GetString()!;
+        Assert.NotEqual(oldToken, newToken);
+        Assert.True(body.GetProperty("instanceId").GetInt64() > 0);
+
+        await AssertEnvelopeAsync(await Client(apiKey: null, bearer: oldToken).GetAsync($"/instance/fetchInstance/{name}", Ct),
+            HttpStatusCode.Unauthorized, "Unauthorized");
+        Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null, bearer: newToken).GetAsync($"/instance/fetchInstance/{name}", Ct)).StatusCode);
+
+        var again = await Client().PutAsync($"/instance/refreshToken/{name}", Json($$"""{"oldToken":"{{oldToken}}"}"""), Ct);
+        await AssertEnvelopeAsync(again, HttpStatusCode.BadRequest, "Bad Request");
+        Assert.Equal("Invalid \"oldToken\"", (await BodyAsync(again)).GetProperty("message")[0].GetString());
+
+        var missing = await Client().PutAsync($"/instance/refreshToken/{name}", Json("{}"), Ct);
+        await AssertEnvelopeAsync(missing, HttpStatusCode.BadRequest, "Bad Request");
+        Assert.Contains("oldToken", (await BodyAsync(missing)).GetProperty("message")[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Delete_answers_the_deleted_record_and_the_instance_is_gone_after()
+    {
+        var (name, token, _) = await CreateAsync();
+
+        var deleted = await Client().DeleteAsync($"/instance/delete/{name}?force=true", Ct);
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        var body = await BodyAsync(deleted);
+        Assert.Equal(name, body.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.String, body.GetProperty("deletedAt").ValueKind);
+
+        await AssertEnvelopeAsync(await Client().GetAsync($"/instance/fetchInstance/{name}", Ct), HttpStatusCode.NotFound, "Not Found");
+        await AssertEnvelopeAsync(await Client().DeleteAsync($"/instance/delete/{name}", Ct), HttpStatusCode.NotFound, "Not Found");
+        await AssertEnvelopeAsync(await Client(apiKey: null, bearer: token).GetAsync($"/instance/fetchInstance/{name}", Ct),
+            HttpStatusCode.Unauthorized, "Unauthorized");
+        var all = await BodyAsync(await Client().GetAsync("/instance/fetchInstances", Ct));
+        Assert.DoesNotContain(all.EnumerateArray(), i => i.GetProperty("name").GetString() == name);
+    }
+
+    [Theory]
+    [InlineData("""{"instanceName":"bad name!"}""", "instanceName")]
+    [InlineData("""{"instanceName":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""", "instanceName")]
+    [InlineData("""{"instanceName":42}""", "instanceName")]
+    [InlineData("""{"instanceName":""}""", "instanceName")]
+    [InlineData("""{"description":"no name"}""", "instanceName")]
+    [InlineData("""{"instanceName":"ok-name","description":""}""", "description")]
+    [InlineData("""{"instanceName": "x",""", "body")]
+    [InlineData("""[1,2]""", "instance")]
+    public async Task Create_with_a_bad_body_answers_400_naming_the_field(string payload, string field)
+    {
+        var response = await Client().PostAsync("/instance/create", Json(payload), Ct);
+
+        await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, "Bad Request");
+        var failure = (await BodyAsync(response)).GetProperty("message")[0];
+        var named = failure.GetProperty("property").GetString() + " " + failure.GetProperty("message").GetString();
+        Assert.Contains(field, named);
+    }
+
+    [Fact]
+    public async Task A_malformed_name_in_the_path_answers_400_naming_the_field()
+    {
+        var response = await Client().GetAsync("/instance/fetchInstance/bad%20name", Ct);
+
+        await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, "Bad Request");
+        Assert.Equal("instanceName", (await BodyAsync(response)).GetProperty("message")[0].GetProperty("property").GetString());
+    }
+
+    [Fact]
+    public async Task A_duplicate_name_answers_403_with_CodeChat_message()
+    {
+        var (name, _, _) = await CreateAsync();
+
+        var duplicate = await Client().PostAsync("/instance/create", Json($$"""{"instanceName":"{{name}}"}"""), Ct);
+
+        await AssertEnvelopeAsync(duplicate, HttpStatusCode.Forbidden, "Forbidden");
+        Assert.Equal($"This name \"{name}\" is already in use.", (await BodyAsync(duplicate)).GetProperty("message")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Unknown_routes_get_the_404_envelope_and_every_response_an_x_request_id()
+    {
+        var unknown = await Client().GetAsync("/no/such/route", Ct);
+        await AssertEnvelopeAsync(unknown, HttpStatusCode.NotFound, "Not Found");
+        Assert.Equal("Cannot GET /no/such/route", (await BodyAsync(unknown)).GetProperty("message")[0].GetString());
+        Assert.True(Guid.TryParse(Assert.Single(unknown.Headers.GetValues("x-request-id")), out _));
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/instance/fetchInstances");
+        request.Headers.Add("x-request-id", "caller-chosen-id");
+        var echoed = await Client().SendAsync(request, Ct);
+        Assert.Equal("caller-chosen-id", Assert.Single(echoed.Headers.GetValues("x-request-id")));
+    }
+
+    [Fact]
+    public async Task Dashboard_needs_the_global_key_as_apikey_or_basic_password()
+    {
+        var anonymous = await Client(apiKey: null).GetAsync("/dashboard", Ct);
+        await AssertEnvelopeAsync(anonymous, HttpStatusCode.Unauthorized, "Unauthorized");
+        Assert.Contains("Basic", anonymous.Headers.WwwAuthenticate.ToString());
+
+        await AssertEnvelopeAsync(await Client(apiKey: "wrong").GetAsync("/dashboard", Ct), HttpStatusCode.Unauthorized, "Unauthorized");
+        var withKey = await Client().GetAsync("/dashboard", Ct);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+
+        // HttpClient drops Authorization on redirects, so ask for the page the redirect (if any) led to.
+        var page = withKey.RequestMessage!.RequestUri!.PathAndQuery;
+        Assert.StartsWith("/dashboard", page);
+        var browser = Client(apiKey: null);
+        browser.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:" + SiloApiFixture.GlobalApiKey)));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(page, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_live_and_ready_answer_without_a_key()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null).GetAsync("/health/live", Ct)).StatusCode);
+        var ready = await Client(apiKey: null).GetAsync("/health/ready", Ct);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var body = await BodyAsync(ready);
+        Assert.Equal("healthy", body.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("healthy", body.GetProperty("checks").GetProperty("cluster").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Swagger_lists_exactly_the_real_routes_with_the_apikey_scheme()
+    {
+        var document = await BodyAsync(await Client(apiKey: null).GetAsync("/docs/v1/swagger.json", Ct));
+
+        var operations = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(op => $"{op.Name.ToUpperInvariant()} {path.Name}"))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.Equal(
+            [
+                "DELETE /instance/delete/{instanceName}",
+                "GET /instance/fetchInstance/{instanceName}",
+                "GET /instance/fetchInstances",
+                "PATCH /instance/update/{instanceName}",
+                "POST /instance/create",
+                "PUT /instance/refreshToken/{instanceName}",
+            ],
+            operations);
+        var apikey = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("apikey");
+        Assert.Equal("header", apikey.GetProperty("in").GetString());
+        var createExample = document.GetProperty("paths").GetProperty("/instance/create").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal("sales-01", createExample.GetProperty("instanceName").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null).GetAsync("/docs/index.html", Ct)).StatusCode);
+    }
+}

@@ -1,0 +1,63 @@
+using CodeChat.Api.Authentication;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CodeChat.Api.Tests;
+
+/// <summary>The real silo host (src/Silo Program) on a given PostgreSQL database, served in memory.</summary>
+public sealed class SiloApiFactory(string connectionString, string? globalApiKey) : WebApplicationFactory<CodeChat.Silo.Program>
+{
+    public RecordingApiKeyAnnouncer Announcer { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:CodeChat"] = connectionString,
+            ["Authentication:GlobalApiKey"] = globalApiKey,
+            ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Orleans:SiloPort"] = "0",
+            ["Orleans:GatewayPort"] = "0",
+            ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
+        }));
+        builder.ConfigureServices(services => services.AddSingleton<IGeneratedApiKeyAnnouncer>(Announcer));
+    }
+}
+
+public sealed class RecordingApiKeyAnnouncer : IGeneratedApiKeyAnnouncer
+{
+    private readonly List<string> keys = [];
+
+    public IReadOnlyList<string> Keys { get { lock (keys) return [.. keys]; } }
+
+    public void Announce(string globalApiKey)
+    {
+        lock (keys)
+            keys.Add(globalApiKey);
+    }
+}
+
+/// <summary>One PostgreSQL server and one silo host with a configured global key, shared by a test class.</summary>
+public sealed class SiloApiFixture : IAsyncLifetime
+{
+    public const string GlobalApiKey = "test-global-key-0123456789";
+
+    public TemporaryPostgres Postgres { get; } = new();
+
+    public SiloApiFactory Factory { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        await Postgres.InitializeAsync();
+        Factory = new SiloApiFactory(await Postgres.CreateDatabaseAsync(), GlobalApiKey);
+        Factory.CreateClient().Dispose(); // starts the host
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Postgres.DisposeAsync();
+    }
+}
