@@ -327,7 +327,17 @@ public sealed partial class WaClient : IAsyncDisposable
                 {
                     Publish(new NodeReceivedEvent(node));
                 }
-                var end = await DispatchAsync(session, node).ConfigureAwait(false);
+                SessionEnd? end;
+                try
+                {
+                    end = await DispatchAsync(session, node).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is WaBinaryException or PairingException or Google.Protobuf.InvalidProtocolBufferException)
+                {
+                    // One malformed stanza must not cost the connection; the rest of the stream is fine.
+                    Log.MalformedStanza(_logger, node.Tag, exception);
+                    continue;
+                }
                 if (end is not null)
                 {
                     session.End(end);
@@ -806,5 +816,8 @@ public sealed partial class WaClient : IAsyncDisposable
 
         [LoggerMessage(22, LogLevel.Warning, "Logout iq failed; wiping locally anyway")]
         public static partial void LogoutIqFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(23, LogLevel.Warning, "Ignored a malformed <{Tag}> stanza")]
+        public static partial void MalformedStanza(ILogger logger, string tag, Exception exception);
     }
 }

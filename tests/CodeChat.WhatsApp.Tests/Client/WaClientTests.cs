@@ -218,6 +218,20 @@ public class WaClientTests
     }
 
     [Fact]
+    public async Task Malformed_pair_success_is_ignored_without_dropping_the_connection()
+    {
+        await using var h = new ClientTestHarness();
+        await h.Client.ConnectAsync(TestContext.Current.CancellationToken);
+        var connection = await h.Connector.NextConnectionAsync();
+
+        connection.Send(new Node("iq", [new("from", Jid.ServerJid), new("type", "set"), new("id", "bad"), new("xmlns", "md")], new Node("pair-success")));
+        connection.Send(FakePhone.PairDevice("2@after"));
+
+        Assert.Equal("2@after", FakePhone.Scan((await h.WaitForEventAsync<QrCodeEvent>()).Code).Ref);
+        Assert.False(connection.Closed);
+    }
+
+    [Fact]
     public async Task Replaced_connection_is_not_reconnected()
     {
         // Pitfall P18: reconnecting on conflict/replaced ping-pongs with the other session.
