@@ -65,6 +65,7 @@ internal sealed class ChatServer
         if (session.Device is { } device)
         {
             _online.TryRemove(new KeyValuePair<string, ChatSession>(device.PnJid, session));
+            Router.Requeue(session, device);
         }
 
         Pairing.Forget(session);
@@ -83,9 +84,11 @@ internal sealed class ChatServer
             case "receipt" when session.Device is not null:
                 Router.RouteReceipt(session, node);
                 break;
+            case "ack" when session.Device is not null:
+                Router.Acknowledge(session, node.GetAttribute("class") ?? "", node.GetAttribute("id"));
+                break;
             case "ack" or "presence" or "ib" or "chatstate" or "notification":
-                // acks confirm deliveries (nothing to do: queues are emptied on send); the rest is telemetry
-                // or presence that no test needs routed yet
+                // telemetry, or presence that no test needs routed yet
                 break;
             default:
                 _logger.LogDebug("{Session}: ignoring <{Tag}>", session.Label, node.Tag);
