@@ -1,10 +1,11 @@
 using CodeChat.Api.Authentication;
+using CodeChat.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace CodeChat.Api.Tests;
 
-public sealed class ApiCredentialsStoreTests(TemporaryPostgres postgres) : IClassFixture<TemporaryPostgres>
+public sealed class ApiCredentialsStoreTests(MigratedPostgresDatabaseFixture postgres) : IClassFixture<MigratedPostgresDatabaseFixture>
 {
     [Fact]
     public async Task Generated_global_key_is_announced_once_stored_as_hash_and_valid_after_restart()

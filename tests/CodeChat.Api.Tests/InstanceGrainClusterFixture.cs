@@ -1,13 +1,14 @@
 using CodeChat.Grains;
+using CodeChat.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace CodeChat.Api.Tests;
 
 /// <summary>Two in-process silos with memory grain storage and the instance registry on real PostgreSQL.</summary>
-public sealed class InstanceGrainClusterFixture : IAsyncLifetime
+public sealed class InstanceGrainClusterFixture(PostgresServerFixture server) : IAsyncLifetime
 {
-    public TemporaryPostgres Postgres { get; } = new();
+    public MigratedPostgresDatabaseFixture Postgres { get; } = new(server);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 

@@ -2,17 +2,18 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using CodeChat.Testing;
 
 namespace CodeChat.Api.Tests;
 
 /// <summary>A second host on the same database keeps instances, their tokens and the generated global key.</summary>
-public sealed class RestartTests(TemporaryPostgres postgres) : IClassFixture<TemporaryPostgres>
+public sealed class RestartTests(PostgresServerFixture postgres)
 {
     [Fact]
     public async Task Instance_token_and_generated_global_key_survive_a_restart()
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateDatabaseAsync(ct);
         var name = "restart-" + Guid.NewGuid().ToString("N")[..8];
         string globalKey, token;
 

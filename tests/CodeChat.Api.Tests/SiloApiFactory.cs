@@ -1,4 +1,5 @@
 using CodeChat.Api.Authentication;
+using CodeChat.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -39,25 +40,18 @@ public sealed class RecordingApiKeyAnnouncer : IGeneratedApiKeyAnnouncer
     }
 }
 
-/// <summary>One PostgreSQL server and one silo host with a configured global key, shared by a test class.</summary>
-public sealed class SiloApiFixture : IAsyncLifetime
+/// <summary>One silo host with a configured global key on a fresh database of the shared server, for a test class.</summary>
+public sealed class SiloApiFixture(PostgresServerFixture postgres) : IAsyncLifetime
 {
     public const string GlobalApiKey = "test-global-key-0123456789";
-
-    public TemporaryPostgres Postgres { get; } = new();
 
     public SiloApiFactory Factory { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {
-        await Postgres.InitializeAsync();
-        Factory = new SiloApiFactory(await Postgres.CreateDatabaseAsync(), GlobalApiKey);
+        Factory = new SiloApiFactory(await postgres.CreateDatabaseAsync(), GlobalApiKey);
         Factory.CreateClient().Dispose(); // starts the host
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Factory.DisposeAsync();
-        await Postgres.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
 }

@@ -17,7 +17,7 @@ public sealed class NoiseClientHandshake : IDisposable
     private readonly CertificateChainVerifier _verifier;
     private readonly NoiseSymmetricState _state;
     private Curve25519PublicKey? _serverEphemeral;
-    private Step _step;
+    private readonly NoiseHandshakeSequence _sequence = new();
 
     /// <param name="staticKey">The device's persistent noise key.</param>
     /// <param name="verifier">Checks the server certificate chain against the trusted root.</param>
@@ -30,21 +30,12 @@ public sealed class NoiseClientHandshake : IDisposable
         _state = new NoiseSymmetricState(NoiseConstants.ConnectionHeader);
     }
 
-    private enum Step
-    {
-        ClientHello,
-        ServerHello,
-        ClientFinish,
-        Finish,
-        Done,
-    }
-
     internal NoiseSymmetricState State => _state;
 
     /// <summary>HandshakeMessage{clientHello{ephemeral}} bytes.</summary>
     public byte[] CreateClientHello()
     {
-        Advance(Step.ClientHello);
+        _sequence.Advance(NoiseHandshakeStep.ClientHello);
         _state.MixHash(_ephemeralKey.PublicKey.Raw32.Span);
         return new HandshakeMessage
         {
@@ -55,7 +46,7 @@ public sealed class NoiseClientHandshake : IDisposable
     /// <summary>Processes ServerHello: decrypts the server static key and certificate chain and verifies the chain.</summary>
     public ServerHelloResult ProcessServerHello(ReadOnlySpan<byte> handshakeMessage)
     {
-        Advance(Step.ServerHello);
+        _sequence.Advance(NoiseHandshakeStep.ServerHello);
         var hello = HandshakeMessages.Parse(handshakeMessage).ServerHello
             ?? throw new NoiseHandshakeException("Expected a ServerHello.");
         if (!hello.HasEphemeral || !hello.HasStatic || !hello.HasPayload)
@@ -77,7 +68,7 @@ public sealed class NoiseClientHandshake : IDisposable
     /// <summary>HandshakeMessage{clientFinish{static, payload}} bytes carrying the encrypted ClientPayload.</summary>
     public byte[] CreateClientFinish(ReadOnlySpan<byte> clientPayload)
     {
-        Advance(Step.ClientFinish);
+        _sequence.Advance(NoiseHandshakeStep.ClientFinish);
         var encryptedStatic = _state.EncryptAndHash(_staticKey.PublicKey.Raw32.Span);
         _state.MixKey(HandshakeMessages.Agree(_staticKey, _serverEphemeral!));
         var encryptedPayload = _state.EncryptAndHash(clientPayload);
@@ -94,18 +85,9 @@ public sealed class NoiseClientHandshake : IDisposable
     /// <summary>The transport keys; the client writes with InitiatorToResponder.</summary>
     public NoiseTransportKeys Finish()
     {
-        Advance(Step.Finish);
+        _sequence.Advance(NoiseHandshakeStep.Finish);
         return _state.Split();
     }
 
     public void Dispose() => _state.Dispose();
-
-    private void Advance(Step expected)
-    {
-        if (_step != expected)
-        {
-            throw new InvalidOperationException($"Handshake step {expected} called while at {_step}.");
-        }
-        _step = expected + 1;
-    }
 }

@@ -16,7 +16,7 @@ public sealed class NoiseServerHandshake : IDisposable
     private readonly byte[] _certificateChain;
     private readonly NoiseSymmetricState _state;
     private Curve25519PublicKey? _clientEphemeral;
-    private Step _step;
+    private readonly NoiseHandshakeSequence _sequence = new();
 
     /// <param name="staticKey">The server's static key (the leaf certificate's key).</param>
     /// <param name="certificateChain">Serialized CertChain, e.g. from <see cref="CertificateChainBuilder"/>.</param>
@@ -29,20 +29,11 @@ public sealed class NoiseServerHandshake : IDisposable
         _state = new NoiseSymmetricState(NoiseConstants.ConnectionHeader);
     }
 
-    private enum Step
-    {
-        ClientHello,
-        ServerHello,
-        ClientFinish,
-        Finish,
-        Done,
-    }
-
     internal NoiseSymmetricState State => _state;
 
     public void ProcessClientHello(ReadOnlySpan<byte> handshakeMessage)
     {
-        Advance(Step.ClientHello);
+        _sequence.Advance(NoiseHandshakeStep.ClientHello);
         var hello = HandshakeMessages.Parse(handshakeMessage).ClientHello
             ?? throw new NoiseHandshakeException("Expected a ClientHello.");
         if (!hello.HasEphemeral)
@@ -55,7 +46,7 @@ public sealed class NoiseServerHandshake : IDisposable
 
     public byte[] CreateServerHello()
     {
-        Advance(Step.ServerHello);
+        _sequence.Advance(NoiseHandshakeStep.ServerHello);
         _state.MixHash(_ephemeralKey.PublicKey.Raw32.Span);
         _state.MixKey(HandshakeMessages.Agree(_ephemeralKey, _clientEphemeral!));
         var encryptedStatic = _state.EncryptAndHash(_staticKey.PublicKey.Raw32.Span);
@@ -74,7 +65,7 @@ public sealed class NoiseServerHandshake : IDisposable
 
     public ClientFinishResult ProcessClientFinish(ReadOnlySpan<byte> handshakeMessage)
     {
-        Advance(Step.ClientFinish);
+        _sequence.Advance(NoiseHandshakeStep.ClientFinish);
         var finish = HandshakeMessages.Parse(handshakeMessage).ClientFinish
             ?? throw new NoiseHandshakeException("Expected a ClientFinish.");
         if (!finish.HasStatic || !finish.HasPayload)
@@ -90,18 +81,9 @@ public sealed class NoiseServerHandshake : IDisposable
     /// <summary>The transport keys; the server writes with ResponderToInitiator.</summary>
     public NoiseTransportKeys Finish()
     {
-        Advance(Step.Finish);
+        _sequence.Advance(NoiseHandshakeStep.Finish);
         return _state.Split();
     }
 
     public void Dispose() => _state.Dispose();
-
-    private void Advance(Step expected)
-    {
-        if (_step != expected)
-        {
-            throw new InvalidOperationException($"Handshake step {expected} called while at {_step}.");
-        }
-        _step = expected + 1;
-    }
 }
