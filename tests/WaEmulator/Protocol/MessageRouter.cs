@@ -148,10 +148,13 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
         var lidChat = to.IsLid;
         var deviceIdentity = message.GetChild("device-identity");
-        foreach (var target in message.GetChild("participants")?.GetChildren("to") ?? [])
+        // Usually one <to> per device; a retry resend (device_fanout=false) or a peer message instead
+        // carries its <enc> directly and is addressed to a single device (or to the own phone).
+        var targets = message.GetChild("participants") is { } participants
+            ? participants.GetChildren("to").Select(t => (Jid: t.GetRequiredJid("jid"), Enc: t.GetChild("enc")))
+            : [(Jid: to, Enc: message.GetChild("enc"))];
+        foreach (var (targetJid, enc) in targets)
         {
-            var targetJid = target.GetRequiredJid("jid");
-            var enc = target.GetChild("enc");
             if (enc is null)
             {
                 continue;
@@ -165,10 +168,15 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
                 ("type", message.GetAttribute("type") ?? "text"),
                 ("t", t),
             };
-            if (ownFanOut)
+            if (ownFanOut && !to.IsAd)
             {
                 // our own other device: Baileys then requires from == me and reads the chat from recipient
-                attributes.Add(("recipient", to.ToNonAd().ToString()));
+                attributes.Add(("recipient", to.ToString()));
+            }
+            else if (message.GetAttribute("recipient") is { } recipient)
+            {
+                // a single-device resend names the original chat itself
+                attributes.Add(("recipient", recipient));
             }
 
             if (lidChat)
