@@ -241,12 +241,23 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
     private bool SendTracked(ChatSession session, Node stanza)
     {
-        if (stanza.Tag is "message" or "notification" && stanza.GetAttribute("id") is { } id)
+        if (stanza.Tag is not ("message" or "notification") || stanza.GetAttribute("id") is not { } id)
         {
-            _unacked.GetOrAdd(session.ConnectionId, _ => new(StringComparer.Ordinal))[AckKey(stanza.Tag, id)] = (Interlocked.Increment(ref _sequence), stanza);
+            return session.Send(stanza);
         }
 
-        return session.Send(stanza);
+        // tracked before the write so that an ack racing the write is never missed
+        var pending = _unacked.GetOrAdd(session.ConnectionId, _ => new(StringComparer.Ordinal));
+        var key = AckKey(stanza.Tag, id);
+        pending[key] = (Interlocked.Increment(ref _sequence), stanza);
+        if (session.Send(stanza))
+        {
+            return true;
+        }
+
+        // the connection is already closing: the caller queues it instead, so it must not come back twice
+        pending.TryRemove(key, out _);
+        return false;
     }
 
     private static string AckKey(string tag, string id) => tag + ":" + id;
@@ -272,12 +283,11 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         if (server.FindOnline(device) is { } replacement)
         {
             // a newer connection of the same device took over: it gets them right away
-            foreach (var stanza in unacked)
+            unacked = [.. unacked.Where(stanza => !SendTracked(replacement, stanza))];
+            if (unacked.Count == 0)
             {
-                SendTracked(replacement, stanza);
+                return;
             }
-
-            return;
         }
 
         var queue = _offline.GetOrAdd(device.PnJid, _ => new ConcurrentQueue<Node>());
