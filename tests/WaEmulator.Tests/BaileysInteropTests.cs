@@ -60,6 +60,29 @@ public sealed class BaileysInteropTests(BaileysInteropPackages packages)
     }
 
     [Fact]
+    public async Task Typing_reaches_the_other_side_and_a_presence_subscription_is_answered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var alice = fixture.Emulator.CreateAccount(pushName: "Alice");
+        var bob = fixture.Emulator.CreateAccount();
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+        await fixture.PairAsync(peerA, alice, ct);
+        await fixture.PairAsync(peerB, bob, ct);
+
+        await peerA.CommandAsync("presence", new { type = "composing", to = bob.PnJid }, cancellationToken: ct);
+        var typing = await peerB.WaitForEventAsync("presence", e => e["presence"]!.GetValue<string>() == "composing", cancellationToken: ct);
+        Assert.Equal(alice.PnJid, typing["chat"]!.GetValue<string>());
+
+        // alice has a push name (from pair-success biz name), so she can go available
+        await peerA.CommandAsync("presence", new { type = "available", to = bob.PnJid }, cancellationToken: ct);
+        await peerB.CommandAsync("subscribePresence", new { to = alice.PnJid }, cancellationToken: ct);
+        var online = await peerB.WaitForEventAsync("presence", e => e["presence"]!.GetValue<string>() == "available", cancellationToken: ct);
+        Assert.Equal(alice.PnJid, online["chat"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_kicked_device_is_logged_out_and_cannot_log_in_again()
     {
         var ct = TestContext.Current.CancellationToken;
