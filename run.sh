@@ -3,4 +3,6 @@
 # (unless ConnectionStrings__CodeChat is set). Extra arguments go to the host, e.g. --CodeChat:Port=9000.
 set -euo pipefail
 cd "$(dirname "$0")"
+# `dotnet run` starts the host in src/Silo; keep the data folder where the README says it is.
+export CodeChat__DataPath="${CodeChat__DataPath:-$PWD/data}"
 exec dotnet run --project src/Silo -- "$@"

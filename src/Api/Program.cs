@@ -1,4 +1,5 @@
 using CodeChat.Api;
+using Microsoft.Extensions.Configuration.Memory;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -14,6 +15,18 @@ public partial class Program
     public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The silo's appsettings.json quiets per-request and Orleans chatter; this host has no
+        // appsettings of its own (it would clash with the silo's in the silo's output), so the
+        // same defaults go in at the lowest precedence, below every file, variable and argument.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Orleans"] = "Warning",
+            },
+        });
         var connectionString = builder.Configuration.GetConnectionString("CodeChat");
         if (string.IsNullOrWhiteSpace(connectionString))
         {

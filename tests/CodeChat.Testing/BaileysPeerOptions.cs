@@ -21,5 +21,5 @@ public sealed record BaileysPeerOptions
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Default wait for events and command results.</summary>
-    public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan DefaultTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using CodeChat.Testing;
 
 namespace CodeChat.WaEmulator.Tests;
@@ -60,15 +63,50 @@ public sealed class BaileysInteropTests(BaileysInteropPackages packages)
     }
 
     [Fact]
-    public async Task A_kicked_device_is_logged_out_and_cannot_log_in_again()
+    public async Task Typing_reaches_the_other_side_and_a_presence_subscription_is_answered()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fixture = await EmulatorFixture.StartAsync(ct);
-        var alice = fixture.Emulator.CreateAccount();
-        var peer = await fixture.StartPeerAsync("alice", ct);
-        var device = await fixture.PairAsync(peer, alice, ct);
+        var alice = fixture.Emulator.CreateAccount(pushName: "Alice");
+        var bob = fixture.Emulator.CreateAccount();
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+        await fixture.PairAsync(peerA, alice, ct);
+        await fixture.PairAsync(peerB, bob, ct);
 
-        fixture.Emulator.KickDevice(device);
+        await peerA.CommandAsync("presence", new { type = "composing", to = bob.PnJid }, cancellationToken: ct);
+        var typing = await peerB.WaitForEventAsync("presence", e => e["presence"]!.GetValue<string>() == "composing", cancellationToken: ct);
+        Assert.Equal(alice.PnJid, typing["chat"]!.GetValue<string>());
+
+        // alice has a push name (from pair-success biz name), so she can go available
+        await peerA.CommandAsync("presence", new { type = "available", to = bob.PnJid }, cancellationToken: ct);
+        await peerB.CommandAsync("subscribePresence", new { to = alice.PnJid }, cancellationToken: ct);
+        var online = await peerB.WaitForEventAsync("presence", e => e["presence"]!.GetValue<string>() == "available", cancellationToken: ct);
+        Assert.Equal(alice.PnJid, online["chat"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_device_paired_and_kicked_over_the_http_control_api_is_logged_out_for_good()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        using var http = new HttpClient { BaseAddress = fixture.Server.BaseUrl };
+        var created = await (await http.PostAsJsonAsync("_emulator/accounts", new { phone = "4930123456" }, ct)).Content.ReadFromJsonAsync<JsonObject>(ct);
+        var alice = fixture.Emulator.FindAccount(created!["phone"]!.GetValue<string>())!;
+        var peer = await fixture.StartPeerAsync("alice", ct);
+
+        // the same QR hand-off as in-process, through the HTTP control API
+        await peer.ConnectAsync(ct);
+        var qr = await peer.WaitForQrAsync(ct);
+        var scanned = await http.PostAsJsonAsync("_emulator/scan", new { qr, phone = alice.Phone }, ct);
+        Assert.Equal(HttpStatusCode.OK, scanned.StatusCode);
+        await peer.WaitForEventAsync("restart", cancellationToken: ct);
+        var me = await peer.WaitForOpenAsync(ct);
+        var device = Assert.Single(alice.Devices);
+        Assert.Equal(device.PnJid, me["id"]!.GetValue<string>());
+
+        var kicked = await http.PostAsJsonAsync("_emulator/kick", new { phone = alice.Phone, device = device.DeviceId }, ct);
+        Assert.Equal(HttpStatusCode.NoContent, kicked.StatusCode);
 
         var closed = await peer.WaitForEventAsync("close", cancellationToken: ct);
         Assert.Equal(401, closed["code"]!.GetValue<int>());

@@ -19,12 +19,13 @@ public sealed class RobustnessTests(BaileysInteropPackages packages)
         var payload = new ClientPayload { Username = 15559990001, Device = 3, Passive = true, Pull = true }.ToByteArray();
 
         // CertificateChainVerifier checks both XEdDSA signatures, serials, validity and the leaf key (whatsapp-protocol.md §2.6)
-        await using var socket = await NoiseSocket.ConnectAsync(
+        var socket = await NoiseSocket.ConnectAsync(
             new NoiseClientOptions { Url = server.WebSocketUrl, CertificateVerifier = server.Emulator.Certificates.CreateVerifier() },
             Curve25519KeyPair.Generate(),
             payload,
             cancellationToken: ct);
         var first = WaBinaryDecoder.Decode((await socket.Frames.ReadAsync(ct)).Span);
+        await RawDevice.DisposeQuietlyAsync(socket);
 
         Assert.Equal("failure", first.Tag);
         Assert.Equal("401", first.GetAttribute("reason"));
@@ -59,14 +60,13 @@ public sealed class RobustnessTests(BaileysInteropPackages packages)
         // 3. a frame length far beyond the limit
         await SendRawAndExpectCloseAsync(url, [0x57, 0x41, 0x06, 0x03, 0xFF, 0xFF, 0xFF, 0x01], ct);
         // 4. a complete handshake whose ClientPayload is not a protobuf
-        await using (var garbagePayload = await NoiseSocket.ConnectAsync(
+        var garbagePayload = await NoiseSocket.ConnectAsync(
             new NoiseClientOptions { Url = url, CertificateVerifier = fixture.Emulator.Certificates.CreateVerifier() },
             Curve25519KeyPair.Generate(),
             new byte[] { 0xFF, 0xFF, 0xFF, 0xFF },
-            cancellationToken: ct))
-        {
-            await DrainUntilClosedAsync(garbagePayload, ct);
-        }
+            cancellationToken: ct);
+        await DrainUntilClosedAsync(garbagePayload, ct);
+        await RawDevice.DisposeQuietlyAsync(garbagePayload);
 
         // 5. a registration that then sends an undecodable transport frame
         var registration = new ClientPayload
@@ -81,17 +81,16 @@ public sealed class RobustnessTests(BaileysInteropPackages packages)
                 ESkeySig = ByteString.CopyFrom(new byte[64]),
             },
         }.ToByteArray();
-        await using (var broken = await NoiseSocket.ConnectAsync(
+        var broken = await NoiseSocket.ConnectAsync(
             new NoiseClientOptions { Url = url, CertificateVerifier = fixture.Emulator.Certificates.CreateVerifier() },
             Curve25519KeyPair.Generate(),
             registration,
-            cancellationToken: ct))
-        {
-            var pairDevice = WaBinaryDecoder.Decode((await broken.Frames.ReadAsync(ct)).Span);
-            Assert.Equal("pair-device", Assert.Single(pairDevice.Children).Tag);
-            await broken.SendAsync(new byte[] { 0x00, 0xF8, 0xFF, 0xFF }, ct);
-            await DrainUntilClosedAsync(broken, ct);
-        }
+            cancellationToken: ct);
+        var pairDevice = WaBinaryDecoder.Decode((await broken.Frames.ReadAsync(ct)).Span);
+        Assert.Equal("pair-device", Assert.Single(pairDevice.Children).Tag);
+        await broken.SendAsync(new byte[] { 0x00, 0xF8, 0xFF, 0xFF }, ct);
+        await DrainUntilClosedAsync(broken, ct);
+        await RawDevice.DisposeQuietlyAsync(broken);
 
         // the emulator still serves a real client end to end
         var peer = await fixture.StartPeerAsync("survivor", ct);

@@ -61,6 +61,9 @@ public sealed class Emulator
     /// <summary>Stanzas waiting for the device's next login.</summary>
     public int QueuedFor(LinkedDevice device) => _server.Router.QueuedFor(device);
 
+    /// <summary>Messages and notifications the device's live connection received but has not acknowledged.</summary>
+    public int UnackedFor(LinkedDevice device) => _server.Router.UnackedFor(device);
+
     /// <summary>Unlinks a device as the phone would: it gets stream error 401 device_removed and cannot log in again.</summary>
     public void KickDevice(LinkedDevice device)
     {
@@ -136,8 +139,15 @@ public sealed class Emulator
     {
         public void Abort()
         {
-            socket.Abort();
-            abort.Cancel();
+            try
+            {
+                socket.Abort();
+                abort.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the connection ended on its own while we were dropping it
+            }
         }
     }
 }

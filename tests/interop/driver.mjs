@@ -3,11 +3,13 @@
 // Protocol: line-delimited JSON.
 //   stdin  (commands): {"cmd":"connect"} {"cmd":"send","to","text"} {"cmd":"sendGroup","to","text"}
 //                      {"cmd":"groupCreate","subject","participants":[jid…]} {"cmd":"groupMetadata","jid"}
-//                      {"cmd":"read","keys":[…]} {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
+//                      {"cmd":"read","keys":[…]} {"cmd":"presence","type","to"} {"cmd":"subscribePresence","to"}
+//                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
 //                      Every command may carry "id"; its outcome is reported as
 //                      {"event":"result","id",…} or {"event":"error","id","message"}.
 //   stdout (events):   {"event":"ready"} {"event":"qr","qr"} {"event":"restart","code"} {"event":"open","me"}
-//                      {"event":"message",…} {"event":"receipt",…} {"event":"close","code","reason"}
+//                      {"event":"message",…} {"event":"receipt",…} {"event":"presence","chat","participant","presence"}
+//                      {"event":"close","code","reason"}
 //                      {"event":"group",…} {"event":"error","message"}
 // Everything else (Baileys' pino logs, console output) goes to stderr, so stdout stays parseable.
 //
@@ -240,6 +242,12 @@ function startSocket() {
         }
     });
 
+    socket.ev.on('presence.update', ({ id, presences }) => {
+        for (const [participant, presence] of Object.entries(presences)) {
+            writeProtocolLine({ event: 'presence', chat: id, participant, presence: presence.lastKnownPresence });
+        }
+    });
+
     socket.ev.on('groups.upsert', (groups) => {
         for (const g of groups) {
             writeProtocolLine({ event: 'group', id: g.id, subject: g.subject, participants: g.participants?.map((p) => p.id) ?? [] });
@@ -279,6 +287,16 @@ const commands = {
     },
     async read({ keys: messageKeys }) {
         await requireSocket().readMessages(messageKeys);
+        return {};
+    },
+    async presence({ type, to }) {
+        // available/unavailable need creds.me.name (a push name on the emulator account); composing,
+        // recording and paused are chatstates to `to`
+        await requireSocket().sendPresenceUpdate(type, to);
+        return {};
+    },
+    async subscribePresence({ to }) {
+        await requireSocket().presenceSubscribe(to);
         return {};
     },
     async flushDeviceCache() {

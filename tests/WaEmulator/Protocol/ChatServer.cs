@@ -25,7 +25,10 @@ internal sealed class ChatServer
         Router = new MessageRouter(this, logger);
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
+        Presence = new PresenceRouter(this);
     }
+
+    public PresenceRouter Presence { get; }
 
     public WaEmulatorOptions Options { get; }
 
@@ -65,6 +68,7 @@ internal sealed class ChatServer
         if (session.Device is { } device)
         {
             _online.TryRemove(new KeyValuePair<string, ChatSession>(device.PnJid, session));
+            Router.Requeue(session, device);
         }
 
         Pairing.Forget(session);
@@ -83,9 +87,17 @@ internal sealed class ChatServer
             case "receipt" when session.Device is not null:
                 Router.RouteReceipt(session, node);
                 break;
+            case "ack" when session.Device is not null:
+                Router.Acknowledge(session, node.GetAttribute("class") ?? "", node.GetAttribute("id"));
+                break;
+            case "chatstate" when session.Device is not null:
+                Presence.RouteChatstate(session, node);
+                break;
+            case "presence" when session.Device is not null:
+                Presence.RoutePresence(session, node);
+                break;
             case "ack" or "presence" or "ib" or "chatstate" or "notification":
-                // acks confirm deliveries (nothing to do: queues are emptied on send); the rest is telemetry
-                // or presence that no test needs routed yet
+                // telemetry (unified_session, …) or stanzas of a client that has not logged in
                 break;
             default:
                 _logger.LogDebug("{Session}: ignoring <{Tag}>", session.Label, node.Tag);

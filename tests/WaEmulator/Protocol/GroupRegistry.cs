@@ -32,6 +32,8 @@ internal sealed class GroupRegistry(ChatServer server)
 
     public IReadOnlyList<EmulatedGroup> Groups => [.. _groups.Values];
 
+    public EmulatedGroup? Find(string id) => _groups.GetValueOrDefault(id);
+
     public Node Handle(ChatSession session, Node iq)
     {
         var account = session.Device!.Account;

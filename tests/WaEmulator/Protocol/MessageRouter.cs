@@ -13,6 +13,15 @@ namespace CodeChat.WaEmulator.Protocol;
 internal sealed class MessageRouter(ChatServer server, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Node>> _offline = new(StringComparer.Ordinal);
+    // Sent but not yet acknowledged, per device: the real server re-delivers these on the next login
+    // (whatsapp-protocol.md §7.2), so a client that forgets to ack sees them again.
+    // Keyed by connection, so a replaced connection only hands back what it itself was sent.
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, (long Sequence, Node Stanza)>> _unacked = new();
+    private long _sequence;
+
+    /// <summary>Delivered stanzas the device has not acknowledged yet.</summary>
+    public int UnackedFor(LinkedDevice device) =>
+        server.FindOnline(device) is { } session && _unacked.TryGetValue(session.ConnectionId, out var pending) ? pending.Count : 0;
 
     /// <summary>Queued stanzas per device (PN device JID), for tests.</summary>
     public int QueuedFor(LinkedDevice device) => _offline.TryGetValue(device.PnJid, out var queue) ? queue.Count : 0;
@@ -139,10 +148,13 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
         var lidChat = to.IsLid;
         var deviceIdentity = message.GetChild("device-identity");
-        foreach (var target in message.GetChild("participants")?.GetChildren("to") ?? [])
+        // Usually one <to> per device; a retry resend (device_fanout=false) or a peer message instead
+        // carries its <enc> directly and is addressed to a single device (or to the own phone).
+        var targets = message.GetChild("participants") is { } participants
+            ? participants.GetChildren("to").Select(t => (Jid: t.GetRequiredJid("jid"), Enc: t.GetChild("enc")))
+            : [(Jid: to, Enc: message.GetChild("enc"))];
+        foreach (var (targetJid, enc) in targets)
         {
-            var targetJid = target.GetRequiredJid("jid");
-            var enc = target.GetChild("enc");
             if (enc is null)
             {
                 continue;
@@ -156,10 +168,15 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
                 ("type", message.GetAttribute("type") ?? "text"),
                 ("t", t),
             };
-            if (ownFanOut)
+            if (ownFanOut && !to.IsAd)
             {
                 // our own other device: Baileys then requires from == me and reads the chat from recipient
-                attributes.Add(("recipient", to.ToNonAd().ToString()));
+                attributes.Add(("recipient", to.ToString()));
+            }
+            else if (message.GetAttribute("recipient") is { } recipient)
+            {
+                // a single-device resend names the original chat itself
+                attributes.Add(("recipient", recipient));
             }
 
             if (lidChat)
@@ -213,13 +230,77 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
     public void Deliver(LinkedDevice device, Node stanza)
     {
-        if (server.FindOnline(device) is { } session && session.Send(stanza))
+        if (server.FindOnline(device) is { } session && SendTracked(session, stanza))
         {
             return;
         }
 
         server.Journal(StanzaDirection.Queued, device.PnJid, stanza);
         _offline.GetOrAdd(device.PnJid, _ => new ConcurrentQueue<Node>()).Enqueue(stanza);
+    }
+
+    private bool SendTracked(ChatSession session, Node stanza)
+    {
+        if (stanza.Tag is not ("message" or "notification") || stanza.GetAttribute("id") is not { } id)
+        {
+            return session.Send(stanza);
+        }
+
+        // tracked before the write so that an ack racing the write is never missed
+        var pending = _unacked.GetOrAdd(session.ConnectionId, _ => new(StringComparer.Ordinal));
+        var key = AckKey(stanza.Tag, id);
+        pending[key] = (Interlocked.Increment(ref _sequence), stanza);
+        if (session.Send(stanza))
+        {
+            return true;
+        }
+
+        // the connection is already closing: the caller queues it instead, so it must not come back twice
+        pending.TryRemove(key, out _);
+        return false;
+    }
+
+    private static string AckKey(string tag, string id) => tag + ":" + id;
+
+    /// <summary>A client's ack (or, for messages, its receipt) confirms a delivery.</summary>
+    public void Acknowledge(ChatSession session, string tag, string? id)
+    {
+        if (id is not null && _unacked.TryGetValue(session.ConnectionId, out var pending))
+        {
+            pending.TryRemove(AckKey(tag, id), out _);
+        }
+    }
+
+    /// <summary>The device's connection ended: whatever it did not acknowledge goes back in front of its queue.</summary>
+    public void Requeue(ChatSession ended, LinkedDevice device)
+    {
+        if (!_unacked.TryRemove(ended.ConnectionId, out var pending) || pending.IsEmpty)
+        {
+            return;
+        }
+
+        var unacked = pending.Values.OrderBy(p => p.Sequence).Select(p => p.Stanza).ToList();
+        if (server.FindOnline(device) is { } replacement)
+        {
+            // a newer connection of the same device took over: it gets them right away
+            unacked = [.. unacked.Where(stanza => !SendTracked(replacement, stanza))];
+            if (unacked.Count == 0)
+            {
+                return;
+            }
+        }
+
+        var queue = _offline.GetOrAdd(device.PnJid, _ => new ConcurrentQueue<Node>());
+        var rest = new List<Node>();
+        while (queue.TryDequeue(out var queued))
+        {
+            rest.Add(queued);
+        }
+
+        foreach (var stanza in unacked.Concat(rest))
+        {
+            queue.Enqueue(stanza);
+        }
     }
 
     /// <summary>After success: the backlog marked offline="1", then ib/offline (Baileys buffers events until it sees it).</summary>
@@ -230,7 +311,7 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         {
             while (queue.TryDequeue(out var stanza))
             {
-                session.Send(stanza.WithAttribute("offline", "1"));
+                SendTracked(session, stanza.WithAttribute("offline", "1"));
                 count++;
             }
         }
@@ -248,6 +329,13 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         var reader = session.Device!;
         var id = receipt.GetAttribute("id");
         var to = receipt.GetRequiredJid("to");
+        // Baileys 7 sends no separate ack for a message: its receipt is the ack (emulator-notes-baileys7.md row 14)
+        Acknowledge(session, "message", id);
+        foreach (var item in receipt.GetChild("list")?.GetChildren("item") ?? [])
+        {
+            Acknowledge(session, "message", item.GetAttribute("id"));
+        }
+
         session.Send(Stanzas.Make("ack", ("class", "receipt"), ("id", id), ("from", to.ToString()), ("type", receipt.GetAttribute("type"))));
 
         var attributes = new List<(string, string?)>

@@ -130,7 +130,7 @@ internal sealed class PairingService(ChatServer server, ILogger logger)
             [Stanzas.Children("pair-success", [], children)]));
         logger.LogInformation("Phone {Phone} scanned a QR: offering device {Device}", account.Phone, pnDevice);
 
-        return await pending.Linked.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        return await pending.Linked.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
     }
 
     /// <summary>An IQ result from a registering client: pair-device ack, or the pair-device-sign answer.</summary>
