@@ -52,6 +52,7 @@ public static class ApiHostingExtensions
         app.UseRouting();
 
         app.MapInstanceEndpoints();
+        app.MapInstanceSessionEndpoints();
         app.MapHealthEndpoints();
         app.MapOrleansDashboard(routePrefix: DashboardPrefix).ExcludeFromDescription();
         return app;

@@ -1,4 +1,7 @@
+using CodeChat.Grains.Events;
 using CodeChat.Grains.Instances;
+using CodeChat.Grains.Sessions;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -9,12 +12,21 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what the grains use. Expects an <see cref="Npgsql.NpgsqlDataSource"/> singleton
-    /// (the silo host registers it) and grain storage named "Default".
+    /// (the silo host registers it), grain storage named "Default" and, for instances that connect,
+    /// a reminder service. WhatsApp endpoint settings come from the "WhatsApp" configuration section.
     /// </summary>
     public static IServiceCollection AddCodeChatGrains(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<InstanceRegistry>();
+        services.TryAddSingleton<InstanceSessionDirectory>();
+        services.TryAddSingleton<PostgresDeviceStoreFactory>();
+        services.TryAddSingleton<PostgresInstanceEventStore>();
+        services.TryAddSingleton<IInstanceEventSink>(provider => provider.GetRequiredService<PostgresInstanceEventStore>());
+        services.TryAddSingleton<IWaClientFactory, WaClientFactory>();
+        services.AddOptions<WhatsAppOptions>().Configure<IServiceProvider>((options, provider) =>
+            provider.GetService<IConfiguration>()?.GetSection(WhatsAppOptions.SectionName).Bind(options));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InstanceSessionStartup>();
         return services;
     }
 }

@@ -196,7 +196,7 @@ public static class InstanceEndpoints
         };
     }
 
-    private static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statuses)
+    internal static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statuses)
     {
         foreach (var status in statuses)
             builder.Produces<ErrorEnvelope>(status);

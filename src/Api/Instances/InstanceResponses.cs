@@ -41,8 +41,8 @@ public sealed record RefreshedTokenResponse(string Id, string Token, DateTimeOff
 internal static class InstanceResponseMapping
 {
     /// <summary>
-    /// CodeChat's synthetic reason for "no live session in this process" (codechat-api.md §8);
-    /// sessions arrive with the pairing work, until then every instance is honestly closed.
+    /// CodeChat's synthetic reason for "no live session in this process" (codechat-api.md §8), for
+    /// snapshots that do not carry the live state.
     /// </summary>
     private const int NotLoadedStatusReason = 400;
     private const int OpenStatusReason = 200;
@@ -56,9 +56,11 @@ internal static class InstanceResponseMapping
         new InstanceAuth(instance.TokenId, instance.TokenCreatedAt, instance.TokenUpdatedAt),
         Webhook: null,
         withConnection
-            ? new WhatsappStatus(instance.ConnectionStatus == InstanceConnectionStatus.Online
-                ? new WhatsappConnection(InstanceConnectionState.Open, OpenStatusReason)
-                : new WhatsappConnection(InstanceConnectionState.Close, NotLoadedStatusReason))
+            ? new WhatsappStatus(instance.Connection is { } live
+                ? new WhatsappConnection(live.State, live.StatusReason)
+                : instance.ConnectionStatus == InstanceConnectionStatus.Online
+                    ? new WhatsappConnection(InstanceConnectionState.Open, OpenStatusReason)
+                    : new WhatsappConnection(InstanceConnectionState.Close, NotLoadedStatusReason))
             : null);
 
     public static UpdatedInstanceResponse Updated(InstanceSnapshot instance) => new(

@@ -45,6 +45,7 @@ internal static class SwaggerSetup
                 [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [],
             });
             options.OperationFilter<RequestBodyExampleOperationFilter>();
+            options.OperationFilter<ResponseExampleOperationFilter>();
         });
         return services;
     }

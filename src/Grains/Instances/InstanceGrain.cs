@@ -1,27 +1,76 @@
 using System.Security.Cryptography;
+using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.Grains.Events;
+using CodeChat.Grains.Sessions;
+using CodeChat.WhatsApp.Binary;
+using CodeChat.WhatsApp.Client;
 using Microsoft.Extensions.Logging;
+using Orleans.Placement;
 using Orleans.Runtime;
+using Orleans.Storage;
 
 namespace CodeChat.Grains.Instances;
 
 /// <summary>
 /// One instance, keyed by its name. Persists its record first and then projects it into the
 /// registry table; activation re-projects an existing record so a failed projection heals.
+/// It owns the instance's WhatsApp session: one <see cref="WaClient"/> per activation whose events
+/// a background pump posts back as <see cref="IInstanceSessionInbox"/> calls, so state changes only
+/// on grain turns. Order everywhere: persist state (fenced by its ETag) → append the outbox event →
+/// act or answer.
 /// </summary>
 [GrainType("instance")]
+[KeepAlive]
+[Immovable]
 public sealed partial class InstanceGrain(
     [PersistentState("instance", "Default")] IPersistentState<InstanceState> state,
     InstanceRegistry registry,
+    InstanceSessionDirectory sessions,
+    PostgresDeviceStoreFactory deviceStores,
+    IWaClientFactory clients,
+    IInstanceEventSink events,
     TimeProvider timeProvider,
-    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain
+    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionInbox, IRemindable
 {
+    public const string WatchdogReminderName = "session-watchdog";
+    public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(10);
+
+    private InstanceSession? _session;
+    private InstanceQrCode _qrCode = InstanceQrCode.None;
+    private string? _pairingPhoneNumber;
+    private TaskCompletionSource _codeReady = NewSignal();
+    private bool _watchdogRegistered;
+
     private string Name => this.GetPrimaryKeyString();
+
+    private bool WantsConnection => state.State.DesiredConnectionState == InstanceConnectionState.Open;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Exists)
-            await registry.UpsertAsync(Snapshot(), cancellationToken);
+        if (!state.State.Exists)
+            return;
+        await registry.UpsertAsync(Snapshot(), cancellationToken);
+        if (WantsConnection)
+        {
+            try
+            {
+                await ResumeIfWantedAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // The activation itself must succeed (token checks, reads); the watchdog retries.
+                LogResumeFailed(Name, exception);
+            }
+        }
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Leaves the persisted desired state alone: another activation (or this one after a restart)
+        // resumes the session.
+        await StopSessionAsync();
     }
 
     public async Task<InstanceCommandResult> CreateAsync(CreateInstanceCommand command, CancellationToken cancellationToken = default)
@@ -31,6 +80,8 @@ public sealed partial class InstanceGrain(
 
         var now = Now();
         var id = await registry.NextInstanceIdAsync(cancellationToken);
+        // A re-created name must not inherit a previous instance's keys.
+        await deviceStores.ForInstance(Name).PurgeAsync(cancellationToken);
         state.State = new InstanceState
         {
             Id = id,
@@ -69,13 +120,19 @@ public sealed partial class InstanceGrain(
     {
         if (!state.State.Exists)
             return InstanceCommandResult.Of(InstanceCommandOutcome.NotFound);
-        if (state.State.ActualConnectionState == InstanceConnectionState.Open)
+        if (state.State.ActualConnectionState == InstanceConnectionState.Open && !force)
             return InstanceCommandResult.Of(InstanceCommandOutcome.StillConnected);
 
-        // `force` matters once messages, chats and webhooks hang off an instance; none do yet.
+        if (state.State.ActualConnectionState == InstanceConnectionState.Open)
+            await LogoutAsync(cancellationToken);
+        await StopSessionAsync();
+        await UnregisterWatchdogAsync();
+
         var deleted = Snapshot() with { DeletedAt = Now() };
         // Registry first: if clearing the state then fails, the next activation re-projects it.
         await registry.DeleteAsync(Name, cancellationToken);
+        await sessions.DeleteAsync(Name, cancellationToken);
+        await deviceStores.ForInstance(Name).PurgeAsync(cancellationToken);
         await state.ClearStateAsync();
         state.State = new InstanceState();
         LogDeleted(Name, deleted.Id);
@@ -110,11 +167,352 @@ public sealed partial class InstanceGrain(
         return Task.FromResult(matches);
     }
 
+    // ----- WhatsApp session -----
+
+    public async Task<ConnectResult> ConnectAsync(ConnectCommand command, CancellationToken cancellationToken = default)
+    {
+        if (!state.State.Exists)
+            return ConnectResult.Of(ConnectOutcome.NotFound);
+        if (state.State.ActualConnectionState == InstanceConnectionState.Open)
+            return ConnectResult.Of(ConnectOutcome.AlreadyOpen);
+
+        var phoneNumber = NormalizePhoneNumber(command.PhoneNumber);
+        if (_session is { } running)
+        {
+            if (phoneNumber is null || _qrCode.PairingCode is not null)
+                return new ConnectResult(ConnectOutcome.Connecting, _qrCode, null);
+            // Switch a QR session to pairing by code.
+            _pairingPhoneNumber = phoneNumber;
+            _codeReady = NewSignal();
+            running.RequestPairingCode(phoneNumber);
+            return ConnectResult.Of(ConnectOutcome.Started);
+        }
+
+        if (state.State.ActualConnectionState == InstanceConnectionState.Refused)
+        {
+            // As CodeChat: report the refusal once; the next connect starts over.
+            var refused = ConnectionView();
+            state.State.ActualConnectionState = InstanceConnectionState.Close;
+            await SaveSessionStateAsync(cancellationToken);
+            return new ConnectResult(ConnectOutcome.NotStarted, null, refused);
+        }
+
+        if (phoneNumber is not null)
+        {
+            // Linking by code needs an unpaired device; CodeChat drops the old session the same way.
+            await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
+        }
+
+        return await StartSessionAsync(phoneNumber, cancellationToken)
+            ? ConnectResult.Of(ConnectOutcome.Started)
+            : new ConnectResult(ConnectOutcome.NotStarted, null, ConnectionView());
+    }
+
+    public async Task<InstanceQrCode> WaitForCodeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var ready = _codeReady.Task;
+        if (_session is not null && !ready.IsCompleted)
+        {
+            var timeLeft = timeout > TimeSpan.FromSeconds(60) ? TimeSpan.FromSeconds(60) : timeout;
+            await Task.WhenAny(ready, Task.Delay(timeLeft, timeProvider, cancellationToken));
+        }
+        return _qrCode;
+    }
+
+    public Task<InstanceConnectionView?> GetConnectionStateAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(state.State.Exists ? ConnectionView() : null);
+
+    public async Task<InstanceCommandResult> LogoutAsync(CancellationToken cancellationToken = default)
+    {
+        if (!state.State.Exists)
+            return InstanceCommandResult.Of(InstanceCommandOutcome.NotFound);
+
+        var session = _session;
+        _session = null;
+        if (session is not null)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(LogoutTimeout);
+            try
+            {
+                // Tells the server to remove this companion device, then wipes the store.
+                await session.Client.LogoutAsync(timeout.Token);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogLogoutIncomplete(Name, exception);
+            }
+            await session.DisposeAsync();
+        }
+        await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
+
+        state.State.DesiredConnectionState = InstanceConnectionState.Close;
+        state.State.ActualConnectionState = InstanceConnectionState.Close;
+        state.State.StatusReason = ConnectionStatusReasons.LoggedOut;
+        state.State.OwnerJid = null;
+        state.State.UpdatedAt = Now();
+        await SaveAsync(cancellationToken);
+        await AppendConnectionUpdateAsync(cancellationToken);
+        await UnregisterWatchdogAsync();
+        ResetCode();
+        LogLoggedOut(Name);
+        return new InstanceCommandResult(InstanceCommandOutcome.Succeeded, Snapshot());
+    }
+
+    public Task EnsureSessionAsync(CancellationToken cancellationToken = default) =>
+        state.State.Exists && WantsConnection ? ResumeIfWantedAsync(cancellationToken) : Task.CompletedTask;
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WatchdogReminderName)
+            return;
+        if (!state.State.Exists || !WantsConnection)
+        {
+            await UnregisterWatchdogAsync();
+            return;
+        }
+        await ResumeIfWantedAsync(CancellationToken.None);
+    }
+
+    public async Task DeliverAsync(long epoch, SessionSignal signal)
+    {
+        var session = _session;
+        if (session is null || session.Epoch != epoch)
+            return;
+
+        try
+        {
+            await ApplyAsync(session, signal);
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote the state since we read it: it owns the session now.
+            LogFenced(Name, epoch);
+            await StopSessionAsync();
+            DeactivateOnIdle();
+        }
+    }
+
+    private async Task ApplyAsync(InstanceSession session, SessionSignal signal)
+    {
+        var cancellationToken = CancellationToken.None;
+        switch (signal.Kind)
+        {
+            case SessionSignalKind.QrCode when signal.Text is { Length: > 0 } code:
+                _qrCode = _qrCode with { Count = signal.Count, Code = code, Base64 = QrCodeImages.ToPngDataUrl(code) };
+                await AppendQrCodeAsync(cancellationToken);
+                if (_pairingPhoneNumber is null)
+                    _codeReady.TrySetResult();
+                break;
+
+            case SessionSignalKind.PairingCode when signal.Text is { Length: > 0 } pairingCode:
+                _qrCode = _qrCode with { PairingCode = pairingCode };
+                await AppendQrCodeAsync(cancellationToken);
+                _codeReady.TrySetResult();
+                break;
+
+            case SessionSignalKind.PairingCodeFailed:
+                _codeReady.TrySetResult();
+                break;
+
+            case SessionSignalKind.PairSuccess:
+                LogPaired(Name, signal.Jid);
+                break;
+
+            case SessionSignalKind.Connected:
+                state.State.ActualConnectionState = InstanceConnectionState.Open;
+                state.State.StatusReason = ConnectionStatusReasons.Ok;
+                state.State.OwnerJid = OwnerJidOf(signal.Jid);
+                state.State.UpdatedAt = Now();
+                await SaveAsync(cancellationToken);
+                await AppendConnectionUpdateAsync(cancellationToken);
+                ResetCode();
+                LogOpen(Name, state.State.OwnerJid);
+                break;
+
+            case SessionSignalKind.Disconnected:
+                await ApplyDisconnectAsync(signal, cancellationToken);
+                break;
+
+            case SessionSignalKind.ConnectFailed:
+                await EndSessionAsync(
+                    InstanceConnectionState.Close, ConnectionStatusReasons.TimedOut,
+                    // A paired device retries from the watchdog; a QR nobody asked for again is pointless.
+                    keepWanted: session.IsPaired, clearOwner: false, cancellationToken);
+                break;
+
+            case SessionSignalKind.LoggedOut:
+                // The client wiped the store already; the Disconnected signal before it ended the session.
+                break;
+        }
+    }
+
+    private async Task ApplyDisconnectAsync(SessionSignal signal, CancellationToken cancellationToken)
+    {
+        var reason = ConnectionStatusReasons.For(signal.Reason, signal.Text);
+        LogDisconnected(Name, signal.Reason, reason, signal.WillReconnect);
+        if (signal.WillReconnect)
+        {
+            state.State.ActualConnectionState = InstanceConnectionState.Connecting;
+            state.State.StatusReason = reason;
+            state.State.UpdatedAt = Now();
+            await SaveAsync(cancellationToken);
+            // As Baileys reports it through CodeChat: the close with its reason, then a new attempt.
+            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Close, reason), cancellationToken);
+            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Connecting, ConnectionStatusReasons.Ok), cancellationToken);
+            return;
+        }
+
+        // Replaced, logged out, unscanned QR, refused login: reconnecting by ourselves would be wrong.
+        var loggedOut = signal.Reason == DisconnectReason.LoggedOut;
+        await EndSessionAsync(ConnectionStatusReasons.StateAfter(signal.Reason), reason,
+            keepWanted: false, clearOwner: loggedOut, cancellationToken);
+        if (loggedOut)
+            await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
+    }
+
+    private async Task EndSessionAsync(string actualState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken)
+    {
+        state.State.ActualConnectionState = actualState;
+        state.State.StatusReason = statusReason;
+        if (!keepWanted)
+            state.State.DesiredConnectionState = InstanceConnectionState.Close;
+        if (clearOwner)
+            state.State.OwnerJid = null;
+        state.State.UpdatedAt = Now();
+        await SaveAsync(cancellationToken);
+        await AppendConnectionUpdateAsync(cancellationToken);
+        await StopSessionAsync();
+        if (!keepWanted)
+            await UnregisterWatchdogAsync();
+        ResetCode();
+    }
+
+    private async Task ResumeIfWantedAsync(CancellationToken cancellationToken)
+    {
+        if (_session is not null || !WantsConnection)
+            return;
+        var credentials = await deviceStores.ForInstance(Name).LoadCredentialsAsync(cancellationToken);
+        if (credentials?.IsPaired == true)
+        {
+            await StartSessionAsync(pairingPhoneNumber: null, cancellationToken);
+            return;
+        }
+
+        // A QR run that a restart interrupted: nobody is looking at it any more, so stop wanting it.
+        state.State.DesiredConnectionState = InstanceConnectionState.Close;
+        state.State.ActualConnectionState = InstanceConnectionState.Close;
+        state.State.StatusReason = ConnectionStatusReasons.ConnectionClosed;
+        state.State.UpdatedAt = Now();
+        await SaveSessionStateAsync(cancellationToken);
+        await AppendConnectionUpdateAsync(cancellationToken);
+        await UnregisterWatchdogAsync();
+    }
+
+    /// <summary>Fences, records "connecting", then starts the client. False when another activation owns the instance.</summary>
+    private async Task<bool> StartSessionAsync(string? pairingPhoneNumber, CancellationToken cancellationToken)
+    {
+        state.State.SessionEpoch++;
+        state.State.DesiredConnectionState = InstanceConnectionState.Open;
+        state.State.ActualConnectionState = InstanceConnectionState.Connecting;
+        state.State.StatusReason = ConnectionStatusReasons.Ok;
+        state.State.UpdatedAt = Now();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            LogFenced(Name, state.State.SessionEpoch);
+            DeactivateOnIdle();
+            return false;
+        }
+        await ProjectAsync(cancellationToken);
+        await AppendConnectionUpdateAsync(cancellationToken);
+        await EnsureWatchdogAsync();
+
+        ResetCode();
+        _pairingPhoneNumber = pairingPhoneNumber;
+        var store = deviceStores.ForInstance(Name);
+        var session = new InstanceSession(Name, state.State.SessionEpoch, clients.Create(Name, store),
+            this.AsReference<IInstanceSessionInbox>(), logger);
+        _session = session;
+        session.Start(pairingPhoneNumber);
+        LogConnecting(Name, state.State.SessionEpoch, pairingPhoneNumber is not null);
+        return true;
+    }
+
+    private async Task StopSessionAsync()
+    {
+        var session = _session;
+        _session = null;
+        if (session is not null)
+            await session.DisposeAsync();
+        _codeReady.TrySetResult();
+    }
+
+    private void ResetCode()
+    {
+        _codeReady.TrySetResult();
+        _codeReady = NewSignal();
+        _qrCode = InstanceQrCode.None;
+        _pairingPhoneNumber = null;
+    }
+
+    private async Task EnsureWatchdogAsync()
+    {
+        if (_watchdogRegistered)
+            return;
+        await this.RegisterOrUpdateReminder(WatchdogReminderName, WatchdogPeriod, WatchdogPeriod);
+        _watchdogRegistered = true;
+    }
+
+    private async Task UnregisterWatchdogAsync()
+    {
+        if (!_watchdogRegistered && !WantsConnectionEver())
+            return;
+        var reminder = await this.GetReminder(WatchdogReminderName);
+        if (reminder is not null)
+            await this.UnregisterReminder(reminder);
+        _watchdogRegistered = false;
+    }
+
+    /// <summary>True when a watchdog may exist from an earlier activation (any session ever started).</summary>
+    private bool WantsConnectionEver() => state.State.SessionEpoch > 0;
+
+    private Task AppendQrCodeAsync(CancellationToken cancellationToken) =>
+        AppendAsync(InstanceEventPayloads.QrCodeUpdated(Name, state.State.Id, state.State.OwnerJid,
+            new QrCodeUpdatedData(Name, new QrCodeImage(_qrCode.Code, _qrCode.Base64), _qrCode.Count, _qrCode.PairingCode)), cancellationToken);
+
+    private Task AppendConnectionUpdateAsync(CancellationToken cancellationToken) =>
+        AppendAsync(InstanceEventPayloads.ConnectionUpdate(
+            Name, state.State.Id, state.State.OwnerJid, state.State.ActualConnectionState, state.State.StatusReason), cancellationToken);
+
+    private async Task AppendAsync(InstanceEventDraft draft, CancellationToken cancellationToken)
+    {
+        var record = await events.AppendAsync(draft, cancellationToken);
+        LogEvent(Name, record.Event, record.Sequence);
+    }
+
+    private InstanceConnectionView ConnectionView() => new(state.State.ActualConnectionState, state.State.StatusReason);
+
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
         await state.WriteStateAsync();
         await registry.UpsertAsync(Snapshot(), cancellationToken);
+        await ProjectAsync(cancellationToken);
     }
+
+    private async Task SaveSessionStateAsync(CancellationToken cancellationToken)
+    {
+        await state.WriteStateAsync();
+        await ProjectAsync(cancellationToken);
+    }
+
+    private Task ProjectAsync(CancellationToken cancellationToken) =>
+        sessions.UpsertAsync(Name, state.State.DesiredConnectionState, state.State.ActualConnectionState, state.State.StatusReason, cancellationToken);
 
     private InstanceSnapshot Snapshot()
     {
@@ -135,6 +533,7 @@ public sealed partial class InstanceGrain(
             TokenUpdatedAt = current.TokenUpdatedAt,
             CreatedAt = current.CreatedAt,
             UpdatedAt = current.UpdatedAt,
+            Connection = new InstanceConnectionView(current.ActualConnectionState, current.StatusReason),
         };
     }
 
@@ -145,6 +544,20 @@ public sealed partial class InstanceGrain(
         return new DateTimeOffset(now.Ticks - now.Ticks % 10, TimeSpan.Zero);
     }
 
+    /// <summary>CodeChat's ownerJid: the own phone-number JID without the device part.</summary>
+    private static string? OwnerJidOf(string? deviceJid) =>
+        Jid.TryParse(deviceJid, out var jid) ? jid.ToNonAd().ToString() : null;
+
+    private static string? NormalizePhoneNumber(string? phoneNumber)
+    {
+        if (string.IsNullOrWhiteSpace(phoneNumber))
+            return null;
+        var digits = new string(phoneNumber.Where(char.IsAsciiDigit).ToArray());
+        return digits.Length == 0 ? null : digits;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} created with id {InstanceId}")]
     private partial void LogCreated(string instanceName, long instanceId);
 
@@ -153,4 +566,31 @@ public sealed partial class InstanceGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} token rotated")]
     private partial void LogTokenRotated(string instanceName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} connecting to WhatsApp (session {Epoch}, pairing code {ByPairingCode})")]
+    private partial void LogConnecting(string instanceName, long epoch, bool byPairingCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} linked as {Jid}")]
+    private partial void LogPaired(string instanceName, string? jid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} connection open as {OwnerJid}")]
+    private partial void LogOpen(string instanceName, string? ownerJid);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} disconnected: {Reason} ({StatusReason}), reconnecting {WillReconnect}")]
+    private partial void LogDisconnected(string instanceName, DisconnectReason reason, int statusReason, bool willReconnect);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} logged out")]
+    private partial void LogLoggedOut(string instanceName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: the server could not be told about the logout; the device was wiped locally")]
+    private partial void LogLogoutIncomplete(string instanceName, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: another activation owns the session (epoch {Epoch}); this one stops")]
+    private partial void LogFenced(string instanceName, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceName} could not resume its session on activation; the watchdog retries")]
+    private partial void LogResumeFailed(string instanceName, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} event {EventName} #{Sequence} recorded")]
+    private partial void LogEvent(string instanceName, string eventName, long sequence);
 }

@@ -18,7 +18,7 @@ public sealed class InstanceState
     [Id(6)] public DateTimeOffset TokenUpdatedAt { get; set; }
     [Id(7)] public DateTimeOffset CreatedAt { get; set; }
     [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
-    /// <summary>What the operator asked for (connect/logout); the pairing issue drives it.</summary>
+    /// <summary>"open" from connect until logout (or a session end that must not be retried); else "close".</summary>
     [Id(9)] public string DesiredConnectionState { get; set; } = Abstractions.Instances.InstanceConnectionState.Close;
     /// <summary>What the WhatsApp session really is; "close" until a session exists.</summary>
     [Id(10)] public string ActualConnectionState { get; set; } = Abstractions.Instances.InstanceConnectionState.Close;
@@ -26,6 +26,13 @@ public sealed class InstanceState
     [Id(12)] public string? ProfilePicUrl { get; set; }
     /// <summary>Null until the webhook routes set one.</summary>
     [Id(13)] public InstanceWebhookSettings? Webhook { get; set; }
+    /// <summary>
+    /// Bumped and written before every session start: the write succeeds only with the current ETag,
+    /// so a stale activation elsewhere cannot start (fencing); signals of older sessions are dropped.
+    /// </summary>
+    [Id(14)] public long SessionEpoch { get; set; }
+    /// <summary>CodeChat's statusReason of <see cref="ActualConnectionState"/>; 400 = never loaded.</summary>
+    [Id(15)] public int StatusReason { get; set; } = 400;
 
     public bool Exists => Id > 0;
 }

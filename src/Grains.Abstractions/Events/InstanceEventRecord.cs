@@ -1,0 +1,19 @@
+namespace CodeChat.Grains.Abstractions.Events;
+
+/// <summary>
+/// One row of the instance event outbox. <see cref="Id"/> is the stable event id (the same on every
+/// delivery attempt); <see cref="Sequence"/> grows by one per event of the instance, starting at 1.
+/// <see cref="DataJson"/> is the envelope's <c>data</c>, verbatim.
+/// </summary>
+[GenerateSerializer]
+[Alias("CodeChat.InstanceEventRecord")]
+[Immutable]
+public sealed record InstanceEventRecord(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string InstanceName,
+    [property: Id(2)] long Sequence,
+    [property: Id(3)] long InstanceId,
+    [property: Id(4)] string? OwnerJid,
+    [property: Id(5)] string Event,
+    [property: Id(6)] string DataJson,
+    [property: Id(7)] DateTimeOffset CreatedAt);

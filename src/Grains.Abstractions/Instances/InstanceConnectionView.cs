@@ -1,0 +1,12 @@
+namespace CodeChat.Grains.Abstractions.Instances;
+
+/// <summary>
+/// CodeChat's <c>{state, statusReason}</c> (codechat-api.md §8): <see cref="InstanceConnectionState"/>
+/// and 200 for normal transitions, else the Baileys-style disconnect code (401, 408, 428, 440, 515…).
+/// </summary>
+[GenerateSerializer]
+[Alias("CodeChat.InstanceConnectionView")]
+[Immutable]
+public sealed record InstanceConnectionView(
+    [property: Id(0)] string State,
+    [property: Id(1)] int StatusReason);

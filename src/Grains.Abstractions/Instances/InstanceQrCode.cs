@@ -1,0 +1,18 @@
+namespace CodeChat.Grains.Abstractions.Instances;
+
+/// <summary>
+/// CodeChat's QR object <c>{count, code?, base64?, pairingCode?}</c>: <see cref="Count"/> is 0 until the
+/// first QR of a connection arrived; <see cref="Base64"/> is a <c>data:image/png;base64,…</c> URL of
+/// <see cref="Code"/>; <see cref="PairingCode"/> is set when linking by phone number.
+/// </summary>
+[GenerateSerializer]
+[Alias("CodeChat.InstanceQrCode")]
+[Immutable]
+public sealed record InstanceQrCode(
+    [property: Id(0)] int Count,
+    [property: Id(1)] string? Code,
+    [property: Id(2)] string? Base64,
+    [property: Id(3)] string? PairingCode)
+{
+    public static InstanceQrCode None { get; } = new(0, null, null, null);
+}

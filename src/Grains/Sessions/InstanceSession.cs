@@ -1,0 +1,170 @@
+using CodeChat.WhatsApp.Client;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.Grains.Sessions;
+
+/// <summary>
+/// One running WhatsApp session of an instance activation: the <see cref="WaClient"/> and the
+/// background tasks that connect it and pump its events into the grain (as calls on
+/// <see cref="IInstanceSessionInbox"/>), so nothing here touches grain state. Disposal never waits
+/// for the pump, which may itself be waiting for the grain turn that disposes it.
+/// </summary>
+internal sealed partial class InstanceSession : IAsyncDisposable
+{
+    private readonly IInstanceSessionInbox _inbox;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _lifetime = new();
+    private int _disposed;
+
+    public InstanceSession(string instanceName, long epoch, WaClient client, IInstanceSessionInbox inbox, ILogger logger)
+    {
+        InstanceName = instanceName;
+        Epoch = epoch;
+        Client = client;
+        _inbox = inbox;
+        _logger = logger;
+    }
+
+    public string InstanceName { get; }
+
+    /// <summary>The session epoch persisted when this session started; the grain drops signals of other epochs.</summary>
+    public long Epoch { get; }
+
+    public WaClient Client { get; }
+
+    /// <summary>True once the device was linked (or was linked before this session started).</summary>
+    public bool IsPaired => Client.Credentials?.IsPaired == true;
+
+    /// <summary>Starts pumping events and connecting; with a phone number, requests a pairing code once connected.</summary>
+    public void Start(string? pairingPhoneNumber)
+    {
+        var token = _lifetime.Token;
+        _ = Task.Run(() => PumpAsync(token), CancellationToken.None);
+        _ = Task.Run(() => ConnectAsync(pairingPhoneNumber, token), CancellationToken.None);
+    }
+
+    /// <summary>Requests a pairing code on the running connection, in the background.</summary>
+    public void RequestPairingCode(string phoneNumber)
+    {
+        var token = _lifetime.Token;
+        _ = Task.Run(() => RequestPairingCodeAsync(phoneNumber, token), CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        await _lifetime.CancelAsync();
+        try
+        {
+            await Client.DisposeAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogDisposeFailed(InstanceName, exception);
+        }
+        _lifetime.Dispose();
+    }
+
+    private async Task ConnectAsync(string? pairingPhoneNumber, CancellationToken token)
+    {
+        try
+        {
+            await Client.ConnectAsync(token);
+        }
+        catch (Exception exception) when (!token.IsCancellationRequested)
+        {
+            LogConnectFailed(InstanceName, exception);
+            await DeliverAsync(new SessionSignal(SessionSignalKind.ConnectFailed, Text: exception.GetType().Name), token);
+            return;
+        }
+        catch (Exception) when (token.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (pairingPhoneNumber is not null)
+            await RequestPairingCodeAsync(pairingPhoneNumber, token);
+    }
+
+    private async Task RequestPairingCodeAsync(string phoneNumber, CancellationToken token)
+    {
+        try
+        {
+            // The code also arrives as a PairingCodeEvent through the pump.
+            await Client.RequestPairingCodeAsync(phoneNumber, token);
+        }
+        catch (Exception exception) when (!token.IsCancellationRequested)
+        {
+            LogPairingCodeFailed(InstanceName, exception);
+            await DeliverAsync(new SessionSignal(SessionSignalKind.PairingCodeFailed, Text: exception.Message), token);
+        }
+        catch (Exception) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PumpAsync(CancellationToken token)
+    {
+        try
+        {
+            await foreach (var @event in Client.ReadEventsAsync(token))
+            {
+                if (ToSignal(@event) is { } signal)
+                    await DeliverAsync(signal, token);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            LogPumpFailed(InstanceName, exception);
+        }
+    }
+
+    private async Task DeliverAsync(SessionSignal signal, CancellationToken token)
+    {
+        if (token.IsCancellationRequested)
+            return;
+        try
+        {
+            await _inbox.DeliverAsync(Epoch, signal);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // One lost signal must not stop the pump; the watchdog repairs a state that drifted.
+            LogDeliveryFailed(InstanceName, signal.Kind, exception);
+        }
+    }
+
+    internal static SessionSignal? ToSignal(WaEvent @event) => @event switch
+    {
+        QrCodeEvent qr => new SessionSignal(SessionSignalKind.QrCode, Text: qr.Code, Count: qr.Count),
+        PairingCodeEvent code => new SessionSignal(SessionSignalKind.PairingCode, Text: code.Code),
+        PairSuccessEvent paired => new SessionSignal(SessionSignalKind.PairSuccess, Jid: paired.Jid.ToString(), Lid: paired.Lid?.ToString()),
+        ConnectedEvent connected => new SessionSignal(SessionSignalKind.Connected,
+            Jid: connected.Jid.ToString(), Lid: connected.Lid?.ToString(), PushName: connected.PushName),
+        DisconnectedEvent disconnected => new SessionSignal(SessionSignalKind.Disconnected,
+            Text: disconnected.Code, Reason: disconnected.Reason, WillReconnect: disconnected.WillReconnect),
+        LoggedOutEvent loggedOut => new SessionSignal(SessionSignalKind.LoggedOut, Text: loggedOut.Reason),
+        // Stream errors are followed by a DisconnectedEvent; raw nodes and rejected pair-success
+        // attempts change nothing the grain keeps.
+        _ => null,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: WhatsApp connection failed")]
+    private partial void LogConnectFailed(string instanceName, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: pairing code request failed")]
+    private partial void LogPairingCodeFailed(string instanceName, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceName}: session event pump stopped")]
+    private partial void LogPumpFailed(string instanceName, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand the {SignalKind} event to the grain")]
+    private partial void LogDeliveryFailed(string instanceName, SessionSignalKind signalKind, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: stopping the WhatsApp client failed")]
+    private partial void LogDisposeFailed(string instanceName, Exception exception);
+}

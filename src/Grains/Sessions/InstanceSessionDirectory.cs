@@ -1,0 +1,46 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CodeChat.Grains.Sessions;
+
+/// <summary>The <c>instance_sessions</c> projection (deploy/sql/0022_instance_sessions.sql).</summary>
+public sealed class InstanceSessionDirectory(NpgsqlDataSource dataSource)
+{
+    public async Task UpsertAsync(string instanceName, string desiredState, string actualState, int statusReason, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO instance_sessions (instance_name, desired_state, actual_state, status_reason, updated_at)
+            VALUES ($1, $2, $3, $4, now())
+            ON CONFLICT (instance_name) DO UPDATE SET desired_state = EXCLUDED.desired_state,
+                actual_state = EXCLUDED.actual_state, status_reason = EXCLUDED.status_reason, updated_at = now()
+            """);
+        command.Parameters.Add(Text(instanceName));
+        command.Parameters.Add(Text(desiredState));
+        command.Parameters.Add(Text(actualState));
+        command.Parameters.Add(new NpgsqlParameter { Value = statusReason });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task DeleteAsync(string instanceName, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM instance_sessions WHERE instance_name = $1");
+        command.Parameters.Add(Text(instanceName));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Names of the instances whose session should be running.</summary>
+    public async Task<IReadOnlyList<string>> WantedConnectedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT instance_name FROM instance_sessions WHERE desired_state = $1 ORDER BY instance_name");
+        command.Parameters.Add(Text(Abstractions.Instances.InstanceConnectionState.Open));
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            names.Add(reader.GetString(0));
+        return names;
+    }
+
+    private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
+}

@@ -1,0 +1,75 @@
+using CodeChat.Grains.Abstractions.Instances;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.Grains.Sessions;
+
+/// <summary>
+/// When the silo becomes active, wakes every instance wanted connected so it resumes its session
+/// with the stored credentials (no new QR). Runs in the background: a slow database or many
+/// instances never hold up start-up, and one failing instance does not stop the others. Instances
+/// on a silo that died come back through their watchdog reminder instead.
+/// </summary>
+public sealed partial class InstanceSessionStartup(
+    InstanceSessionDirectory directory,
+    IGrainFactory grains,
+    ILogger<InstanceSessionStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly CancellationTokenSource _stopping = new();
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(InstanceSessionStartup), ServiceLifecycleStage.Active, OnActiveAsync, OnStopAsync);
+
+    private Task OnActiveAsync(CancellationToken cancellationToken)
+    {
+        _ = Task.Run(() => ResumeAllAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private Task OnStopAsync(CancellationToken cancellationToken) => _stopping.CancelAsync();
+
+    private async Task ResumeAllAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> names;
+        try
+        {
+            names = await directory.WantedConnectedAsync(cancellationToken);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogListFailed(exception);
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        LogResuming(names.Count);
+        foreach (var name in names)
+        {
+            if (cancellationToken.IsCancellationRequested)
+                return;
+            try
+            {
+                await grains.GetGrain<IInstanceGrain>(name).EnsureSessionAsync(cancellationToken);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                LogResumeFailed(name, exception);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the WhatsApp sessions of {Count} instances")]
+    private partial void LogResuming(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not list the instances to resume; their watchdogs will resume them")]
+    private partial void LogListFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName} could not resume its session; its watchdog will retry")]
+    private partial void LogResumeFailed(string instanceName, Exception exception);
+}

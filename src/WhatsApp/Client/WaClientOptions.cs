@@ -1,0 +1,98 @@
+using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.Pairing;
+using CodeChat.WhatsApp.Socket;
+
+namespace CodeChat.WhatsApp.Client;
+
+/// <summary>
+/// Everything a <see cref="WaClient"/> may be tuned with. Defaults target production WhatsApp
+/// (whatsapp-protocol.md §0, §4.2, §5.2, §5.6); tests point <see cref="Url"/> and
+/// <see cref="TrustedRootPublicKey"/> at the emulator and shorten the timings.
+/// </summary>
+public sealed record WaClientOptions
+{
+    /// <summary>The WebSocket endpoint.</summary>
+    public Uri Url { get; init; } = NoiseClientOptions.WhatsAppUrl;
+
+    /// <summary>The Origin header WhatsApp requires.</summary>
+    public string Origin { get; init; } = NoiseClientOptions.WhatsAppOrigin;
+
+    /// <summary>Root of the server certificate chain; null trusts WhatsApp's production root.</summary>
+    public Curve25519PublicKey? TrustedRootPublicKey { get; init; }
+
+    /// <summary>Serial the intermediate certificate must name as issuer.</summary>
+    public uint TrustedRootSerial { get; init; } = NoiseConstants.WhatsAppRootSerial;
+
+    /// <summary>Version, device name and platform sent in the ClientPayload.</summary>
+    public ClientPayloadOptions Payload { get; init; } = new();
+
+    /// <summary>Client type in the QR string and the pairing-code hello.</summary>
+    public CompanionClientType ClientType { get; init; } = CompanionClientType.Chrome;
+
+    /// <summary>"Browser (OS)" shown on the phone for pairing codes; the server rejects odd values with 400.</summary>
+    public string ClientDisplayName { get; init; } = "Chrome (Linux)";
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long an iq waits for its answer (whatsmeow: 75 s).</summary>
+    public TimeSpan IqTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Keepalive pings go out at a random interval between these bounds (whatsmeow 20–30 s).</summary>
+    public TimeSpan KeepaliveIntervalMin { get; init; } = TimeSpan.FromSeconds(20);
+
+    public TimeSpan KeepaliveIntervalMax { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one ping may wait for its answer.</summary>
+    public TimeSpan KeepaliveResponseTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>With no answered ping for this long the connection counts as dead and is replaced.</summary>
+    public TimeSpan KeepaliveDeadAfter { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>First reconnect delay; doubles per failed attempt up to <see cref="ReconnectMaxDelay"/>.</summary>
+    public TimeSpan ReconnectBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Random spread applied to each delay (0.2 = ±20 %) so many instances do not reconnect in step.</summary>
+    public double ReconnectJitter { get; init; } = 0.2;
+
+    /// <summary>How long the first QR ref is valid.</summary>
+    public TimeSpan QrFirstRefTimeout { get; init; } = PairingQrCode.FirstRefTimeout;
+
+    /// <summary>How long each following QR ref is valid.</summary>
+    public TimeSpan QrNextRefTimeout { get; init; } = PairingQrCode.NextRefTimeout;
+
+    /// <summary>Upload prekeys when the server holds fewer than this (whatsmeow MinPreKeyCount).</summary>
+    public int MinPreKeyCount { get; init; } = 5;
+
+    /// <summary>Keys uploaded when the server has none (first login; whatsmeow and Baileys: 812).</summary>
+    public int InitialPreKeyUploadCount { get; init; } = 812;
+
+    /// <summary>Keys uploaded when topping up (whatsmeow WantedPreKeyCount).</summary>
+    public int PreKeyRefillCount { get; init; } = 50;
+
+    /// <summary>Raise <see cref="NodeReceivedEvent"/> for every incoming stanza (for features built on top).</summary>
+    public bool RaiseNodeReceived { get; init; } = true;
+
+    /// <summary>Checks the values and returns the same options.</summary>
+    public WaClientOptions Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Url);
+        ArgumentNullException.ThrowIfNull(Payload);
+        ArgumentException.ThrowIfNullOrEmpty(Origin);
+        ArgumentException.ThrowIfNullOrEmpty(ClientDisplayName);
+        if (KeepaliveIntervalMin <= TimeSpan.Zero || KeepaliveIntervalMax < KeepaliveIntervalMin)
+        {
+            throw new ArgumentException("The keepalive interval bounds must be positive and ordered.");
+        }
+        if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay || ReconnectJitter is < 0 or >= 1)
+        {
+            throw new ArgumentException("Reconnect delays must be positive and ordered, jitter in [0, 1).");
+        }
+        if (MinPreKeyCount < 0 || InitialPreKeyUploadCount <= 0 || PreKeyRefillCount <= 0)
+        {
+            throw new ArgumentException("Prekey counts must be positive.");
+        }
+        return this;
+    }
+}

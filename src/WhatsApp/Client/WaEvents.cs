@@ -1,0 +1,33 @@
+using CodeChat.WhatsApp.Binary;
+
+namespace CodeChat.WhatsApp.Client;
+
+/// <summary>Something a <see cref="WaClient"/> reports; read them from <see cref="WaClient.Events"/>.</summary>
+public abstract record WaEvent;
+
+/// <summary>Show this QR text to the user; <paramref name="Count"/> is 1 for the first ref of a connection.</summary>
+public sealed record QrCodeEvent(string Code, int Count) : WaEvent;
+
+/// <summary>The user types <paramref name="Code"/> (<c>XXXX-XXXX</c>) on the phone to link this device.</summary>
+public sealed record PairingCodeEvent(string Code) : WaEvent;
+
+/// <summary>The phone linked this device; a restart (515) and login follow.</summary>
+public sealed record PairSuccessEvent(Jid Jid, Jid? Lid, string? Platform, string? BusinessName) : WaEvent;
+
+/// <summary>A pair-success was rejected (bad HMAC or signature); the device stays unpaired.</summary>
+public sealed record PairErrorEvent(string Error, string Message) : WaEvent;
+
+/// <summary>Logged in: messages flow from now on.</summary>
+public sealed record ConnectedEvent(Jid Jid, Jid? Lid, string? PushName) : WaEvent;
+
+/// <summary>The connection ended; <paramref name="WillReconnect"/> tells whether the client tries again by itself.</summary>
+public sealed record DisconnectedEvent(DisconnectReason Reason, string? Code, bool WillReconnect) : WaEvent;
+
+/// <summary>The device was logged out and its credentials were wiped; pair again to continue.</summary>
+public sealed record LoggedOutEvent(string Reason) : WaEvent;
+
+/// <summary>The server sent a stream error (raised before the matching <see cref="DisconnectedEvent"/>).</summary>
+public sealed record StreamErrorEvent(StreamErrorKind Kind, string? Code) : WaEvent;
+
+/// <summary>Every incoming stanza, for features layered on the client (messages, receipts, notifications…).</summary>
+public sealed record NodeReceivedEvent(Node Node) : WaEvent;

@@ -1,0 +1,117 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Events;
+using CodeChat.WaEmulator;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+
+namespace CodeChat.Session.Tests;
+
+/// <summary>
+/// The real silo host (src/Silo Program) on one test database, with its WhatsApp endpoint and trusted
+/// root pointed at the emulator. Dispose it and start another on the same database to "restart".
+/// </summary>
+public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
+{
+    public const string GlobalApiKey = "session-tests-global-key-0123456789";
+
+    private readonly string _connectionString;
+    private readonly WaEmulatorServer _emulator;
+    private readonly TimeSpan? _qrTimeout;
+
+    public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null)
+    {
+        _connectionString = connectionString;
+        _emulator = emulator;
+        _qrTimeout = qrTimeout;
+        Http = CreateClient();
+        Http.DefaultRequestHeaders.Add("apikey", GlobalApiKey);
+    }
+
+    public HttpClient Http { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:CodeChat"] = _connectionString,
+            ["Authentication:GlobalApiKey"] = GlobalApiKey,
+            ["Orleans:ClusterId"] = "session-" + Guid.NewGuid().ToString("N")[..8],
+            ["Orleans:SiloPort"] = "0",
+            ["Orleans:GatewayPort"] = "0",
+            ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
+            ["WhatsApp:Url"] = _emulator.WebSocketUrl.ToString(),
+            ["WhatsApp:TrustedRootKey"] = Convert.ToHexStringLower(_emulator.Emulator.Certificates.RootPublicKey.Span),
+        };
+        if (_qrTimeout is { } timeout)
+        {
+            settings["WhatsApp:QrFirstRefTimeout"] = timeout.ToString("c");
+            settings["WhatsApp:QrNextRefTimeout"] = timeout.ToString("c");
+        }
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+    }
+
+    public async Task CreateInstanceAsync(string name)
+    {
+        using var response = await Http.PostAsJsonAsync("/instance/create", new { instanceName = name }, Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+    }
+
+    public async Task<(int Status, JsonElement Body)> GetAsync(string path) => await SendAsync(HttpMethod.Get, path);
+
+    public async Task<(int Status, JsonElement Body)> SendAsync(HttpMethod method, string path)
+    {
+        using var response = await Http.SendAsync(new HttpRequestMessage(method, path), Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);
+        return ((int)response.StatusCode, document.RootElement.Clone());
+    }
+
+    public async Task<(string State, int StatusReason)> ConnectionStateAsync(string name)
+    {
+        var (status, body) = await GetAsync($"/instance/connectionState/{name}");
+        Assert.Equal(200, status);
+        return (body.GetProperty("state").GetString()!, body.GetProperty("statusReason").GetInt32());
+    }
+
+    /// <summary>Polls the state route until it shows <paramref name="state"/>; fails after <paramref name="timeout"/>.</summary>
+    public async Task<int> WaitForStateAsync(string name, string state, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        (string State, int StatusReason) last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await ConnectionStateAsync(name);
+            if (last.State == state)
+                return last.StatusReason;
+            await Task.Delay(100, Ct);
+        }
+        Assert.Fail($"Instance {name} stayed {last.State} ({last.StatusReason}) instead of becoming {state}.");
+        return 0;
+    }
+
+    public async Task<IReadOnlyList<InstanceEventRecord>> EventsAsync(string name)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        return await new PostgresInstanceEventStore(dataSource, TimeProvider.System).ReadAsync(name, 0, 10_000, Ct);
+    }
+
+    public async Task<bool> HasCredentialsAsync(string name)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM device_credentials WHERE instance_name = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        return (long)(await command.ExecuteScalarAsync(Ct))! > 0;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await base.DisposeAsync();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+}

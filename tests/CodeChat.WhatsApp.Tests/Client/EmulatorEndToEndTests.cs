@@ -1,0 +1,185 @@
+using CodeChat.WaEmulator;
+using CodeChat.WaEmulator.Model;
+using CodeChat.WhatsApp.Client;
+using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.Store;
+
+namespace CodeChat.WhatsApp.Tests.Client;
+
+/// <summary>
+/// WaClient against the loopback WhatsApp emulator (tests/WaEmulator) over the real WebSocket and
+/// Noise transport: QR pairing → 515 → login, prekey upload, device removal, replacement, reconnect.
+/// </summary>
+public sealed class EmulatorEndToEndTests : IAsyncLifetime
+{
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(30);
+    private WaEmulatorServer _server = null!;
+
+    public async ValueTask InitializeAsync() =>
+        _server = await WaEmulatorServer.StartAsync(new WaEmulatorOptions(), cancellationToken: TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync() => await _server.DisposeAsync();
+
+    private WaClientOptions Options => new()
+    {
+        Url = _server.WebSocketUrl,
+        TrustedRootPublicKey = Curve25519PublicKey.FromBytes(_server.Emulator.Certificates.RootPublicKey.Span),
+        ReconnectBaseDelay = TimeSpan.FromMilliseconds(100),
+        ReconnectMaxDelay = TimeSpan.FromSeconds(1),
+    };
+
+    [Fact]
+    public async Task Fresh_client_pairs_by_qr_restarts_and_logs_in()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new InMemoryDeviceStore();
+        await using var client = new WaClient(Options, store);
+        var (account, device) = await PairAsync(client);
+
+        var stored = (await store.LoadCredentialsAsync(ct))!;
+        Assert.True(stored.IsPaired);
+        Assert.Equal(device.PnJid, stored.Jid);
+        Assert.Equal(device.LidJid, stored.Lid);
+        Assert.True(_server.Emulator.IsOnline(device));
+        Assert.Equal(account.Phone, client.Credentials!.GetJid()!.Value.User);
+        // First login: the server had no prekeys, so the full initial batch goes up (§5.2).
+        await WaitUntilAsync(async () => await store.CountUploadedPreKeysAsync(ct) == Options.InitialPreKeyUploadCount);
+    }
+
+    [Fact]
+    public async Task Paired_client_logs_in_again_with_its_stored_credentials()
+    {
+        var store = new InMemoryDeviceStore();
+        LinkedDevice device;
+        await using (var first = new WaClient(Options, store))
+        {
+            (_, device) = await PairAsync(first);
+        }
+
+        await using var again = new WaClient(Options, store);
+        await again.ConnectAsync(TestContext.Current.CancellationToken);
+        var connected = await WaitForAsync<ConnectedEvent>(again);
+
+        Assert.Equal(device.PnJid, connected.Jid.ToString());
+        Assert.DoesNotContain(await DrainAsync(again), e => e is QrCodeEvent);
+    }
+
+    [Fact]
+    public async Task Device_removed_by_the_phone_wipes_the_credentials()
+    {
+        var store = new InMemoryDeviceStore();
+        await using var client = new WaClient(Options, store);
+        var (_, device) = await PairAsync(client);
+
+        _server.Emulator.KickDevice(device);
+
+        await WaitForAsync<LoggedOutEvent>(client);
+        Assert.Null(await store.LoadCredentialsAsync(TestContext.Current.CancellationToken));
+        Assert.Null(client.Credentials);
+    }
+
+    [Fact]
+    public async Task Second_connection_with_the_same_credentials_replaces_the_first_without_ping_pong()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new InMemoryDeviceStore();
+        await using var first = new WaClient(Options, store);
+        await PairAsync(first);
+
+        var copy = new InMemoryDeviceStore();
+        await copy.SaveCredentialsAsync((await store.LoadCredentialsAsync(ct))!, ct);
+        await using var second = new WaClient(Options, copy);
+        await second.ConnectAsync(ct);
+        await WaitForAsync<ConnectedEvent>(second);
+
+        var replaced = await WaitForAsync<DisconnectedEvent>(first, e => e.Reason == DisconnectReason.Replaced);
+        Assert.False(replaced.WillReconnect);
+        await Task.Delay(500, ct);
+        Assert.DoesNotContain(await DrainAsync(first), e => e is ConnectedEvent);
+        Assert.True(second.IsLoggedIn);
+    }
+
+    [Fact]
+    public async Task Dropped_socket_reconnects_and_logs_in_again()
+    {
+        await using var client = new WaClient(Options, new InMemoryDeviceStore());
+        var (_, device) = await PairAsync(client);
+
+        await _server.Emulator.DropAllConnectionsAsync();
+
+        var lost = await WaitForAsync<DisconnectedEvent>(client);
+        Assert.True(lost.WillReconnect);
+        await WaitForAsync<ConnectedEvent>(client);
+        Assert.True(_server.Emulator.IsOnline(device));
+    }
+
+    private async Task<(EmulatedAccount Account, LinkedDevice Device)> PairAsync(WaClient client)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = _server.Emulator.CreateAccount(pushName: "Alice");
+        await client.ConnectAsync(ct);
+        var qr = await WaitForAsync<QrCodeEvent>(client);
+        Assert.Equal(1, qr.Count);
+
+        var device = await _server.Emulator.ScanQrAsync(qr.Code, account, ct);
+
+        var paired = await WaitForAsync<PairSuccessEvent>(client);
+        Assert.Equal(device.PnJid, paired.Jid.ToString());
+        var restart = await WaitForAsync<DisconnectedEvent>(client);
+        Assert.Equal(DisconnectReason.RestartRequired, restart.Reason);
+        var connected = await WaitForAsync<ConnectedEvent>(client);
+        Assert.Equal(device.PnJid, connected.Jid.ToString());
+        return (account, device);
+    }
+
+    private static async Task<T> WaitForAsync<T>(WaClient client, Func<T, bool>? match = null) where T : WaEvent
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(EventTimeout);
+        var seen = new List<WaEvent>();
+        try
+        {
+            while (true)
+            {
+                var next = await client.Events.ReadAsync(timeout.Token);
+                if (next is not NodeReceivedEvent)
+                {
+                    seen.Add(next);
+                }
+                if (next is T typed && (match is null || match(typed)))
+                {
+                    return typed;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No {typeof(T).Name}; saw {string.Join(", ", seen)}");
+        }
+    }
+
+    private static async Task<List<WaEvent>> DrainAsync(WaClient client)
+    {
+        await Task.Delay(200);
+        var events = new List<WaEvent>();
+        while (client.Events.TryRead(out var next))
+        {
+            events.Add(next);
+        }
+        return events;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + EventTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail("Condition not reached in time.");
+    }
+}

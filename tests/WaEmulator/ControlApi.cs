@@ -1,0 +1,88 @@
+using CodeChat.WaEmulator.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace CodeChat.WaEmulator;
+
+/// <summary>The HTTP face of the test API (under /_emulator), for harnesses that do not run in-process.</summary>
+internal static class ControlApi
+{
+    public sealed record CreateAccountRequest(string? Phone, string? PushName);
+
+    public sealed record ScanRequest(string Qr, string Phone);
+
+    public sealed record KickRequest(string Phone, int Device);
+
+    public static void Map(WebApplication app, Emulator emulator)
+    {
+        var api = app.MapGroup("/_emulator");
+        api.MapGet("/", () => Results.Ok(new
+        {
+            rootPublicKey = Convert.ToHexStringLower(emulator.Certificates.RootPublicKey.Span),
+            accounts = emulator.Accounts.Count,
+            connections = emulator.Connections.Count,
+        }));
+        api.MapGet("/connections", () => Results.Ok(emulator.Connections));
+        api.MapGet("/accounts", () => Results.Ok(emulator.Accounts.Select(a => Describe(emulator, a))));
+        api.MapPost("/accounts", (CreateAccountRequest request) =>
+        {
+            try
+            {
+                return Results.Ok(Describe(emulator, emulator.CreateAccount(request.Phone, request.PushName)));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                return Results.BadRequest(new { error = ex.Message });
+            }
+        });
+        api.MapPost("/scan", async (ScanRequest request, CancellationToken cancellationToken) =>
+        {
+            if (emulator.FindAccount(request.Phone) is not { } account)
+            {
+                return Results.NotFound(new { error = $"no account {request.Phone}" });
+            }
+
+            try
+            {
+                var device = await emulator.ScanQrAsync(request.Qr, account, cancellationToken);
+                return Results.Ok(new { jid = device.PnJid, lid = device.LidJid, keyIndex = device.KeyIndex });
+            }
+            catch (Exception ex) when (ex is FormatException or InvalidOperationException or TimeoutException)
+            {
+                return Results.BadRequest(new { error = ex.Message });
+            }
+        });
+        api.MapPost("/kick", (KickRequest request) =>
+        {
+            if (emulator.FindAccount(request.Phone)?.FindDevice(request.Device) is not { } device)
+            {
+                return Results.NotFound(new { error = $"no device {request.Phone}:{request.Device}" });
+            }
+
+            emulator.KickDevice(device);
+            return Results.NoContent();
+        });
+        api.MapPost("/drop-connections", async () =>
+        {
+            await emulator.DropAllConnectionsAsync();
+            return Results.NoContent();
+        });
+        api.MapGet("/journal", (int? take) => Results.Ok(emulator.Journal.TakeLast(take ?? 200)));
+    }
+
+    private static object Describe(Emulator emulator, EmulatedAccount account) => new
+    {
+        phone = account.Phone,
+        jid = account.PnJid,
+        lid = account.LidJid,
+        pushName = account.PushName,
+        devices = account.Devices.Select(d => new
+        {
+            jid = d.PnJid,
+            lid = d.LidJid,
+            keyIndex = d.KeyIndex,
+            online = emulator.IsOnline(d),
+            queued = emulator.QueuedFor(d),
+        }),
+    };
+}

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using CodeChat.WaEmulator.Model;
+using CodeChat.WaEmulator.Protocol;
+using CodeChat.WhatsApp.Crypto;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.WaEmulator;
+
+/// <summary>
+/// The emulated WhatsApp side — chat server, every test account's phone — and the in-process test API:
+/// create accounts, scan a QR, kick a device, drop connections, inspect what was routed.
+/// </summary>
+public sealed class Emulator
+{
+    private readonly ConcurrentDictionary<long, LiveConnection> _connections = new();
+    private readonly ConcurrentQueue<ConnectionRecord> _connectionLog = new();
+    private readonly ChatServer _server;
+    private readonly ILogger<Emulator> _logger;
+    private long _nextConnectionId;
+
+    public Emulator(WaEmulatorOptions options, ILogger<Emulator> logger)
+    {
+        Options = options;
+        _logger = logger;
+        _server = new ChatServer(options, logger);
+        Certificates = new EmulatorCertificates();
+    }
+
+    public WaEmulatorOptions Options { get; }
+
+    /// <summary>Root, intermediate and server keys; clients must trust <see cref="EmulatorCertificates.RootPublicKey"/>.</summary>
+    public EmulatorCertificates Certificates { get; }
+
+    /// <summary>Every WebSocket connection accepted so far, oldest first.</summary>
+    public IReadOnlyList<ConnectionRecord> Connections => [.. _connectionLog];
+
+    public IReadOnlyList<EmulatedAccount> Accounts => _server.Directory.Accounts;
+
+    public IReadOnlyList<EmulatedGroup> Groups => _server.Groups.Groups;
+
+    /// <summary>What passed through the server (newest last, capped), without payload bytes.</summary>
+    public IReadOnlyList<RoutedStanza> Journal => _server.JournalEntries;
+
+    /// <summary>Creates a test account with its simulated phone; phone defaults to the next 1555000000N.</summary>
+    public EmulatedAccount CreateAccount(string? phone = null, string? pushName = null) => _server.Directory.Create(phone, pushName);
+
+    public EmulatedAccount? FindAccount(string phone) => _server.Directory.FindByPhone(phone);
+
+    /// <summary>
+    /// The account's phone scans a QR string shown by a registering client. Completes once the client
+    /// counter-signed and the device is stored; the client then gets stream error 515 and must log in again.
+    /// </summary>
+    public Task<LinkedDevice> ScanQrAsync(string qr, EmulatedAccount account, CancellationToken cancellationToken = default) =>
+        _server.Pairing.ScanAsync(qr, account, cancellationToken);
+
+    /// <summary>Whether the device has a live, logged-in connection.</summary>
+    public bool IsOnline(LinkedDevice device) => _server.FindOnline(device) is not null;
+
+    /// <summary>Stanzas waiting for the device's next login.</summary>
+    public int QueuedFor(LinkedDevice device) => _server.Router.QueuedFor(device);
+
+    /// <summary>Messages and notifications the device's live connection received but has not acknowledged.</summary>
+    public int UnackedFor(LinkedDevice device) => _server.Router.UnackedFor(device);
+
+    /// <summary>Unlinks a device as the phone would: it gets stream error 401 device_removed and cannot log in again.</summary>
+    public void KickDevice(LinkedDevice device)
+    {
+        device.Account.RemoveDevice(device.DeviceId);
+        if (_server.FindOnline(device) is { } session)
+        {
+            session.Send(Stanzas.Children("stream:error", [("code", "401")], [Stanzas.Make("conflict", ("type", "device_removed"))]));
+            session.CloseAfterPendingSends();
+        }
+    }
+
+    /// <summary>Drops every live connection at once (clients see the socket die, no stream error).</summary>
+    public Task DropAllConnectionsAsync()
+    {
+        foreach (var live in _connections.Values)
+        {
+            live.Abort();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    internal async Task AcceptAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var record = new ConnectionRecord(
+            Interlocked.Increment(ref _nextConnectionId),
+            DateTimeOffset.UtcNow,
+            context.Request.Headers.Origin.ToString() is { Length: > 0 } origin ? origin : null,
+            context.Connection.RemoteIpAddress + ":" + context.Connection.RemotePort);
+        _connectionLog.Enqueue(record);
+        using var abort = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var live = new LiveConnection(socket, abort);
+        _connections[record.Id] = live;
+        _logger.LogInformation("Connection {ConnectionId} accepted from {Remote} (origin {Origin})", record.Id, record.RemoteEndpoint, record.Origin);
+        try
+        {
+            await ServeAsync(record, socket, abort.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            _logger.LogDebug("Connection {ConnectionId} ended: {Reason}", record.Id, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            // One misbehaving client must never take the emulator down for the others.
+            _logger.LogWarning(ex, "Connection {ConnectionId} failed", record.Id);
+        }
+        finally
+        {
+            _connections.TryRemove(record.Id, out _);
+            _logger.LogInformation("Connection {ConnectionId} closed", record.Id);
+        }
+    }
+
+    private async Task ServeAsync(ConnectionRecord record, WebSocket socket, CancellationToken cancellationToken)
+    {
+        var (transport, payload) = await NoiseChatTransport.AcceptAsync(socket, Certificates, Options, _logger, cancellationToken);
+        await using (transport)
+        {
+            var session = new ChatSession(_server, record.Id, transport, _logger);
+            await session.RunAsync(payload, cancellationToken);
+        }
+    }
+
+    private sealed class LiveConnection(WebSocket socket, CancellationTokenSource abort)
+    {
+        public void Abort()
+        {
+            try
+            {
+                socket.Abort();
+                abort.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // the connection ended on its own while we were dropping it
+            }
+        }
+    }
+}

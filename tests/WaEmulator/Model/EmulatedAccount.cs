@@ -1,0 +1,68 @@
+namespace CodeChat.WaEmulator.Model;
+
+/// <summary>A test user: phone number, LID, the simulated phone, and its linked companion devices.</summary>
+public sealed class EmulatedAccount(string phone, string lidUser, string? pushName)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<int, LinkedDevice> _devices = [];
+    private int _nextDeviceId = 1;
+    private int _nextKeyIndex = 1;
+
+    public string Phone { get; } = phone;
+
+    /// <summary>Opaque LID user part; Baileys 7 cannot send without one (emulator-notes-baileys7.md row 10).</summary>
+    public string LidUser { get; } = lidUser;
+
+    public string? PushName { get; } = pushName;
+
+    public SimulatedPhone PrimaryPhone { get; } = new();
+
+    public string PnJid => $"{Phone}@s.whatsapp.net";
+
+    public string LidJid => $"{LidUser}@lid";
+
+    public IReadOnlyList<LinkedDevice> Devices
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _devices.Values.OrderBy(d => d.DeviceId)];
+            }
+        }
+    }
+
+    public LinkedDevice? FindDevice(int deviceId)
+    {
+        lock (_gate)
+        {
+            return _devices.GetValueOrDefault(deviceId);
+        }
+    }
+
+    internal (int DeviceId, int KeyIndex) ReserveDeviceSlot()
+    {
+        lock (_gate)
+        {
+            return (_nextDeviceId++, _nextKeyIndex++);
+        }
+    }
+
+    internal void AddDevice(LinkedDevice device)
+    {
+        lock (_gate)
+        {
+            _devices[device.DeviceId] = device;
+        }
+    }
+
+    internal bool RemoveDevice(int deviceId)
+    {
+        lock (_gate)
+        {
+            return _devices.Remove(deviceId);
+        }
+    }
+
+    public override string ToString() => PnJid;
+}

@@ -1,0 +1,366 @@
+using System.Collections.Concurrent;
+using CodeChat.WaEmulator.Model;
+using CodeChat.WhatsApp.Binary;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.WaEmulator.Protocol;
+
+/// <summary>
+/// Device lists, prekey bundles, store-and-forward of messages and receipts (whatsapp-protocol.md §6.9,
+/// §6.10, §7.1–7.2; emulator-notes.md §6–8; emulator-notes-baileys7.md rows 9–14). PN and LID JIDs
+/// name the same device everywhere; what goes out follows the addressing the sender chose.
+/// </summary>
+internal sealed class MessageRouter(ChatServer server, ILogger logger)
+{
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Node>> _offline = new(StringComparer.Ordinal);
+    // Sent but not yet acknowledged, per device: the real server re-delivers these on the next login
+    // (whatsapp-protocol.md §7.2), so a client that forgets to ack sees them again.
+    // Keyed by connection, so a replaced connection only hands back what it itself was sent.
+    private readonly ConcurrentDictionary<long, ConcurrentDictionary<string, (long Sequence, Node Stanza)>> _unacked = new();
+    private long _sequence;
+
+    /// <summary>Delivered stanzas the device has not acknowledged yet.</summary>
+    public int UnackedFor(LinkedDevice device) =>
+        server.FindOnline(device) is { } session && _unacked.TryGetValue(session.ConnectionId, out var pending) ? pending.Count : 0;
+
+    /// <summary>Queued stanzas per device (PN device JID), for tests.</summary>
+    public int QueuedFor(LinkedDevice device) => _offline.TryGetValue(device.PnJid, out var queue) ? queue.Count : 0;
+
+    // ----- usync -------------------------------------------------------------------------------
+
+    public Node Usync(Node iq)
+    {
+        var usync = iq.GetRequiredChild("usync");
+        var query = usync.GetChild("query");
+        var wantDevices = query?.HasChild("devices") ?? false;
+        var wantLid = query?.HasChild("lid") ?? false;
+        var wantContact = query?.HasChild("contact") ?? false;
+
+        var users = new List<Node>();
+        foreach (var user in usync.GetChild("list")?.GetChildren("user") ?? [])
+        {
+            var children = new List<Node>();
+            Jid? jid = user.GetJid("jid");
+            var contactText = user.GetChild("contact") is { } c ? c.Content.Text ?? System.Text.Encoding.UTF8.GetString(Stanzas.Content(c)) : null;
+            var account = jid is { } j ? server.Directory.FindUser(j) : contactText is { } phone ? server.Directory.FindByPhone(phone.TrimStart('+')) : null;
+            var echo = jid?.ToString() ?? account?.PnJid ?? contactText ?? "";
+            if (wantDevices)
+            {
+                children.Add(Stanzas.Children("devices", [], [Stanzas.Children("device-list", [], DeviceList(account))]));
+            }
+
+            if (wantLid)
+            {
+                // PN users learn their LID here; Baileys 7 cannot encrypt without it (row 10)
+                children.Add(account is not null && jid is not { IsLid: true }
+                    ? Stanzas.Make("lid", ("val", account.LidJid))
+                    : Stanzas.Make("lid"));
+            }
+
+            if (wantContact)
+            {
+                children.Add(Stanzas.Make("contact", ("type", account is null ? "out" : "in")));
+            }
+
+            users.Add(Stanzas.Children("user", [("jid", echo)], children));
+        }
+
+        return Stanzas.Result(iq, Stanzas.Children(
+            "usync",
+            [("sid", usync.GetAttribute("sid")), ("mode", usync.GetAttribute("mode")), ("last", "true"), ("index", "0"), ("context", usync.GetAttribute("context"))],
+            [Stanzas.Children("list", [], users)]));
+    }
+
+    private static IEnumerable<Node> DeviceList(EmulatedAccount? account)
+    {
+        if (account is null)
+        {
+            yield break;
+        }
+
+        yield return Stanzas.Make("device", ("id", "0"));
+        foreach (var device in account.Devices)
+        {
+            // Baileys drops non-zero devices without key-index (emulator-notes.md §6)
+            yield return Stanzas.Make(
+                "device",
+                ("id", device.DeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("key-index", device.KeyIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
+    // ----- prekey bundles ----------------------------------------------------------------------
+
+    public Node PreKeyBundles(Node iq, Node key)
+    {
+        var users = new List<Node>();
+        foreach (var user in key.GetChildren("user"))
+        {
+            var jid = user.GetRequiredJid("jid");
+            var echo = user.GetRequiredAttribute("jid");
+            var account = server.Directory.FindUser(jid);
+            DeviceKeys? keys = null;
+            OneTimePreKeyRecord? oneTime = null;
+            if (account is not null && jid.Device == 0)
+            {
+                keys = account.PrimaryPhone.Keys;
+                oneTime = account.PrimaryPhone.TakeOneTimePreKey();
+            }
+            else if (account?.FindDevice(jid.Device) is { } device)
+            {
+                keys = device.Keys;
+                oneTime = keys.TakeOneTimePreKey();
+            }
+
+            if (keys is null)
+            {
+                users.Add(Stanzas.Children("user", [("jid", echo)], [Stanzas.Make("error", ("code", "404"), ("text", "item-not-found"))]));
+                continue;
+            }
+
+            var children = IqHandler.KeyMaterial(keys).ToList();
+            if (oneTime is not null)
+            {
+                children.Add(Stanzas.Children("key", [], [Stanzas.Bytes("id", oneTime.Id), Stanzas.Bytes("value", oneTime.PublicKey)]));
+            }
+
+            users.Add(Stanzas.Children("user", [("jid", echo)], children));
+        }
+
+        return Stanzas.Result(iq, Stanzas.Children("list", [], users));
+    }
+
+    // ----- messages ----------------------------------------------------------------------------
+
+    public void RouteMessage(ChatSession session, Node message)
+    {
+        var sender = session.Device!;
+        var id = message.GetAttribute("id");
+        var to = message.GetRequiredJid("to");
+        var t = Stanzas.UnixNow();
+        session.Send(Stanzas.Make("ack", ("class", "message"), ("id", id), ("from", to.ToString()), ("t", t)));
+
+        if (to.IsGroup)
+        {
+            server.Groups.RouteGroupMessage(session, message, to, t);
+            return;
+        }
+
+        var lidChat = to.IsLid;
+        var deviceIdentity = message.GetChild("device-identity");
+        foreach (var target in message.GetChild("participants")?.GetChildren("to") ?? [])
+        {
+            var targetJid = target.GetRequiredJid("jid");
+            var enc = target.GetChild("enc");
+            if (enc is null)
+            {
+                continue;
+            }
+
+            var ownFanOut = server.Directory.FindUser(targetJid) == sender.Account;
+            var attributes = new List<(string, string?)>
+            {
+                ("from", DeviceJid(sender, lidChat)),
+                ("id", id),
+                ("type", message.GetAttribute("type") ?? "text"),
+                ("t", t),
+            };
+            if (ownFanOut)
+            {
+                // our own other device: Baileys then requires from == me and reads the chat from recipient
+                attributes.Add(("recipient", to.ToNonAd().ToString()));
+            }
+
+            if (lidChat)
+            {
+                attributes.Add(("sender_pn", sender.Account.PnJid));
+                attributes.Add(("addressing_mode", "lid"));
+            }
+            else
+            {
+                attributes.Add(("sender_lid", sender.Account.LidJid));
+            }
+
+            if (sender.Account.PushName is { } name)
+            {
+                attributes.Add(("notify", name));
+            }
+
+            var children = new List<Node> { enc };
+            if (deviceIdentity is not null)
+            {
+                children.Add(deviceIdentity);
+            }
+
+            Deliver(targetJid, Stanzas.Children("message", [.. attributes], children));
+        }
+    }
+
+    /// <summary>A device's own JID in the addressing of the chat (device 0 has no device part).</summary>
+    public static string DeviceJid(LinkedDevice device, bool lid) => lid ? device.LidJid : device.PnJid;
+
+    /// <summary>Delivers to one device now, or queues it for its next login; the phone (device 0) only drops.</summary>
+    public void Deliver(Jid target, Node stanza)
+    {
+        var account = server.Directory.FindUser(target);
+        if (account is null || target.Device == 0)
+        {
+            // The simulated phone never decrypts (emulator-notes.md §0)
+            server.Journal(StanzaDirection.Dropped, target.ToString(), stanza);
+            return;
+        }
+
+        if (account.FindDevice(target.Device) is not { } device)
+        {
+            logger.LogDebug("No device {Target}: dropping <{Tag}>", target, stanza.Tag);
+            server.Journal(StanzaDirection.Dropped, target.ToString(), stanza);
+            return;
+        }
+
+        Deliver(device, stanza);
+    }
+
+    public void Deliver(LinkedDevice device, Node stanza)
+    {
+        if (server.FindOnline(device) is { } session && SendTracked(session, stanza))
+        {
+            return;
+        }
+
+        server.Journal(StanzaDirection.Queued, device.PnJid, stanza);
+        _offline.GetOrAdd(device.PnJid, _ => new ConcurrentQueue<Node>()).Enqueue(stanza);
+    }
+
+    private bool SendTracked(ChatSession session, Node stanza)
+    {
+        if (stanza.Tag is "message" or "notification" && stanza.GetAttribute("id") is { } id)
+        {
+            _unacked.GetOrAdd(session.ConnectionId, _ => new(StringComparer.Ordinal))[AckKey(stanza.Tag, id)] = (Interlocked.Increment(ref _sequence), stanza);
+        }
+
+        return session.Send(stanza);
+    }
+
+    private static string AckKey(string tag, string id) => tag + ":" + id;
+
+    /// <summary>A client's ack (or, for messages, its receipt) confirms a delivery.</summary>
+    public void Acknowledge(ChatSession session, string tag, string? id)
+    {
+        if (id is not null && _unacked.TryGetValue(session.ConnectionId, out var pending))
+        {
+            pending.TryRemove(AckKey(tag, id), out _);
+        }
+    }
+
+    /// <summary>The device's connection ended: whatever it did not acknowledge goes back in front of its queue.</summary>
+    public void Requeue(ChatSession ended, LinkedDevice device)
+    {
+        if (!_unacked.TryRemove(ended.ConnectionId, out var pending) || pending.IsEmpty)
+        {
+            return;
+        }
+
+        var unacked = pending.Values.OrderBy(p => p.Sequence).Select(p => p.Stanza).ToList();
+        if (server.FindOnline(device) is { } replacement)
+        {
+            // a newer connection of the same device took over: it gets them right away
+            foreach (var stanza in unacked)
+            {
+                SendTracked(replacement, stanza);
+            }
+
+            return;
+        }
+
+        var queue = _offline.GetOrAdd(device.PnJid, _ => new ConcurrentQueue<Node>());
+        var rest = new List<Node>();
+        while (queue.TryDequeue(out var queued))
+        {
+            rest.Add(queued);
+        }
+
+        foreach (var stanza in unacked.Concat(rest))
+        {
+            queue.Enqueue(stanza);
+        }
+    }
+
+    /// <summary>After success: the backlog marked offline="1", then ib/offline (Baileys buffers events until it sees it).</summary>
+    public void FlushOfflineQueue(ChatSession session)
+    {
+        var count = 0;
+        if (_offline.TryGetValue(session.Device!.PnJid, out var queue))
+        {
+            while (queue.TryDequeue(out var stanza))
+            {
+                SendTracked(session, stanza.WithAttribute("offline", "1"));
+                count++;
+            }
+        }
+
+        session.Send(Stanzas.Children(
+            "ib",
+            [("from", Stanzas.ServerJid)],
+            [Stanzas.Make("offline", ("count", count.ToString(System.Globalization.CultureInfo.InvariantCulture)))]));
+    }
+
+    // ----- receipts ----------------------------------------------------------------------------
+
+    public void RouteReceipt(ChatSession session, Node receipt)
+    {
+        var reader = session.Device!;
+        var id = receipt.GetAttribute("id");
+        var to = receipt.GetRequiredJid("to");
+        // Baileys 7 sends no separate ack for a message: its receipt is the ack (emulator-notes-baileys7.md row 14)
+        Acknowledge(session, "message", id);
+        foreach (var item in receipt.GetChild("list")?.GetChildren("item") ?? [])
+        {
+            Acknowledge(session, "message", item.GetAttribute("id"));
+        }
+
+        session.Send(Stanzas.Make("ack", ("class", "receipt"), ("id", id), ("from", to.ToString()), ("type", receipt.GetAttribute("type"))));
+
+        var attributes = new List<(string, string?)>
+        {
+            ("id", id),
+            ("t", Stanzas.UnixNow()),
+            ("type", receipt.GetAttribute("type")),
+        };
+        Jid target;
+        if (to.IsGroup)
+        {
+            // group receipts name the original sender in participant
+            if (receipt.GetJid("participant") is not { } participant)
+            {
+                return;
+            }
+
+            target = participant;
+            attributes.Add(("from", to.ToString()));
+            attributes.Add(("participant", DeviceJid(reader, participant.IsLid)));
+        }
+        else
+        {
+            target = to;
+            attributes.Add(("from", DeviceJid(reader, to.IsLid)));
+            if (receipt.GetAttribute("recipient") is { } recipient)
+            {
+                attributes.Add(("recipient", recipient));
+            }
+        }
+
+        var forwarded = new Node("receipt", Stanzas.Attributes(attributes), receipt.Content);
+        if (target.IsAd)
+        {
+            Deliver(target, forwarded);
+        }
+        else if (server.Directory.FindUser(target) is { } account)
+        {
+            // a receipt to a bare user goes to every linked device of it
+            foreach (var device in account.Devices)
+            {
+                Deliver(device, forwarded);
+            }
+        }
+    }
+}

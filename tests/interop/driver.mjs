@@ -1,0 +1,358 @@
+// Runs ONE unmodified Baileys client as an interop peer for the CodeChat.NET tests.
+//
+// Protocol: line-delimited JSON.
+//   stdin  (commands): {"cmd":"connect"} {"cmd":"send","to","text"} {"cmd":"sendGroup","to","text"}
+//                      {"cmd":"groupCreate","subject","participants":[jid…]} {"cmd":"groupMetadata","jid"}
+//                      {"cmd":"read","keys":[…]} {"cmd":"presence","type","to"} {"cmd":"subscribePresence","to"}
+//                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
+//                      Every command may carry "id"; its outcome is reported as
+//                      {"event":"result","id",…} or {"event":"error","id","message"}.
+//   stdout (events):   {"event":"ready"} {"event":"qr","qr"} {"event":"restart","code"} {"event":"open","me"}
+//                      {"event":"message",…} {"event":"receipt",…} {"event":"presence","chat","participant","presence"}
+//                      {"event":"close","code","reason"}
+//                      {"event":"group",…} {"event":"error","message"}
+// Everything else (Baileys' pino logs, console output) goes to stderr, so stdout stays parseable.
+//
+// Configuration (argv beats env):
+//   --url ws://127.0.0.1:PORT/ws/chat   | WA_WS_URL      emulator endpoint (required)
+//   --root-key <64 hex>                 | WA_ROOT_KEY    trusted certificate root (the emulator's)
+//   --creds <file>                      | WA_CREDS_FILE  persist creds+keys (BufferJSON) across runs
+//   --log <pino level>                  | BAILEYS_LOG    default "silent"
+//   --keepalive-ms <n>                  | WA_KEEPALIVE_MS
+import { readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import pino from 'pino';
+import makeWASocket, {
+    BufferJSON,
+    Browsers,
+    DisconnectReason,
+    WA_CERT_DETAILS,
+    initAuthCreds,
+} from 'baileys';
+
+// The protocol channel is stdout; keep stray console output of dependencies off it.
+const writeProtocolLine = (() => {
+    const out = process.stdout;
+    return (obj) => out.write(JSON.stringify(obj) + '\n');
+})();
+for (const level of ['log', 'info', 'warn', 'debug', 'trace']) {
+    console[level] = (...args) => process.stderr.write(args.map(String).join(' ') + '\n');
+}
+
+function parseArgs(argv) {
+    const options = {};
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (!arg.startsWith('--')) continue;
+        const key = arg.slice(2);
+        const next = argv[i + 1];
+        if (next === undefined || next.startsWith('--')) {
+            options[key] = 'true';
+        } else {
+            options[key] = next;
+            i++;
+        }
+    }
+    return options;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const config = {
+    url: args.url ?? process.env.WA_WS_URL,
+    rootKeyHex: args['root-key'] ?? process.env.WA_ROOT_KEY,
+    credsFile: args.creds ?? process.env.WA_CREDS_FILE,
+    logLevel: args.log ?? process.env.BAILEYS_LOG ?? 'silent',
+    keepAliveMs: Number(args['keepalive-ms'] ?? process.env.WA_KEEPALIVE_MS ?? 30000),
+};
+
+const logger = pino({ level: config.logLevel }, pino.destination(2));
+
+function fail(message) {
+    writeProtocolLine({ event: 'error', message });
+}
+
+if (!config.url) {
+    fail('no emulator url: pass --url or WA_WS_URL');
+    process.exit(2);
+}
+
+// Baileys reads the trusted root at handshake time from this exported object. Its own check does not
+// reject foreign signatures today (emulator-notes-baileys7.md §2), but pointing it at the emulator's root
+// keeps the chain genuinely valid should upstream start enforcing it.
+if (config.rootKeyHex) {
+    if (!/^[0-9a-fA-F]{64}$/.test(config.rootKeyHex)) {
+        fail('--root-key must be 64 hex characters');
+        process.exit(2);
+    }
+    WA_CERT_DETAILS.PUBLIC_KEY = Buffer.from(config.rootKeyHex, 'hex');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Auth state: in memory, optionally mirrored to a JSON file so a test can restart the process.
+
+function loadAuthState() {
+    if (config.credsFile && existsSync(config.credsFile)) {
+        const saved = JSON.parse(readFileSync(config.credsFile, 'utf8'), BufferJSON.reviver);
+        return { creds: saved.creds, keyData: saved.keys ?? {} };
+    }
+    return { creds: initAuthCreds(), keyData: {} };
+}
+
+const state = loadAuthState();
+
+function persistAuthState() {
+    if (!config.credsFile) return;
+    const tmp = config.credsFile + '.tmp';
+    writeFileSync(tmp, JSON.stringify({ creds: state.creds, keys: state.keyData }, BufferJSON.replacer));
+    renameSync(tmp, config.credsFile);
+}
+
+const keys = {
+    async get(type, ids) {
+        const bucket = state.keyData[type] ?? {};
+        const found = {};
+        for (const id of ids) {
+            if (bucket[id] !== undefined) found[id] = bucket[id];
+        }
+        return found;
+    },
+    async set(data) {
+        for (const [type, entries] of Object.entries(data)) {
+            const bucket = (state.keyData[type] ??= {});
+            for (const [id, value] of Object.entries(entries)) {
+                if (value === null || value === undefined) delete bucket[id];
+                else bucket[id] = value;
+            }
+        }
+        persistAuthState();
+    },
+};
+
+// Baileys caches usync device lists for 5 minutes and device notifications do not clear it
+// (emulator-notes.md §10 pitfall 3); owning the cache lets a test flush it after pairing more devices.
+class DeviceListCache {
+    #entries = new Map();
+    #ttlMs;
+    constructor(ttlMs) { this.#ttlMs = ttlMs; }
+    get(key) {
+        const entry = this.#entries.get(key);
+        if (!entry) return undefined;
+        if (entry.expires < Date.now()) {
+            this.#entries.delete(key);
+            return undefined;
+        }
+        return entry.value;
+    }
+    set(key, value) {
+        this.#entries.set(key, { value, expires: Date.now() + this.#ttlMs });
+        return true;
+    }
+    del(key) { return this.#entries.delete(key) ? 1 : 0; }
+    flushAll() { this.#entries.clear(); }
+}
+const userDevicesCache = new DeviceListCache(5 * 60 * 1000);
+
+// ---------------------------------------------------------------------------------------------
+// Socket lifecycle
+
+let sock;
+let wantConnected = false;
+
+function describeMe() {
+    const me = state.creds.me;
+    return me ? { id: me.id, lid: me.lid ?? null, name: me.name ?? null } : null;
+}
+
+function textOf(message) {
+    if (!message) return null;
+    return message.conversation
+        ?? message.extendedTextMessage?.text
+        ?? message.ephemeralMessage?.message?.conversation
+        ?? message.ephemeralMessage?.message?.extendedTextMessage?.text
+        ?? null;
+}
+
+function startSocket() {
+    const socket = makeWASocket({
+        waWebSocketUrl: config.url,
+        auth: { creds: state.creds, keys },
+        logger,
+        browser: Browsers.ubuntu('Chrome'),
+        keepAliveIntervalMs: config.keepAliveMs,
+        markOnlineOnConnect: false,
+        shouldSyncHistoryMessage: () => false,
+        userDevicesCache,
+        // no internet here: a link-preview fetch would only time out (emulator-notes.md §10 pitfall 6)
+        generateHighQualityLinkPreview: false,
+    });
+    sock = socket;
+
+    socket.ev.on('creds.update', (update) => {
+        Object.assign(state.creds, update);
+        persistAuthState();
+    });
+
+    socket.ev.on('connection.update', (update) => {
+        if (socket !== sock) return;
+        if (update.qr) {
+            // The ADV secret exists only in this string: the harness hands it to the emulator's phone.
+            writeProtocolLine({ event: 'qr', qr: update.qr });
+        }
+        if (update.connection === 'open') {
+            writeProtocolLine({ event: 'open', me: describeMe() });
+        }
+        if (update.connection === 'close') {
+            const code = update.lastDisconnect?.error?.output?.statusCode ?? null;
+            const reason = update.lastDisconnect?.error?.message ?? null;
+            sock = undefined;
+            // Baileys never reconnects on its own; 515 after pairing means "log in again now".
+            if (code === DisconnectReason.restartRequired && wantConnected) {
+                writeProtocolLine({ event: 'restart', code });
+                startSocket();
+                return;
+            }
+            wantConnected = false;
+            writeProtocolLine({ event: 'close', code, reason });
+        }
+    });
+
+    socket.ev.on('messages.upsert', ({ messages, type }) => {
+        for (const m of messages) {
+            if (m.key.fromMe) continue; // emitOwnEvents also upserts what we sent
+            writeProtocolLine({
+                event: 'message',
+                type,
+                id: m.key.id,
+                from: m.key.remoteJid,
+                fromAlt: m.key.remoteJidAlt ?? null,
+                participant: m.key.participant ?? null,
+                pushName: m.pushName ?? null,
+                text: textOf(m.message),
+                messageKinds: m.message ? Object.keys(m.message) : [],
+                stub: m.messageStubType ?? null,
+                key: m.key,
+            });
+        }
+    });
+
+    socket.ev.on('messages.update', (updates) => {
+        for (const { key, update } of updates) {
+            if (update.status === undefined) continue;
+            writeProtocolLine({ event: 'receipt', id: key.id, remoteJid: key.remoteJid, status: update.status });
+        }
+    });
+
+    socket.ev.on('presence.update', ({ id, presences }) => {
+        for (const [participant, presence] of Object.entries(presences)) {
+            writeProtocolLine({ event: 'presence', chat: id, participant, presence: presence.lastKnownPresence });
+        }
+    });
+
+    socket.ev.on('groups.upsert', (groups) => {
+        for (const g of groups) {
+            writeProtocolLine({ event: 'group', id: g.id, subject: g.subject, participants: g.participants?.map((p) => p.id) ?? [] });
+        }
+    });
+}
+
+function requireSocket() {
+    if (!sock) throw new Error('not connected: send {"cmd":"connect"} first');
+    return sock;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands
+
+const commands = {
+    async connect() {
+        if (sock) return { alreadyConnected: true };
+        wantConnected = true;
+        startSocket();
+        return {};
+    },
+    async send({ to, text }) {
+        const sent = await requireSocket().sendMessage(to, { text, linkPreview: null });
+        return { messageId: sent?.key?.id ?? null, to: sent?.key?.remoteJid ?? to };
+    },
+    async sendGroup({ to, text }) {
+        return commands.send({ to, text });
+    },
+    async groupCreate({ subject, participants }) {
+        const metadata = await requireSocket().groupCreate(subject, participants ?? []);
+        return { gid: metadata.id, subject: metadata.subject, participants: metadata.participants.map((p) => p.id) };
+    },
+    async groupMetadata({ jid }) {
+        const metadata = await requireSocket().groupMetadata(jid);
+        return { gid: metadata.id, subject: metadata.subject, participants: metadata.participants.map((p) => p.id) };
+    },
+    async read({ keys: messageKeys }) {
+        await requireSocket().readMessages(messageKeys);
+        return {};
+    },
+    async presence({ type, to }) {
+        // available/unavailable need creds.me.name (a push name on the emulator account); composing,
+        // recording and paused are chatstates to `to`
+        await requireSocket().sendPresenceUpdate(type, to);
+        return {};
+    },
+    async subscribePresence({ to }) {
+        await requireSocket().presenceSubscribe(to);
+        return {};
+    },
+    async flushDeviceCache() {
+        userDevicesCache.flushAll();
+        return {};
+    },
+    async disconnect() {
+        wantConnected = false;
+        const current = sock;
+        if (current) current.end(undefined);
+        return {};
+    },
+    async close() {
+        wantConnected = false;
+        const current = sock;
+        sock = undefined;
+        if (current) current.end(undefined);
+        setTimeout(() => process.exit(0), 50);
+        return {};
+    },
+};
+
+async function handleLine(line) {
+    if (!line.trim()) return;
+    let command;
+    try {
+        command = JSON.parse(line);
+    } catch {
+        fail(`not JSON: ${line.slice(0, 200)}`);
+        return;
+    }
+    const handler = commands[command.cmd];
+    if (!handler) {
+        writeProtocolLine({ event: 'error', id: command.id ?? null, message: `unknown command ${command.cmd}` });
+        return;
+    }
+    try {
+        const result = await handler(command);
+        writeProtocolLine({ event: 'result', id: command.id ?? null, cmd: command.cmd, ...result });
+    } catch (err) {
+        logger.error({ err }, `command ${command.cmd} failed`);
+        writeProtocolLine({ event: 'error', id: command.id ?? null, cmd: command.cmd, message: err?.message ?? String(err) });
+    }
+}
+
+process.on('unhandledRejection', (err) => {
+    process.stderr.write(`unhandled rejection: ${err?.stack ?? err}\n`);
+});
+
+const input = createInterface({ input: process.stdin });
+input.on('line', (line) => { void handleLine(line); });
+// The harness owns our lifetime: when it goes away, so do we.
+input.on('close', () => {
+    wantConnected = false;
+    sock?.end(undefined);
+    setTimeout(() => process.exit(0), 50);
+});
+
+writeProtocolLine({ event: 'ready', baileys: '7.0.0-rc14' });
