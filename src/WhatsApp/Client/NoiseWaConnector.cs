@@ -48,7 +48,20 @@ public sealed class NoiseWaConnector : IWaConnector
         {
             await foreach (var frame in socket.Frames.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return WaBinaryDecoder.Decode(frame.Span);
+                Node node;
+                try
+                {
+                    node = WaBinaryDecoder.Decode(frame.Span);
+                }
+                catch (WaBinaryException exception)
+                {
+                    // An authenticated frame that is not a node means the stream itself is broken; waiting
+                    // for the keepalive to notice would leave the instance deaf for minutes.
+                    var failure = new NoiseFrameException("A decrypted frame is not a WABinary node.", exception);
+                    await socket.FailAsync(failure).ConfigureAwait(false);
+                    throw failure;
+                }
+                yield return node;
             }
         }
 

@@ -37,6 +37,7 @@ public sealed partial class WaClient : IAsyncDisposable
     private CancellationTokenSource? _run;
     private Task _runLoop = Task.CompletedTask;
     private WaClientSession? _session;
+    private TaskCompletionSource _nextLogin = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WaClient(WaClientOptions options, IDeviceStore store, ILogger<WaClient>? logger = null, TimeProvider? timeProvider = null, IWaConnector? connector = null)
     {
@@ -134,14 +135,21 @@ public sealed partial class WaClient : IAsyncDisposable
         return pairing.DisplayCode;
     }
 
-    /// <summary>Unlinks this device on the server (when connected), stops the client and wipes the store.</summary>
+    /// <summary>
+    /// Unlinks this device on the server, stops the client and wipes the store. A paired device whose
+    /// socket is down (reconnecting, stopped, or never connected by this client) first connects for at
+    /// most <see cref="WaClientOptions.LogoutConnectTimeout"/> so the server can drop it from the
+    /// account; if that fails the device is wiped locally anyway.
+    /// </summary>
     public async Task LogoutAsync(CancellationToken cancellationToken = default)
     {
-        var credentials = Credentials;
-        if (Volatile.Read(ref _session) is not null && credentials?.GetJid() is { } ownJid)
+        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
+        var credentials = Credentials ?? await _store.LoadCredentialsAsync(cancellationToken).ConfigureAwait(false);
+        if (credentials?.IsPaired == true && credentials.GetJid() is { } ownJid)
         {
             try
             {
+                await EnsureLoggedInForLogoutAsync(credentials, cancellationToken).ConfigureAwait(false);
                 await SendIqAsync(ClientNodes.RemoveCompanionDevice(ownJid), cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is WaClientException or TimeoutException)
@@ -153,6 +161,42 @@ public sealed partial class WaClient : IAsyncDisposable
         await StopAsync(new SessionEnd(DisconnectReason.ClientClosed, null, Reconnect: false)).ConfigureAwait(false);
         await WipeCredentialsAsync(cancellationToken).ConfigureAwait(false);
         Publish(new LoggedOutEvent("user_initiated"));
+    }
+
+    /// <summary>Waits for a logged-in connection, opening one if nothing is running; bounded by <see cref="WaClientOptions.LogoutConnectTimeout"/>.</summary>
+    private async Task EnsureLoggedInForLogoutAsync(DeviceCredentials credentials, CancellationToken cancellationToken)
+    {
+        // Read the signal before checking, so a login in between is seen either way.
+        var login = Volatile.Read(ref _nextLogin).Task;
+        if (IsLoggedIn)
+        {
+            return;
+        }
+        Task runLoop;
+        lock (_runGate)
+        {
+            if (_runLoop.IsCompleted)
+            {
+                Log.ConnectingForLogout(_logger);
+                Interlocked.CompareExchange(ref _credentials, credentials, null);
+                _run?.Dispose();
+                _run = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+                var run = _run.Token;
+                _backoff.Reset();
+                // Nobody waits for the first connection here: the run loop ending tells us instead.
+                var firstConnection = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _ = firstConnection.Task.ContinueWith(static failed => _ = failed.Exception, CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _runLoop = Task.Run(() => RunAsync(firstConnection, run), CancellationToken.None);
+            }
+            runLoop = _runLoop;
+        }
+        var first = await Task.WhenAny(login, runLoop)
+            .WaitAsync(_options.LogoutConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
+        if (first != login)
+        {
+            throw new WaClientException("The connection ended before the logout could reach the server.");
+        }
     }
 
     /// <summary>Sends a node on the current connection.</summary>
@@ -530,6 +574,7 @@ public sealed partial class WaClient : IAsyncDisposable
             await _store.SaveLidMappingAsync(ownLid, pn, session.Token).ConfigureAwait(false);
         }
         session.LoggedIn = true;
+        Interlocked.Exchange(ref _nextLogin, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         _backoff.Reset();
         var jid = credentials.GetJid() ?? throw new WaClientException("Logged in without an own JID.");
         Log.LoggedIn(_logger, jid.ToString());
@@ -819,5 +864,8 @@ public sealed partial class WaClient : IAsyncDisposable
 
         [LoggerMessage(23, LogLevel.Warning, "Ignored a malformed <{Tag}> stanza")]
         public static partial void MalformedStanza(ILogger logger, string tag, Exception exception);
+
+        [LoggerMessage(24, LogLevel.Information, "Connecting to tell the server about the logout")]
+        public static partial void ConnectingForLogout(ILogger logger);
     }
 }

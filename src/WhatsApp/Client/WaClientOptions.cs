@@ -71,6 +71,12 @@ public sealed record WaClientOptions
     /// <summary>Keys uploaded when topping up (whatsmeow WantedPreKeyCount).</summary>
     public int PreKeyRefillCount { get; init; } = 50;
 
+    /// <summary>
+    /// How long a logout with the socket down waits for a logged-in connection to send the
+    /// remove-companion-device iq before it wipes the device locally only.
+    /// </summary>
+    public TimeSpan LogoutConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Raise <see cref="NodeReceivedEvent"/> for every incoming stanza (for features built on top).</summary>
     public bool RaiseNodeReceived { get; init; } = true;
 

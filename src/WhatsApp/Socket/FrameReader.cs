@@ -32,6 +32,12 @@ public sealed class FrameReader
     /// <summary>Bytes received but not yet returned as frames.</summary>
     public int BufferedBytes => _end - _start;
 
+    /// <summary>The payload length the next, not yet complete frame announced; null before its 3-byte prefix arrived.</summary>
+    public int? PendingFrameLength =>
+        !_introPending && _end - _start >= NoiseConstants.FrameLengthPrefix
+            ? FrameCodec.ReadLength(_buffer.AsSpan(_start, _end - _start))
+            : null;
+
     public void Append(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using CodeChat.WhatsApp.Crypto;
@@ -12,7 +13,9 @@ namespace CodeChat.WhatsApp.Socket;
 /// nonce counter always matches the order frames hit the wire, and <see cref="Frames"/> yields
 /// decrypted frames as flag byte + node, already inflated when the peer compressed them.
 /// A frame that fails authentication closes the socket and faults <see cref="Frames"/> with
-/// <see cref="NoiseDecryptionException"/>.
+/// <see cref="NoiseDecryptionException"/>; a frame whose announced length never arrives (garbage on
+/// the wire) does the same with <see cref="NoiseFrameException"/> after
+/// <see cref="NoiseSocketOptions.IncompleteFrameStallTimeout"/>.
 /// </summary>
 public sealed partial class NoiseSocket : IAsyncDisposable
 {
@@ -272,6 +275,21 @@ public sealed partial class NoiseSocket : IAsyncDisposable
         _lifetime.Dispose();
     }
 
+    /// <summary>
+    /// Fails the connection at once because the layer above could not use a frame (for example it
+    /// does not decode as a WABinary node): <see cref="Frames"/> faults with <paramref name="reason"/>
+    /// and the WebSocket is closed with a protocol error, as for an undecryptable frame.
+    /// </summary>
+    public async Task FailAsync(NoiseException reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        Log.ConnectionFailed(_logger, reason.GetType().Name, reason.Message);
+        // Complete first, so this reason wins over the receive loop seeing the socket go away.
+        _incoming.Writer.TryComplete(reason);
+        await CloseAfterProtocolErrorAsync().ConfigureAwait(false);
+        Fail(reason);
+    }
+
     private async Task WaitForLoopsAsync(CancellationToken cancellationToken)
     {
         // The loops never throw: failures are reported through Frames.
@@ -318,6 +336,7 @@ public sealed partial class NoiseSocket : IAsyncDisposable
     private async Task ReceiveLoopAsync()
     {
         var buffer = new byte[ReceiveBufferSize];
+        long? partialSince = null;
         try
         {
             while (true)
@@ -328,7 +347,18 @@ public sealed partial class NoiseSocket : IAsyncDisposable
                     await _incoming.Writer.WriteAsync(plaintext, _lifetime.Token).ConfigureAwait(false);
                 }
 
-                var result = await _webSocket.ReceiveAsync(buffer.AsMemory(), _lifetime.Token).ConfigureAwait(false);
+                var now = Stopwatch.GetTimestamp();
+                if (_frameReader.BufferedBytes == 0)
+                {
+                    partialSince = null;
+                }
+                else
+                {
+                    partialSince ??= now;
+                }
+                var result = partialSince is { } since
+                    ? await ReceiveRestOfFrameAsync(buffer, since, lastBytesAt: now).ConfigureAwait(false)
+                    : await _webSocket.ReceiveAsync(buffer.AsMemory(), _lifetime.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     await AcknowledgeCloseAsync().ConfigureAwait(false);
@@ -346,19 +376,48 @@ public sealed partial class NoiseSocket : IAsyncDisposable
         {
             _incoming.Writer.TryComplete();
         }
+        catch (ChannelClosedException)
+        {
+            // Frames was completed from outside (FailAsync or the send pump failing): nothing left to deliver.
+        }
         catch (NoiseException exception)
         {
             Log.ConnectionFailed(_logger, exception.GetType().Name, exception.Message);
             await CloseAfterProtocolErrorAsync().ConfigureAwait(false);
             Fail(exception);
         }
-        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException or OperationCanceledException)
         {
+            // Also an abort from FailAsync or CloseAsync while a receive was pending (it can surface as a cancellation).
             Fail(Volatile.Read(ref _closeRequested) != 0
                 ? null
                 : new NoiseException("The WebSocket connection was lost.", exception));
         }
         _outgoing.Writer.TryComplete();
+    }
+
+    /// <summary>
+    /// Receives while part of a frame is buffered: the rest must arrive within the stall and total
+    /// limits, otherwise the length prefix was garbage and the stream cannot be resynchronised.
+    /// </summary>
+    private async Task<ValueWebSocketReceiveResult> ReceiveRestOfFrameAsync(byte[] buffer, long partialSince, long lastBytesAt)
+    {
+        var untilStall = _options.IncompleteFrameStallTimeout - Stopwatch.GetElapsedTime(lastBytesAt);
+        var untilLimit = _options.IncompleteFrameTimeout - Stopwatch.GetElapsedTime(partialSince);
+        var wait = untilStall < untilLimit ? untilStall : untilLimit;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        deadline.CancelAfter(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+        try
+        {
+            return await _webSocket.ReceiveAsync(buffer.AsMemory(), deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException
+            && deadline.IsCancellationRequested && !_lifetime.IsCancellationRequested)
+        {
+            var announced = _frameReader.PendingFrameLength is { } length ? $"{length}-byte" : "length-prefixed";
+            throw new NoiseFrameException(
+                $"A {announced} frame stayed incomplete ({_frameReader.BufferedBytes} bytes arrived); the stream is corrupt.", exception);
+        }
     }
 
     private async Task AcknowledgeCloseAsync()

@@ -371,6 +371,81 @@ public class WaClientTests
     }
 
     [Fact]
+    public async Task Logout_while_reconnecting_waits_for_the_connection_to_unlink_then_wipes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var h = await LoggedInAsync();
+        await h.Connection.CloseAsync(ct);
+        Assert.True((await h.Harness.WaitForEventAsync<DisconnectedEvent>()).WillReconnect);
+
+        var logout = h.Harness.Client.LogoutAsync(ct);
+        var again = await NextConnectionAfterBackoffAsync(h.Harness);
+        var remove = await LogInAndAwaitRemoveCompanionAsync(again);
+
+        Assert.Equal("15551234567:12@s.whatsapp.net", remove.GetRequiredChild("remove-companion-device").GetAttribute("jid"));
+        Assert.False(logout.IsCompleted);
+        Assert.NotNull(await h.Harness.Store.LoadCredentialsAsync(ct)); // not wiped before the server was told
+        again.Send(FakeWaConnection.Result(remove));
+        await logout.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.Null(await h.Harness.Store.LoadCredentialsAsync(ct));
+        await h.Harness.WaitForEventAsync<LoggedOutEvent>();
+        Assert.True(again.Closed);
+    }
+
+    [Fact]
+    public async Task Logout_of_a_client_that_is_not_running_connects_to_unlink_then_wipes()
+    {
+        // The instance was closed ("replaced", refused login) or never resumed, but the device is still linked.
+        var ct = TestContext.Current.CancellationToken;
+        await using var h = new ClientTestHarness(PairedOptions, await PairedStoreAsync());
+
+        var logout = h.Client.LogoutAsync(ct);
+        var connection = await h.Connector.NextConnectionAsync();
+        Assert.Equal(15551234567ul, h.Connector.Payloads[^1].Username); // the login payload, not a registration
+        var remove = await LogInAndAwaitRemoveCompanionAsync(connection);
+        connection.Send(FakeWaConnection.Result(remove));
+        await logout.WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        Assert.Null(await h.Store.LoadCredentialsAsync(ct));
+        Assert.True(connection.Closed);
+        await h.WaitForEventAsync<LoggedOutEvent>();
+    }
+
+    [Fact]
+    public async Task Logout_when_the_server_cannot_be_reached_wipes_locally_within_the_bound()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var h = new ClientTestHarness(PairedOptions, await PairedStoreAsync());
+        h.Connector.FailAttempt = _ => new WaClientException("unreachable");
+
+        await h.Client.LogoutAsync(ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
+
+        Assert.Null(await h.Store.LoadCredentialsAsync(ct));
+        Assert.Equal(1, h.Connector.Attempts);
+    }
+
+    [Fact]
+    public async Task Logout_gives_up_waiting_for_a_login_after_the_connect_timeout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var h = await LoggedInAsync(sendSuccess: false);
+
+        var logout = h.Harness.Client.LogoutAsync(ct);
+        await Task.Delay(100, ct);
+        Assert.False(logout.IsCompleted); // connected but not logged in: it waits for <success>
+        for (var i = 0; i < 100 && !logout.IsCompleted; i++)
+        {
+            h.Harness.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(10, ct);
+        }
+
+        await logout.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        Assert.InRange(h.Harness.Time.GetUtcNow() - h.Harness.Time.Start, h.Harness.Options.LogoutConnectTimeout, TimeSpan.FromSeconds(100));
+        Assert.Null(await h.Harness.Store.LoadCredentialsAsync(ct));
+        Assert.False(h.Connection.TryReceive(out _)); // no remove-companion-device on a connection that never logged in
+    }
+
+    [Fact]
     public async Task Failing_first_connection_is_reported_to_the_caller()
     {
         await using var h = new ClientTestHarness();
@@ -411,8 +486,9 @@ public class WaClientTests
         Assert.Fail("Condition not reached.");
     }
 
-    /// <summary>A client whose store already holds paired credentials, connected and (optionally) past &lt;success&gt;.</summary>
-    private static async Task<LoggedInClient> LoggedInAsync(bool sendSuccess = true, WaClientOptions? options = null)
+    private static WaClientOptions PairedOptions => new() { IqTimeout = TimeSpan.FromMinutes(30), PreKeyRefillCount = 10, ReconnectJitter = 0 };
+
+    private static async Task<InMemoryDeviceStore> PairedStoreAsync()
     {
         var store = new InMemoryDeviceStore();
         await store.SaveCredentialsAsync(DeviceCredentials.CreateNew() with
@@ -421,7 +497,43 @@ public class WaClientTests
             Lid = "123456789012345:12@lid",
             Account = [0x0A, 0x00],
         });
-        var harness = new ClientTestHarness(options ?? new WaClientOptions { IqTimeout = TimeSpan.FromMinutes(30), PreKeyRefillCount = 10, ReconnectJitter = 0 }, store);
+        return store;
+    }
+
+    /// <summary>Advances fake time in small steps until the client opens its next connection (the back-off elapsed).</summary>
+    private static async Task<FakeWaConnection> NextConnectionAfterBackoffAsync(ClientTestHarness harness)
+    {
+        for (var i = 0; i < 200 && !harness.Connector.HasPendingConnection; i++)
+        {
+            harness.Time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+        return await harness.Connector.NextConnectionAsync();
+    }
+
+    /// <summary>Logs the connection in and answers the client's iqs until remove-companion-device arrives; returns it unanswered.</summary>
+    private static async Task<Node> LogInAndAwaitRemoveCompanionAsync(FakeWaConnection connection)
+    {
+        connection.Send(new Node("success", [new("t", "1700000000")]));
+        while (true)
+        {
+            var sent = await connection.ReceiveAsync();
+            if (sent.HasChild("remove-companion-device"))
+            {
+                return sent;
+            }
+            if (sent.Tag == "iq")
+            {
+                // Enough prekeys, so the post-login setup stays out of the way.
+                connection.Send(FakeWaConnection.Result(sent, new Node("count", [new("value", "100")])));
+            }
+        }
+    }
+
+    /// <summary>A client whose store already holds paired credentials, connected and (optionally) past &lt;success&gt;.</summary>
+    private static async Task<LoggedInClient> LoggedInAsync(bool sendSuccess = true, WaClientOptions? options = null)
+    {
+        var harness = new ClientTestHarness(options ?? PairedOptions, await PairedStoreAsync());
         await harness.Client.ConnectAsync();
         var connection = await harness.Connector.NextConnectionAsync();
         if (sendSuccess)
