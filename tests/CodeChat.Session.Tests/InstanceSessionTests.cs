@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Testing;
@@ -129,20 +130,28 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
         Assert.True(emulator.Emulator.IsOnline(device));
     }
 
-    [Fact]
-    public async Task Corrupt_frames_from_the_server_end_only_that_connection_and_the_instance_reconnects()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Corrupt_frames_from_the_server_end_only_that_connection_and_the_instance_reconnects(bool wellFramed)
     {
         await using var relay = await WebSocketRelay.StartAsync(emulator.Server.WebSocketUrl);
         await using var host = await StartHostAsync(endpoint: relay.Url);
         var (name, _, device, _) = await PairAsync(host);
         var before = (await host.EventsAsync(name)).Count;
+        var clock = Stopwatch.StartNew();
 
-        await relay.SendCorruptFrameToClientsAsync();
+        // Well framed: random ciphertext that cannot decrypt. Not framed: a length prefix promising
+        // megabytes that never come, which used to leave the client deaf until the 3-minute keepalive limit.
+        await (wellFramed ? relay.SendCorruptFrameToClientsAsync() : relay.SendGarbageToClientsAsync());
 
         await WaitUntilAsync(async () =>
             (await host.EventsAsync(name)).Skip(before).Any(e => e.DataJson.Contains("\"state\":\"open\"", StringComparison.Ordinal)));
+        // Back within a few seconds: the socket's 5 s stall limit plus the first back-off step, plus a busy machine.
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
         var after = (await host.EventsAsync(name)).Skip(before).ToList();
-        Assert.Contains(after, e => e.DataJson.Contains("\"state\":\"close\"", StringComparison.Ordinal));
+        // close with Baileys' timed-out reason (the connection was lost), then connecting, then open.
+        Assert.Contains(after, e => e.DataJson.Contains("\"state\":\"close\",\"statusReason\":408", StringComparison.Ordinal));
         Assert.DoesNotContain(after, e => e.Event == InstanceEventNames.QrCodeUpdated);
         Assert.Equal(200, await host.WaitForStateAsync(name, "open"));
         Assert.True(emulator.Emulator.IsOnline(device));
@@ -168,6 +177,58 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
         var code = qr.GetProperty("code").GetString()!;
         Assert.NotEqual(firstCode, code);
         Assert.Equal(code, QrImage.Decode(qr.GetProperty("base64").GetString()!));
+    }
+
+    [Fact]
+    public async Task A_replaced_connection_closes_with_440_does_not_reconnect_and_keeps_the_keys()
+    {
+        await using var host = await StartHostAsync();
+        var (name, _, device, _) = await PairAsync(host);
+        var before = (await host.EventsAsync(name)).Count;
+
+        // Another connection logged in with these credentials (pitfall P18): reconnecting would fight it.
+        Assert.True(emulator.Emulator.ReplaceConnection(device));
+
+        Assert.Equal(440, await host.WaitForStateAsync(name, "close"));
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        Assert.Equal(("close", 440), await host.ConnectionStateAsync(name));
+        Assert.False(emulator.Emulator.IsOnline(device));
+        var after = (await host.EventsAsync(name)).Skip(before).ToList();
+        var update = Assert.Single(after);
+        Assert.Equal(InstanceEventNames.ConnectionUpdate, update.Event);
+        Assert.Equal($$"""{"instance":"{{name}}","state":"close","statusReason":440}""", update.DataJson);
+        Assert.True(await host.HasCredentialsAsync(name));
+
+        // Connecting again resumes the linked device: no QR.
+        var (status, _) = await host.GetAsync($"/instance/connect/{name}");
+        Assert.Equal(200, status);
+        Assert.Equal(200, await host.WaitForStateAsync(name, "open"));
+        Assert.True(emulator.Emulator.IsOnline(device));
+        Assert.DoesNotContain((await host.EventsAsync(name)).Skip(before), e => e.Event == InstanceEventNames.QrCodeUpdated);
+    }
+
+    [Fact]
+    public async Task Logout_with_the_socket_down_still_unlinks_the_device_on_the_server()
+    {
+        await using var host = await StartHostAsync();
+        var (name, account, device, _) = await PairAsync(host);
+        Assert.True(emulator.Emulator.ReplaceConnection(device));
+        Assert.Equal(440, await host.WaitForStateAsync(name, "close"));
+        Assert.Contains(account.Devices, d => d.DeviceId == device.DeviceId);
+
+        var (status, body) = await host.SendAsync(HttpMethod.Delete, $"/instance/logout/{name}");
+
+        Assert.Equal(200, status);
+        Assert.Equal("Instance logged out", body.GetProperty("message").GetString());
+        // It connected just long enough to send remove-companion-device.
+        Assert.DoesNotContain(account.Devices, d => d.DeviceId == device.DeviceId);
+        Assert.False(emulator.Emulator.IsOnline(device));
+        Assert.False(await host.HasCredentialsAsync(name));
+        Assert.Equal(("close", 401), await host.ConnectionStateAsync(name));
+        // The brief connection is not reported as "open": the last event is the logout's close.
+        var events = await host.EventsAsync(name);
+        Assert.Equal($$"""{"instance":"{{name}}","state":"close","statusReason":401}""", events[^1].DataJson);
+        Assert.Single(events, e => e.DataJson.Contains("\"state\":\"open\"", StringComparison.Ordinal));
     }
 
     [Fact]

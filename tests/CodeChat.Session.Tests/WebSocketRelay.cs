@@ -46,13 +46,29 @@ public sealed class WebSocketRelay : IAsyncDisposable
     /// Sends every connected client one well-framed transport frame (3-byte big-endian length, then
     /// the payload) whose payload is random bytes: it cannot decrypt, as a corrupted server frame.
     /// </summary>
-    public async Task SendCorruptFrameToClientsAsync(int length = 64)
+    public Task SendCorruptFrameToClientsAsync(int length = 64)
     {
         var frame = new byte[3 + length];
         frame[0] = (byte)(length >> 16);
         frame[1] = (byte)(length >> 8);
         frame[2] = (byte)length;
         RandomNumberGenerator.Fill(frame.AsSpan(3));
+        return SendToClientsAsync(frame);
+    }
+
+    /// <summary>
+    /// Sends every connected client random bytes that are not a whole frame: their first three bytes
+    /// announce a frame of megabytes, of which only these few bytes ever arrive.
+    /// </summary>
+    public Task SendGarbageToClientsAsync(int length = 40)
+    {
+        var garbage = RandomNumberGenerator.GetBytes(length);
+        garbage[0] = 0x7F;
+        return SendToClientsAsync(garbage);
+    }
+
+    private async Task SendToClientsAsync(byte[] frame)
+    {
         foreach (var (socket, gate) in _clients)
         {
             await gate.WaitAsync();

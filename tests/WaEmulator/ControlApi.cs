@@ -11,7 +11,8 @@ internal static class ControlApi
 
     public sealed record ScanRequest(string Qr, string Phone);
 
-    public sealed record KickRequest(string Phone, int Device);
+    /// <param name="Reason">"device_removed" (default: stream error 401, device unlinked) or "replaced" (conflict, device kept).</param>
+    public sealed record KickRequest(string Phone, int Device, string? Reason = null);
 
     public static void Map(WebApplication app, Emulator emulator)
     {
@@ -59,8 +60,16 @@ internal static class ControlApi
                 return Results.NotFound(new { error = $"no device {request.Phone}:{request.Device}" });
             }
 
-            emulator.KickDevice(device);
-            return Results.NoContent();
+            switch (request.Reason)
+            {
+                case null or "device_removed":
+                    emulator.KickDevice(device);
+                    return Results.NoContent();
+                case "replaced":
+                    return emulator.ReplaceConnection(device) ? Results.NoContent() : Results.Conflict(new { error = "the device is not online" });
+                default:
+                    return Results.BadRequest(new { error = $"unknown kick reason {request.Reason}" });
+            }
         });
         api.MapPost("/drop-connections", async () =>
         {

@@ -75,6 +75,23 @@ public sealed class Emulator
         }
     }
 
+    /// <summary>
+    /// Ends the device's live connection with <c>stream:error conflict type="replaced"</c>, as WhatsApp
+    /// does when another connection logs in with the same credentials. The device stays linked, so it
+    /// can log in again. Returns false when the device had no live connection.
+    /// </summary>
+    public bool ReplaceConnection(LinkedDevice device)
+    {
+        if (_server.FindOnline(device) is not { } session)
+        {
+            return false;
+        }
+
+        session.Send(Stanzas.Children("stream:error", [], [Stanzas.Make("conflict", ("type", "replaced"))]));
+        session.CloseAfterPendingSends();
+        return true;
+    }
+
     /// <summary>Drops every live connection at once (clients see the socket die, no stream error).</summary>
     public Task DropAllConnectionsAsync()
     {

@@ -35,7 +35,8 @@ public sealed partial class InstanceGrain(
 {
     public const string WatchdogReminderName = "session-watchdog";
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(10);
+    // Above WaClientOptions.LogoutConnectTimeout, so a logout with the socket down can connect and still send its iq.
+    private static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(15);
 
     private InstanceSession? _session;
     private InstanceQrCode _qrCode = InstanceQrCode.None;
@@ -229,22 +230,22 @@ public sealed partial class InstanceGrain(
 
         var session = _session;
         _session = null;
+        var store = deviceStores.ForInstance(Name);
         if (session is not null)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(LogoutTimeout);
-            try
-            {
-                // Tells the server to remove this companion device, then wipes the store.
-                await session.Client.LogoutAsync(timeout.Token);
-            }
-            catch (Exception exception) when (exception is not OutOfMemoryException)
-            {
-                LogLogoutIncomplete(Name, exception);
-            }
+            // Its signals are dropped from here on (no session), so a brief reconnect for the logout
+            // does not show up as "open".
+            await LogoutOnServerAsync(session.Client, cancellationToken);
             await session.DisposeAsync();
         }
-        await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
+        else if ((await store.LoadCredentialsAsync(cancellationToken))?.IsPaired == true)
+        {
+            // No socket (closed after "replaced", a refused login, or never resumed): connect just long
+            // enough to unlink the device on the server, so the phone stops listing it.
+            await using var client = clients.Create(Name, store);
+            await LogoutOnServerAsync(client, cancellationToken);
+        }
+        await store.WipeAsync(cancellationToken);
 
         state.State.DesiredConnectionState = InstanceConnectionState.Close;
         state.State.ActualConnectionState = InstanceConnectionState.Close;
@@ -257,6 +258,21 @@ public sealed partial class InstanceGrain(
         ResetCode();
         LogLoggedOut(Name);
         return new InstanceCommandResult(InstanceCommandOutcome.Succeeded, Snapshot());
+    }
+
+    /// <summary>Tells the server to remove this companion device (connecting if needed), then wipes the store; bounded.</summary>
+    private async Task LogoutOnServerAsync(WaClient client, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(LogoutTimeout);
+        try
+        {
+            await client.LogoutAsync(timeout.Token);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogLogoutIncomplete(Name, exception);
+        }
     }
 
     public Task EnsureSessionAsync(CancellationToken cancellationToken = default) =>
