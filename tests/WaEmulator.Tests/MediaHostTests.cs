@@ -103,7 +103,8 @@ public sealed class MediaHostTests(BaileysInteropPackages packages)
                     chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                     chain.ChainPolicy.CustomTrustStore.Add(authority);
                     chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(certificate));
+                    using var leaf = new X509Certificate2(certificate);
+                    return chain.Build(leaf);
                 },
             },
         };
