@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using CodeChat.Testing;
 
 namespace CodeChat.WaEmulator.Tests;
@@ -83,15 +86,27 @@ public sealed class BaileysInteropTests(BaileysInteropPackages packages)
     }
 
     [Fact]
-    public async Task A_kicked_device_is_logged_out_and_cannot_log_in_again()
+    public async Task A_device_paired_and_kicked_over_the_http_control_api_is_logged_out_for_good()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fixture = await EmulatorFixture.StartAsync(ct);
-        var alice = fixture.Emulator.CreateAccount();
+        using var http = new HttpClient { BaseAddress = fixture.Server.BaseUrl };
+        var created = await (await http.PostAsJsonAsync("_emulator/accounts", new { phone = "4930123456" }, ct)).Content.ReadFromJsonAsync<JsonObject>(ct);
+        var alice = fixture.Emulator.FindAccount(created!["phone"]!.GetValue<string>())!;
         var peer = await fixture.StartPeerAsync("alice", ct);
-        var device = await fixture.PairAsync(peer, alice, ct);
 
-        fixture.Emulator.KickDevice(device);
+        // the same QR hand-off as in-process, through the HTTP control API
+        await peer.ConnectAsync(ct);
+        var qr = await peer.WaitForQrAsync(ct);
+        var scanned = await http.PostAsJsonAsync("_emulator/scan", new { qr, phone = alice.Phone }, ct);
+        Assert.Equal(HttpStatusCode.OK, scanned.StatusCode);
+        await peer.WaitForEventAsync("restart", cancellationToken: ct);
+        var me = await peer.WaitForOpenAsync(ct);
+        var device = Assert.Single(alice.Devices);
+        Assert.Equal(device.PnJid, me["id"]!.GetValue<string>());
+
+        var kicked = await http.PostAsJsonAsync("_emulator/kick", new { phone = alice.Phone, device = device.DeviceId }, ct);
+        Assert.Equal(HttpStatusCode.NoContent, kicked.StatusCode);
 
         var closed = await peer.WaitForEventAsync("close", cancellationToken: ct);
         Assert.Equal(401, closed["code"]!.GetValue<int>());

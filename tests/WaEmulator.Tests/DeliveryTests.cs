@@ -50,6 +50,16 @@ public sealed class DeliveryTests
         Assert.Equal(deviceB.PnJid, receipt.GetAttribute("from"));
         await BaileysInteropTests.WaitUntilAsync(() => server.Emulator.UnackedFor(deviceB) == 0, ct);
         Assert.Equal(0, server.Emulator.QueuedFor(deviceB));
+
+        // a retry resend goes to one device with its <enc> directly under <message> (whatsapp-protocol.md §7.2)
+        await RawDevice.SendAsync(
+            a,
+            new Node("message", NodeAttributes.Create([new("id", "M1"), new("to", deviceB.PnJid), new("type", "text"), new("device_fanout", "false")]),
+                new Node("enc", NodeAttributes.Create([new("v", "2"), new("type", "pkmsg"), new("count", "1")]), ciphertext)),
+            ct);
+        var resent = await ReadUntilAsync(again, n => n.Tag == "message", ct);
+        Assert.Equal(deviceA.PnJid, resent.GetAttribute("from"));
+        Assert.Equal("pkmsg", resent.GetRequiredChild("enc").GetAttribute("type"));
         await RawDevice.DisposeQuietlyAsync(again);
         await RawDevice.DisposeQuietlyAsync(a);
     }

@@ -148,10 +148,13 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
         var lidChat = to.IsLid;
         var deviceIdentity = message.GetChild("device-identity");
-        foreach (var target in message.GetChild("participants")?.GetChildren("to") ?? [])
+        // Usually one <to> per device; a retry resend (device_fanout=false) or a peer message instead
+        // carries its <enc> directly and is addressed to a single device (or to the own phone).
+        var targets = message.GetChild("participants") is { } participants
+            ? participants.GetChildren("to").Select(t => (Jid: t.GetRequiredJid("jid"), Enc: t.GetChild("enc")))
+            : [(Jid: to, Enc: message.GetChild("enc"))];
+        foreach (var (targetJid, enc) in targets)
         {
-            var targetJid = target.GetRequiredJid("jid");
-            var enc = target.GetChild("enc");
             if (enc is null)
             {
                 continue;
@@ -165,10 +168,15 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
                 ("type", message.GetAttribute("type") ?? "text"),
                 ("t", t),
             };
-            if (ownFanOut)
+            if (ownFanOut && !to.IsAd)
             {
                 // our own other device: Baileys then requires from == me and reads the chat from recipient
-                attributes.Add(("recipient", to.ToNonAd().ToString()));
+                attributes.Add(("recipient", to.ToString()));
+            }
+            else if (message.GetAttribute("recipient") is { } recipient)
+            {
+                // a single-device resend names the original chat itself
+                attributes.Add(("recipient", recipient));
             }
 
             if (lidChat)
@@ -233,12 +241,23 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
     private bool SendTracked(ChatSession session, Node stanza)
     {
-        if (stanza.Tag is "message" or "notification" && stanza.GetAttribute("id") is { } id)
+        if (stanza.Tag is not ("message" or "notification") || stanza.GetAttribute("id") is not { } id)
         {
-            _unacked.GetOrAdd(session.ConnectionId, _ => new(StringComparer.Ordinal))[AckKey(stanza.Tag, id)] = (Interlocked.Increment(ref _sequence), stanza);
+            return session.Send(stanza);
         }
 
-        return session.Send(stanza);
+        // tracked before the write so that an ack racing the write is never missed
+        var pending = _unacked.GetOrAdd(session.ConnectionId, _ => new(StringComparer.Ordinal));
+        var key = AckKey(stanza.Tag, id);
+        pending[key] = (Interlocked.Increment(ref _sequence), stanza);
+        if (session.Send(stanza))
+        {
+            return true;
+        }
+
+        // the connection is already closing: the caller queues it instead, so it must not come back twice
+        pending.TryRemove(key, out _);
+        return false;
     }
 
     private static string AckKey(string tag, string id) => tag + ":" + id;
@@ -264,12 +283,11 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         if (server.FindOnline(device) is { } replacement)
         {
             // a newer connection of the same device took over: it gets them right away
-            foreach (var stanza in unacked)
+            unacked = [.. unacked.Where(stanza => !SendTracked(replacement, stanza))];
+            if (unacked.Count == 0)
             {
-                SendTracked(replacement, stanza);
+                return;
             }
-
-            return;
         }
 
         var queue = _offline.GetOrAdd(device.PnJid, _ => new ConcurrentQueue<Node>());
