@@ -285,6 +285,10 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.Equal(
             [
                 "DELETE /instance/delete/{instanceName}",
+                "DELETE /instance/logout/{instanceName}",
+                "GET /instance/connect/{instanceName}",
+                "GET /instance/connect/{instanceName}/code/{phoneNumber}",
+                "GET /instance/connectionState/{instanceName}",
                 "GET /instance/fetchInstance/{instanceName}",
                 "GET /instance/fetchInstances",
                 "PATCH /instance/update/{instanceName}",

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Events;
+using CodeChat.Testing;
 
 namespace CodeChat.Session.Tests;
 
-public sealed class InstanceEventStoreTests(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+public sealed class InstanceEventStoreTests(MigratedPostgresDatabaseFixture database) : IClassFixture<MigratedPostgresDatabaseFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -15,8 +15,8 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
 
     private static string NewName() => "inst-" + Guid.NewGuid().ToString("N")[..10];
 
-    private async Task<SessionHost> StartHostAsync(string? connectionString = null, TimeSpan? qrTimeout = null) =>
-        new(connectionString ?? await postgres.CreateDatabaseAsync(Ct), emulator.Server, qrTimeout);
+    private async Task<SessionHost> StartHostAsync(string? connectionString = null, TimeSpan? qrTimeout = null, Uri? endpoint = null) =>
+        new(connectionString ?? await postgres.CreateDatabaseAsync(Ct), emulator.Server, qrTimeout, endpoint);
 
     /// <summary>create → connect → QR → the emulator's phone scans it → open.</summary>
     private async Task<(string Name, EmulatedAccount Account, LinkedDevice Device, string Code)> PairAsync(SessionHost host)
@@ -130,6 +130,27 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
     }
 
     [Fact]
+    public async Task Corrupt_frames_from_the_server_end_only_that_connection_and_the_instance_reconnects()
+    {
+        await using var relay = await WebSocketRelay.StartAsync(emulator.Server.WebSocketUrl);
+        await using var host = await StartHostAsync(endpoint: relay.Url);
+        var (name, _, device, _) = await PairAsync(host);
+        var before = (await host.EventsAsync(name)).Count;
+
+        await relay.SendCorruptFrameToClientsAsync();
+
+        await WaitUntilAsync(async () =>
+            (await host.EventsAsync(name)).Skip(before).Any(e => e.DataJson.Contains("\"state\":\"open\"", StringComparison.Ordinal)));
+        var after = (await host.EventsAsync(name)).Skip(before).ToList();
+        Assert.Contains(after, e => e.DataJson.Contains("\"state\":\"close\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(after, e => e.Event == InstanceEventNames.QrCodeUpdated);
+        Assert.Equal(200, await host.WaitForStateAsync(name, "open"));
+        Assert.True(emulator.Emulator.IsOnline(device));
+        // The silo kept serving throughout.
+        Assert.Equal(200, (await host.GetAsync("/health/ready")).Status);
+    }
+
+    [Fact]
     public async Task Removing_the_device_on_the_phone_closes_with_401_wipes_keys_and_connect_gives_a_new_qr()
     {
         await using var host = await StartHostAsync();
@@ -208,6 +229,30 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
         Assert.Equal("refused", refused.GetProperty("state").GetString());
         var (_, qr) = await host.GetAsync($"/instance/connect/{name}");
         Assert.True(qr.TryGetProperty("code", out _));
+    }
+
+    [Fact]
+    public async Task A_second_activation_fences_the_first_so_only_one_drives_the_session()
+    {
+        // Two clusters on one database stand for a split brain: both can activate the instance. The
+        // newer one bumps the session epoch (an ETag-checked write) before connecting; the older one,
+        // kicked by the server, fails its next write and stops instead of reconnecting or reporting.
+        var database = await postgres.CreateDatabaseAsync(Ct);
+        await using var first = await StartHostAsync(database);
+        var (name, _, device, _) = await PairAsync(first);
+        var before = (await first.EventsAsync(name)).Count;
+
+        await using var second = await StartHostAsync(database);
+        Assert.Equal(200, await second.WaitForStateAsync(name, "open"));
+        await WaitUntilAsync(async () => (await second.EventsAsync(name)).Skip(before).Any(e => e.DataJson.Contains("\"state\":\"open\"", StringComparison.Ordinal)));
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+
+        var after = (await second.EventsAsync(name)).Skip(before).ToList();
+        // The stale activation recorded nothing: no "replaced" close, no second resume.
+        Assert.DoesNotContain(after, e => e.DataJson.Contains("440", StringComparison.Ordinal));
+        Assert.Single(after, e => e.DataJson.Contains("\"state\":\"open\"", StringComparison.Ordinal));
+        Assert.Equal(("open", 200), await second.ConnectionStateAsync(name));
+        Assert.True(emulator.Emulator.IsOnline(device));
     }
 
     [Fact]

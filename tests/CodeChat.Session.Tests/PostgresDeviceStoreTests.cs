@@ -1,10 +1,11 @@
 using CodeChat.Grains.Sessions;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Store;
+using CodeChat.Testing;
 
 namespace CodeChat.Session.Tests;
 
-public sealed class PostgresDeviceStoreTests(MigratedDatabase database) : IClassFixture<MigratedDatabase>
+public sealed class PostgresDeviceStoreTests(MigratedPostgresDatabaseFixture database) : IClassFixture<MigratedPostgresDatabaseFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

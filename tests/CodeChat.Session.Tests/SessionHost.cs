@@ -21,12 +21,15 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
     private readonly string _connectionString;
     private readonly WaEmulatorServer _emulator;
     private readonly TimeSpan? _qrTimeout;
+    private readonly Uri? _endpoint;
 
-    public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null)
+    /// <param name="endpoint">Where the client connects instead of the emulator itself (e.g. a relay to it).</param>
+    public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null, Uri? endpoint = null)
     {
         _connectionString = connectionString;
         _emulator = emulator;
         _qrTimeout = qrTimeout;
+        _endpoint = endpoint;
         Http = CreateClient();
         Http.DefaultRequestHeaders.Add("apikey", GlobalApiKey);
     }
@@ -43,7 +46,7 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
             ["Orleans:SiloPort"] = "0",
             ["Orleans:GatewayPort"] = "0",
             ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
-            ["WhatsApp:Url"] = _emulator.WebSocketUrl.ToString(),
+            ["WhatsApp:Url"] = (_endpoint ?? _emulator.WebSocketUrl).ToString(),
             ["WhatsApp:TrustedRootKey"] = Convert.ToHexStringLower(_emulator.Emulator.Certificates.RootPublicKey.Span),
         };
         if (_qrTimeout is { } timeout)

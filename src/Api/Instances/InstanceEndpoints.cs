@@ -117,10 +117,12 @@ public static class InstanceEndpoints
 
     private static async Task<IResult> FetchInstanceAsync(string instanceName, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var instance = await grains.GetGrain<IInstanceGrain>(instanceName).GetAsync(cancellationToken);
-        return instance is null
-            ? ApiErrors.InstanceNotFound()
-            : Results.Json(InstanceResponseMapping.Listed(instance, withConnection: true), ApiJson.Options);
+        var grain = grains.GetGrain<IInstanceGrain>(instanceName);
+        var instance = await grain.GetAsync(cancellationToken);
+        if (instance is null)
+            return ApiErrors.InstanceNotFound();
+        var connection = await grain.GetConnectionStateAsync(cancellationToken);
+        return Results.Json(InstanceResponseMapping.Listed(instance, withConnection: true, connection), ApiJson.Options);
     }
 
     private static async Task<IResult> UpdateAsync(

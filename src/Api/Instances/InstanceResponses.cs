@@ -50,14 +50,14 @@ internal static class InstanceResponseMapping
     public static CreatedInstanceResponse Created(InstanceSnapshot instance, string token) =>
         new(instance.Id, instance.Name, instance.Description, instance.CreatedAt, instance.UpdatedAt, new CreatedAuth(instance.TokenId, token));
 
-    public static InstanceResponse Listed(InstanceSnapshot instance, bool withConnection) => new(
+    public static InstanceResponse Listed(InstanceSnapshot instance, bool withConnection, InstanceConnectionView? connection = null) => new(
         instance.Id, instance.Name, instance.Description, instance.ConnectionStatus, instance.OwnerJid, instance.ProfilePicUrl,
         Attributes(instance), instance.CreatedAt, instance.UpdatedAt,
         new InstanceAuth(instance.TokenId, instance.TokenCreatedAt, instance.TokenUpdatedAt),
         Webhook: null,
         withConnection
-            ? new WhatsappStatus(instance.Connection is { } live
-                ? new WhatsappConnection(live.State, live.StatusReason)
+            ? new WhatsappStatus(connection is not null
+                ? new WhatsappConnection(connection.State, connection.StatusReason)
                 : instance.ConnectionStatus == InstanceConnectionStatus.Online
                     ? new WhatsappConnection(InstanceConnectionState.Open, OpenStatusReason)
                     : new WhatsappConnection(InstanceConnectionState.Close, NotLoadedStatusReason))

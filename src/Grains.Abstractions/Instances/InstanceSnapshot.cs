@@ -21,6 +21,4 @@ public sealed record InstanceSnapshot
     [Id(11)] public required DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Set only on the snapshot returned by a delete.</summary>
     [Id(12)] public DateTimeOffset? DeletedAt { get; init; }
-    /// <summary>The live session state; set on snapshots from the instance grain, null on registry listings.</summary>
-    [Id(13)] public InstanceConnectionView? Connection { get; init; }
 }

@@ -533,7 +533,6 @@ public sealed partial class InstanceGrain(
             TokenUpdatedAt = current.TokenUpdatedAt,
             CreatedAt = current.CreatedAt,
             UpdatedAt = current.UpdatedAt,
-            Connection = new InstanceConnectionView(current.ActualConnectionState, current.StatusReason),
         };
     }
 
