@@ -68,6 +68,12 @@ public sealed class BaileysPeer : IAsyncDisposable
             start.ArgumentList.Add(credsFile);
         }
 
+        if (options.ExtraCaCertificatesFile is { } caFile)
+        {
+            // read by Node once at start-up; Baileys' media upload (https) and download (fetch) both honour it
+            start.Environment["NODE_EXTRA_CA_CERTS"] = caFile;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
         var peer = new BaileysPeer(process, options);
         try

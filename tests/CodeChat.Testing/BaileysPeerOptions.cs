@@ -15,6 +15,12 @@ public sealed record BaileysPeerOptions
     /// <summary>File the driver keeps creds and Signal keys in; null keeps them in memory only.</summary>
     public string? CredsFile { get; init; }
 
+    /// <summary>
+    /// PEM file with extra certificate authorities Node must trust (NODE_EXTRA_CA_CERTS), e.g. the emulator's
+    /// media host CA; null leaves Node's trust store alone.
+    /// </summary>
+    public string? ExtraCaCertificatesFile { get; init; }
+
     /// <summary>pino level for Baileys' own logs (they go to stderr).</summary>
     public string LogLevel { get; init; } = "silent";
 

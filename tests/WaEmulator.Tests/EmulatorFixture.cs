@@ -25,6 +25,7 @@ internal sealed class EmulatorFixture : IAsyncDisposable
                 Name = name,
                 EmulatorUrl = Server.WebSocketUrl,
                 TrustedRootKey = Emulator.Certificates.RootPublicKey,
+                ExtraCaCertificatesFile = Server.MediaCertificateAuthorityFile,
                 LogLevel = Environment.GetEnvironmentVariable("BAILEYS_LOG") ?? "silent",
             },
             cancellationToken);

@@ -87,6 +87,10 @@ internal static class ControlApi
             await emulator.DropAllConnectionsAsync();
             return Results.NoContent();
         });
+        // the media host's CA, for harnesses that start Node themselves (NODE_EXTRA_CA_CERTS)
+        api.MapGet("/media-ca.pem", () => emulator.Media.CertificateAuthorityPem is { } pem
+            ? Results.Text(pem, "application/x-pem-file")
+            : Results.NotFound());
         api.MapGet("/journal", (int? take) => Results.Ok(emulator.Journal.TakeLast(take ?? 200)));
     }
 

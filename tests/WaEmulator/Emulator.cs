@@ -40,6 +40,9 @@ public sealed class Emulator
 
     public IReadOnlyList<EmulatedGroup> Groups => _server.Groups.Groups;
 
+    /// <summary>The media host (media_conn, HTTPS upload/download) and what was uploaded to it.</summary>
+    public Media.MediaHost Media => _server.Media;
+
     /// <summary>What passed through the server (newest last, capped), without payload bytes.</summary>
     public IReadOnlyList<RoutedStanza> Journal => _server.JournalEntries;
 

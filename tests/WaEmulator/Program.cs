@@ -22,6 +22,7 @@ await using var server = await WaEmulatorServer.StartAsync(
     logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
 Console.WriteLine($"chat:    {server.WebSocketUrl}");
 Console.WriteLine($"control: {server.BaseUrl}_emulator/");
+Console.WriteLine($"media:   {server.MediaBaseUrl} (trust {server.MediaCertificateAuthorityFile})");
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

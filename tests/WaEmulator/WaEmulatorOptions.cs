@@ -12,6 +12,9 @@ public sealed record WaEmulatorOptions
     /// <summary>A client that has not finished the Noise handshake by then is dropped.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Loopback port of the HTTPS media host; 0 picks a free one.</summary>
+    public int MediaPort { get; init; }
+
     /// <summary>How many QR refs a registering client gets before it gives up (the real server sends 6).</summary>
     public int QrRefCount { get; init; } = 6;
 }

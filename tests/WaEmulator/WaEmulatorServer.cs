@@ -1,4 +1,5 @@
 using System.Net;
+using CodeChat.WaEmulator.Media;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,18 +12,23 @@ namespace CodeChat.WaEmulator;
 
 /// <summary>
 /// Hosts the emulator on loopback: the chat WebSocket at /ws/chat (any path under /ws works, the real
-/// clients ignore it) and the HTTP control API under /_emulator. Use <see cref="Emulator"/> for the
+/// clients ignore it), the HTTP control API under /_emulator, and on a second, HTTPS listener the media
+/// host (/mms upload, /v download) with a certificate made at start. Use <see cref="Emulator"/> for the
 /// in-process control API.
 /// </summary>
 public sealed class WaEmulatorServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly MediaTlsCertificates _mediaCertificates;
 
-    private WaEmulatorServer(WebApplication app, Emulator emulator, Uri baseUrl)
+    private WaEmulatorServer(WebApplication app, Emulator emulator, Uri baseUrl, Uri mediaBaseUrl, MediaTlsCertificates mediaCertificates, string caFile)
     {
         _app = app;
         Emulator = emulator;
         BaseUrl = baseUrl;
+        MediaBaseUrl = mediaBaseUrl;
+        _mediaCertificates = mediaCertificates;
+        MediaCertificateAuthorityFile = caFile;
     }
 
     public Emulator Emulator { get; }
@@ -32,14 +38,29 @@ public sealed class WaEmulatorServer : IAsyncDisposable
 
     public Uri WebSocketUrl => new($"ws://{BaseUrl.Authority}/ws/chat");
 
+    /// <summary>https://127.0.0.1:PORT/ of the media host (the hostname media_conn hands out).</summary>
+    public Uri MediaBaseUrl { get; }
+
+    /// <summary>PEM of the CA that issued the media host's certificate; point NODE_EXTRA_CA_CERTS here. Deleted on dispose.</summary>
+    public string MediaCertificateAuthorityFile { get; }
+
+    /// <summary>The media host's CA, for .NET clients (e.g. an HttpClient handler's custom trust store).</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 MediaCertificateAuthority => _mediaCertificates.Authority;
+
     public static async Task<WaEmulatorServer> StartAsync(WaEmulatorOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
+        var certificates = MediaTlsCertificates.Create();
+        var caFile = Path.Combine(Path.GetTempPath(), $"wa-emulator-media-ca-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(caFile, certificates.CertificateAuthorityPem, cancellationToken);
+
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         configureLogging?.Invoke(builder.Logging);
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, options.Port);
+            kestrel.Listen(IPAddress.Loopback, options.MediaPort, listen => listen.UseHttps(certificates.ServerCertificate));
             // first login uploads 812 prekeys in one frame; keep Kestrel's own limits out of the way
             kestrel.Limits.MaxRequestBodySize = null;
         });
@@ -51,11 +72,14 @@ public sealed class WaEmulatorServer : IAsyncDisposable
         var emulator = app.Services.GetRequiredService<Emulator>();
         app.Map("/ws/{**rest}", (HttpContext context) => emulator.AcceptAsync(context));
         ControlApi.Map(app, emulator);
+        emulator.Media.Map(app);
 
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
-        return new WaEmulatorServer(app, emulator, new Uri($"http://127.0.0.1:{port}/"));
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        var port = addresses.First(a => a.Scheme == Uri.UriSchemeHttp).Port;
+        var mediaPort = addresses.First(a => a.Scheme == Uri.UriSchemeHttps).Port;
+        emulator.Media.Bind($"127.0.0.1:{mediaPort}", certificates.CertificateAuthorityPem);
+        return new WaEmulatorServer(app, emulator, new Uri($"http://127.0.0.1:{port}/"), new Uri($"https://127.0.0.1:{mediaPort}/"), certificates, caFile);
     }
 
     public async ValueTask DisposeAsync()
@@ -64,5 +88,7 @@ public sealed class WaEmulatorServer : IAsyncDisposable
         using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(grace.Token);
         await _app.DisposeAsync();
+        _mediaCertificates.Dispose();
+        File.Delete(MediaCertificateAuthorityFile);
     }
 }

@@ -4,6 +4,12 @@
 //   stdin  (commands): {"cmd":"connect"} {"cmd":"send","to","text"} {"cmd":"sendGroup","to","text"}
 //                      {"cmd":"groupCreate","subject","participants":[jid…]} {"cmd":"groupMetadata","jid"}
 //                      {"cmd":"read","keys":[…]} {"cmd":"presence","type","to"} {"cmd":"subscribePresence","to"}
+//                      {"cmd":"groupUpdateParticipants","jid","participants":[jid…],"action":"add|remove|promote|demote"}
+//                      {"cmd":"groupUpdateSubject","jid","subject"} {"cmd":"groupUpdateDescription","jid","description"}
+//                      {"cmd":"groupSettingUpdate","jid","setting":"announcement|not_announcement|locked|unlocked"}
+//                      {"cmd":"groupInviteCode","jid"} {"cmd":"groupRevokeInvite","jid"} {"cmd":"groupAcceptInvite","code"}
+//                      {"cmd":"groupLeave","jid"}
+//                      {"cmd":"sendMedia","to","path"|"base64","caption","mimetype"}   (an image)
 //                      {"cmd":"pairingCode","phone"} (link by phone number; result {"code"} to type on the phone)
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
 //                      Every command may carry "id"; its outcome is reported as
@@ -11,7 +17,10 @@
 //   stdout (events):   {"event":"ready"} {"event":"qr","qr"} {"event":"restart","code"} {"event":"open","me"}
 //                      {"event":"message",…} {"event":"receipt",…} {"event":"presence","chat","participant","presence"}
 //                      {"event":"close","code","reason"}
-//                      {"event":"group",…} {"event":"error","message"}
+//                      {"event":"group","kind":"upsert|participants|update",…} {"event":"error","message"}
+//                      A media message carries "media":{kind,mimetype,fileLength,caption,directPath,url,mediaKey,
+//                      fileSha256,fileEncSha256 (base64), downloadedSha256 (hex, of the downloaded+decrypted bytes),
+//                      downloadedLength, downloadError}.
 // Everything else (Baileys' pino logs, console output) goes to stderr, so stdout stays parseable.
 //
 // Configuration (argv beats env):
@@ -22,12 +31,14 @@
 //   --keepalive-ms <n>                  | WA_KEEPALIVE_MS
 import { readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createHash } from 'node:crypto';
 import pino from 'pino';
 import makeWASocket, {
     BufferJSON,
     Browsers,
     DisconnectReason,
     WA_CERT_DETAILS,
+    downloadMediaMessage,
     initAuthCreds,
 } from 'baileys';
 
@@ -181,6 +192,40 @@ function textOf(message) {
         ?? null;
 }
 
+const MEDIA_KINDS = ['imageMessage', 'videoMessage', 'audioMessage', 'documentMessage', 'stickerMessage'];
+const b64 = (bytes) => (bytes ? Buffer.from(bytes).toString('base64') : null);
+
+// Downloads and decrypts the attachment with Baileys' own code path, so a test can compare hashes.
+async function describeMedia(m) {
+    const kind = MEDIA_KINDS.find((k) => m.message?.[k]);
+    if (!kind) return null;
+    const media = m.message[kind];
+    const described = {
+        kind,
+        mimetype: media.mimetype ?? null,
+        fileLength: media.fileLength != null ? Number(media.fileLength) : null,
+        caption: media.caption ?? null,
+        directPath: media.directPath ?? null,
+        url: media.url ?? null,
+        mediaKey: b64(media.mediaKey),
+        fileSha256: b64(media.fileSha256),
+        fileEncSha256: b64(media.fileEncSha256),
+        downloadedSha256: null,
+        downloadedLength: null,
+        downloadError: null,
+    };
+    try {
+        const bytes = await downloadMediaMessage(m, 'buffer', {});
+        described.downloadedSha256 = createHash('sha256').update(bytes).digest('hex');
+        described.downloadedLength = bytes.length;
+    } catch (err) {
+        described.downloadError = err?.message ?? String(err);
+    }
+    return described;
+}
+
+const participantIds = (participants) => (participants ?? []).map((p) => (typeof p === 'string' ? p : p.id));
+
 function startSocket() {
     const socket = makeWASocket({
         waWebSocketUrl: config.url,
@@ -228,9 +273,10 @@ function startSocket() {
         }
     });
 
-    socket.ev.on('messages.upsert', ({ messages, type }) => {
+    socket.ev.on('messages.upsert', async ({ messages, type }) => {
         for (const m of messages) {
             if (m.key.fromMe) continue; // emitOwnEvents also upserts what we sent
+            const media = await describeMedia(m);
             writeProtocolLine({
                 event: 'message',
                 type,
@@ -242,6 +288,7 @@ function startSocket() {
                 text: textOf(m.message),
                 messageKinds: m.message ? Object.keys(m.message) : [],
                 stub: m.messageStubType ?? null,
+                media,
                 key: m.key,
             });
         }
@@ -262,7 +309,29 @@ function startSocket() {
 
     socket.ev.on('groups.upsert', (groups) => {
         for (const g of groups) {
-            writeProtocolLine({ event: 'group', id: g.id, subject: g.subject, participants: g.participants?.map((p) => p.id) ?? [] });
+            writeProtocolLine({ event: 'group', kind: 'upsert', id: g.id, subject: g.subject, participants: participantIds(g.participants) });
+        }
+    });
+
+    socket.ev.on('group-participants.update', ({ id, author, participants, action }) => {
+        writeProtocolLine({ event: 'group', kind: 'participants', id, author: author ?? null, action, participants: participantIds(participants) });
+    });
+
+    socket.ev.on('groups.update', (updates) => {
+        for (const update of updates) {
+            // groupFetchAllParticipating also emits full metadata here; only notifications carry an author
+            if (update.author === undefined && update.participants) continue;
+            writeProtocolLine({
+                event: 'group',
+                kind: 'update',
+                id: update.id,
+                author: update.author ?? null,
+                subject: update.subject ?? null,
+                desc: update.desc ?? null,
+                announce: update.announce ?? null,
+                restrict: update.restrict ?? null,
+                inviteCode: update.inviteCode ?? null,
+            });
         }
     });
 }
@@ -295,7 +364,59 @@ const commands = {
     },
     async groupMetadata({ jid }) {
         const metadata = await requireSocket().groupMetadata(jid);
-        return { gid: metadata.id, subject: metadata.subject, participants: metadata.participants.map((p) => p.id) };
+        return {
+            gid: metadata.id,
+            subject: metadata.subject,
+            participants: metadata.participants.map((p) => p.id),
+            admins: metadata.participants.filter((p) => p.admin).map((p) => p.id),
+            desc: metadata.desc ?? null,
+            descId: metadata.descId ?? null,
+            announce: metadata.announce,
+            restrict: metadata.restrict,
+        };
+    },
+    async groupUpdateParticipants({ jid, participants, action }) {
+        const results = await requireSocket().groupParticipantsUpdate(jid, participants, action);
+        return { results: results.map(({ jid: participant, status }) => ({ jid: participant, status })) };
+    },
+    async groupUpdateSubject({ jid, subject }) {
+        await requireSocket().groupUpdateSubject(jid, subject);
+        return {};
+    },
+    async groupUpdateDescription({ jid, description }) {
+        await requireSocket().groupUpdateDescription(jid, description);
+        return {};
+    },
+    async groupSettingUpdate({ jid, setting }) {
+        await requireSocket().groupSettingUpdate(jid, setting);
+        return {};
+    },
+    async groupInviteCode({ jid }) {
+        return { code: (await requireSocket().groupInviteCode(jid)) ?? null };
+    },
+    async groupRevokeInvite({ jid }) {
+        return { code: (await requireSocket().groupRevokeInvite(jid)) ?? null };
+    },
+    async groupAcceptInvite({ code }) {
+        return { gid: (await requireSocket().groupAcceptInvite(code)) ?? null };
+    },
+    async groupLeave({ jid }) {
+        await requireSocket().groupLeave(jid);
+        return {};
+    },
+    async sendMedia({ to, path, base64, caption, mimetype }) {
+        if (!path && !base64) throw new Error('sendMedia needs path or base64');
+        const image = path ? { url: path } : Buffer.from(base64, 'base64');
+        const sent = await requireSocket().sendMessage(to, { image, caption, mimetype: mimetype ?? 'image/jpeg' });
+        const media = sent?.message?.imageMessage;
+        return {
+            messageId: sent?.key?.id ?? null,
+            to: sent?.key?.remoteJid ?? to,
+            directPath: media?.directPath ?? null,
+            url: media?.url ?? null,
+            fileSha256: b64(media?.fileSha256),
+            fileEncSha256: b64(media?.fileEncSha256),
+        };
     },
     async read({ keys: messageKeys }) {
         await requireSocket().readMessages(messageKeys);

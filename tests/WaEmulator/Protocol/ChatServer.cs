@@ -26,9 +26,12 @@ internal sealed class ChatServer
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
+        Media = new Media.MediaHost(logger);
     }
 
     public PresenceRouter Presence { get; }
+
+    public Media.MediaHost Media { get; }
 
     public WaEmulatorOptions Options { get; }
 

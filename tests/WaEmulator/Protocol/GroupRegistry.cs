@@ -1,55 +1,56 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
 using CodeChat.WaEmulator.Model;
 using CodeChat.WhatsApp.Binary;
 
 namespace CodeChat.WaEmulator.Protocol;
 
-/// <summary>A group: id (user part of …@g.us), subject, creator and member accounts.</summary>
-public sealed class EmulatedGroup(string id, string subject, EmulatedAccount creator, IReadOnlyList<EmulatedAccount> members, long creation)
-{
-    public string Id { get; } = id;
-
-    public string Jid => $"{Id}@g.us";
-
-    public string Subject { get; } = subject;
-
-    public EmulatedAccount Creator { get; } = creator;
-
-    /// <summary>All members including the creator.</summary>
-    public IReadOnlyList<EmulatedAccount> Members { get; } = members;
-
-    public long Creation { get; } = creation;
-}
-
 /// <summary>
-/// w:g2 create / metadata / participating, and sender-key message fan-out (whatsapp-protocol.md §10.1,
-/// §6.10 step 8). Groups are PN-addressed; per-device SKDM parts go only where the sender put them.
+/// The w:g2 namespace (whatsapp-protocol.md §10.1): create / metadata / participating here, the
+/// administration IQs in <see cref="GroupAdministration"/>, w:gp2 notifications (§10.2) to every
+/// participant device, and sender-key message fan-out (§6.10 step 8). Groups are PN-addressed; per-device
+/// SKDM parts go only where the sender put them.
 /// </summary>
-internal sealed class GroupRegistry(ChatServer server)
+internal sealed class GroupRegistry
 {
+    private const string InviteAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private readonly ConcurrentDictionary<string, EmulatedGroup> _groups = new(StringComparer.Ordinal);
+    private readonly ChatServer _server;
+    private readonly GroupAdministration _administration;
     private long _nextGroup = 120363000000000001;
+
+    public GroupRegistry(ChatServer server)
+    {
+        _server = server;
+        _administration = new GroupAdministration(server, this);
+    }
 
     public IReadOnlyList<EmulatedGroup> Groups => [.. _groups.Values];
 
     public EmulatedGroup? Find(string id) => _groups.GetValueOrDefault(id);
+
+    public EmulatedGroup? FindByInviteCode(string code) => _groups.Values.FirstOrDefault(g => g.InviteCode == code);
+
+    /// <summary>A fresh invite link code (22 characters like WhatsApp's).</summary>
+    public static string NewInviteCode() => RandomNumberGenerator.GetString(InviteAlphabet, 22);
 
     public Node Handle(ChatSession session, Node iq)
     {
         var account = session.Device!.Account;
         if (iq.GetChild("create") is { } create)
         {
-            var members = new List<EmulatedAccount> { account };
+            var members = new List<EmulatedAccount>();
             foreach (var participant in create.GetChildren("participant"))
             {
-                if (participant.GetJid("jid") is { } jid && server.Directory.FindUser(jid) is { } member && !members.Contains(member))
+                if (participant.GetJid("jid") is { } jid && _server.Directory.FindUser(jid) is { } member)
                 {
                     members.Add(member);
                 }
             }
 
-            var id = Interlocked.Increment(ref _nextGroup).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var group = new EmulatedGroup(id, create.GetAttribute("subject") ?? "", account, members, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            var id = Interlocked.Increment(ref _nextGroup).ToString(CultureInfo.InvariantCulture);
+            var group = new EmulatedGroup(id, create.GetAttribute("subject") ?? "", account, members, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), NewInviteCode());
             _groups[id] = group;
             NotifyCreated(group, session.Device!);
             return Stanzas.Result(iq, Describe(group));
@@ -60,18 +61,29 @@ internal sealed class GroupRegistry(ChatServer server)
             return Stanzas.Result(iq, Stanzas.Children(
                 "groups",
                 [],
-                _groups.Values.Where(g => g.Members.Contains(account)).Select(Describe)));
+                _groups.Values.Where(g => g.IsMember(account)).Select(Describe)));
         }
 
         var target = iq.GetJid("to");
+        if (target is { IsGroup: false, Server: JidServers.Group })
+        {
+            // operations on the group server itself: leave, invite link info and join
+            return _administration.HandleServerLevel(session, iq) ?? Stanzas.Result(iq);
+        }
+
         if (target is { IsGroup: true } groupJid && _groups.TryGetValue(groupJid.User, out var existing))
         {
-            if (!existing.Members.Contains(account))
+            if (!existing.IsMember(account))
             {
                 return Stanzas.Error(iq, 403, "forbidden");
             }
 
-            return iq.HasChild("query") ? Stanzas.Result(iq, Describe(existing)) : Stanzas.Result(iq);
+            if (iq.HasChild("query"))
+            {
+                return Stanzas.Result(iq, Describe(existing));
+            }
+
+            return _administration.Handle(session, iq, existing) ?? Stanzas.Result(iq);
         }
 
         return target is { IsGroup: true } ? Stanzas.Error(iq, 404, "item-not-found") : Stanzas.Result(iq);
@@ -79,43 +91,100 @@ internal sealed class GroupRegistry(ChatServer server)
 
     public Node Describe(EmulatedGroup group)
     {
-        var creation = group.Creation.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Stanzas.Children(
-            "group",
+        lock (group.SyncRoot)
+        {
+            var children = new List<Node>();
+            foreach (var (member, role) in group.Participants)
+            {
+                children.Add(Stanzas.Make(
+                    "participant",
+                    ("jid", member.PnJid),
+                    ("lid", member.LidJid),
+                    ("type", role switch
+                    {
+                        GroupRole.SuperAdmin => "superadmin",
+                        GroupRole.Admin => "admin",
+                        _ => null,
+                    })));
+            }
+
+            if (group.Description is { } description)
+            {
+                children.Add(Stanzas.Children(
+                    "description",
+                    [("id", description.Id), ("participant", description.Owner.PnJid), ("t", Unix(description.Time))],
+                    [Stanzas.Bytes("body", System.Text.Encoding.UTF8.GetBytes(description.Body))]));
+            }
+
+            if (group.IsAnnouncement)
+            {
+                children.Add(Stanzas.Make("announcement"));
+            }
+
+            if (group.IsLocked)
+            {
+                children.Add(Stanzas.Make("locked"));
+            }
+
+            return Stanzas.Children(
+                "group",
+                [
+                    ("id", group.Id), ("subject", group.Subject), ("s_t", Unix(group.SubjectTime)), ("s_o", group.SubjectOwner.PnJid),
+                    ("creation", Unix(group.Creation)), ("creator", group.Creator.PnJid), ("addressing_mode", "pn"),
+                    ("size", group.Members.Count.ToString(CultureInfo.InvariantCulture)),
+                ],
+                children);
+        }
+    }
+
+    /// <summary>
+    /// Sends one w:gp2 notification to every device of the given accounts, the acting device included
+    /// (WhatsApp tells the actor's devices too, so its other devices learn about the change).
+    /// </summary>
+    public void Notify(EmulatedGroup group, EmulatedAccount actor, IEnumerable<EmulatedAccount> recipients, Node change)
+    {
+        var notification = Stanzas.Children(
+            "notification",
             [
-                ("id", group.Id), ("subject", group.Subject), ("s_t", creation), ("s_o", group.Creator.PnJid),
-                ("creation", creation), ("creator", group.Creator.PnJid), ("addressing_mode", "pn"),
-                ("size", group.Members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ("from", group.Jid), ("type", "w:gp2"), ("id", _server.NextId()), ("participant", actor.PnJid),
+                ("t", Stanzas.UnixNow()), ("notify", actor.PushName),
             ],
-            group.Members.Select(m => Stanzas.Make(
-                "participant",
-                ("jid", m.PnJid),
-                ("lid", m.LidJid),
-                ("type", m == group.Creator ? "superadmin" : null))));
+            [change]);
+        foreach (var device in recipients.Distinct().SelectMany(m => m.Devices))
+        {
+            _server.Router.Deliver(device, notification);
+        }
     }
 
     /// <summary>Tells every member device that the group exists (w:gp2 create notification).</summary>
     private void NotifyCreated(EmulatedGroup group, LinkedDevice creatorDevice)
     {
+        var notification = Stanzas.Children(
+            "notification",
+            [("from", group.Jid), ("type", "w:gp2"), ("id", _server.NextId()), ("participant", group.Creator.PnJid), ("t", Stanzas.UnixNow())],
+            [Stanzas.Children("create", [], [Describe(group)])]);
         foreach (var device in group.Members.SelectMany(m => m.Devices))
         {
-            if (device == creatorDevice)
+            if (device != creatorDevice)
             {
-                continue;
+                _server.Router.Deliver(device, notification);
             }
-
-            server.Router.Deliver(device, Stanzas.Children(
-                "notification",
-                [("from", group.Jid), ("type", "w:gp2"), ("id", server.NextId()), ("participant", group.Creator.PnJid), ("t", Stanzas.UnixNow())],
-                [Stanzas.Children("create", [], [Describe(group)])]));
         }
     }
 
     public void RouteGroupMessage(ChatSession session, Node message, Jid groupJid, string t)
     {
         var sender = session.Device!;
-        if (!_groups.TryGetValue(groupJid.User, out var group) || !group.Members.Contains(sender.Account))
+        if (!_groups.TryGetValue(groupJid.User, out var group) || !group.IsMember(sender.Account))
         {
+            _server.Journal(StanzaDirection.Dropped, sender.PnJid, message);
+            return;
+        }
+
+        if (group.IsAnnouncement && !group.IsAdmin(sender.Account))
+        {
+            // announcement groups: only admins speak
+            _server.Journal(StanzaDirection.Dropped, sender.PnJid, message);
             return;
         }
 
@@ -123,7 +192,7 @@ internal sealed class GroupRegistry(ChatServer server)
         var perDevice = new Dictionary<(EmulatedAccount, int), Node>();
         foreach (var to in message.GetChild("participants")?.GetChildren("to") ?? [])
         {
-            if (to.GetJid("jid") is { } jid && server.Directory.FindUser(jid) is { } account && to.GetChild("enc") is { } enc)
+            if (to.GetJid("jid") is { } jid && _server.Directory.FindUser(jid) is { } account && to.GetChild("enc") is { } enc)
             {
                 perDevice[(account, jid.Device)] = enc;
             }
@@ -159,7 +228,7 @@ internal sealed class GroupRegistry(ChatServer server)
                 children.Add(deviceIdentity);
             }
 
-            server.Router.Deliver(device, Stanzas.Children(
+            _server.Router.Deliver(device, Stanzas.Children(
                 "message",
                 [
                     ("from", group.Jid),
@@ -174,4 +243,6 @@ internal sealed class GroupRegistry(ChatServer server)
                 children));
         }
     }
+
+    private static string Unix(long seconds) => seconds.ToString(CultureInfo.InvariantCulture);
 }

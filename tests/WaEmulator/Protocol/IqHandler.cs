@@ -41,6 +41,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             "encrypt" => Encrypt(device, iq),
             "usync" => server.Router.Usync(iq),
             "w:g2" => server.Groups.Handle(session, iq),
+            "w:m" when iq.HasChild("media_conn") => server.Media.MediaConnection(iq),
             "abt" => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "1"), ("hash", "emulator"))),
             "w" when iq.HasChild("props") => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "2"), ("hash", "emulator"))),
             "blocklist" => Stanzas.Result(iq, Stanzas.Make("list")),

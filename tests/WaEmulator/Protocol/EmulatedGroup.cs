@@ -1,0 +1,130 @@
+using CodeChat.WaEmulator.Model;
+
+namespace CodeChat.WaEmulator.Protocol;
+
+/// <summary>
+/// A group as the server keeps it: id (user part of …@g.us), subject, description, settings, invite code
+/// and the participants with their roles. Readers get snapshots; changes happen under <see cref="SyncRoot"/>
+/// so that a check ("is the actor an admin?") and the change it allows are one step.
+/// </summary>
+public sealed class EmulatedGroup
+{
+    private readonly List<(EmulatedAccount Account, GroupRole Role)> _participants = [];
+
+    internal EmulatedGroup(string id, string subject, EmulatedAccount creator, IEnumerable<EmulatedAccount> members, long creation, string inviteCode)
+    {
+        Id = id;
+        Subject = subject;
+        SubjectOwner = creator;
+        SubjectTime = creation;
+        Creator = creator;
+        Creation = creation;
+        InviteCode = inviteCode;
+        _participants.Add((creator, GroupRole.SuperAdmin));
+        foreach (var member in members.Where(m => m != creator).Distinct())
+        {
+            _participants.Add((member, GroupRole.Member));
+        }
+    }
+
+    internal object SyncRoot => _participants;
+
+    public string Id { get; }
+
+    public string Jid => $"{Id}@g.us";
+
+    public EmulatedAccount Creator { get; }
+
+    public long Creation { get; }
+
+    public string Subject { get; internal set; }
+
+    public EmulatedAccount SubjectOwner { get; internal set; }
+
+    public long SubjectTime { get; internal set; }
+
+    public GroupDescription? Description { get; internal set; }
+
+    /// <summary>Only admins may send messages.</summary>
+    public bool IsAnnouncement { get; internal set; }
+
+    /// <summary>Only admins may edit the group info (subject, description).</summary>
+    public bool IsLocked { get; internal set; }
+
+    /// <summary>The current invite code (https://chat.whatsapp.com/&lt;code&gt;); revoking replaces it.</summary>
+    public string InviteCode { get; internal set; }
+
+    /// <summary>All members including the creator, in joining order.</summary>
+    public IReadOnlyList<EmulatedAccount> Members
+    {
+        get
+        {
+            lock (SyncRoot)
+            {
+                return [.. _participants.Select(p => p.Account)];
+            }
+        }
+    }
+
+    public IReadOnlyList<(EmulatedAccount Account, GroupRole Role)> Participants
+    {
+        get
+        {
+            lock (SyncRoot)
+            {
+                return [.. _participants];
+            }
+        }
+    }
+
+    /// <summary>The account's role, or null when it is not a member.</summary>
+    public GroupRole? RoleOf(EmulatedAccount account)
+    {
+        lock (SyncRoot)
+        {
+            var index = _participants.FindIndex(p => p.Account == account);
+            return index < 0 ? null : _participants[index].Role;
+        }
+    }
+
+    public bool IsMember(EmulatedAccount account) => RoleOf(account) is not null;
+
+    public bool IsAdmin(EmulatedAccount account) => RoleOf(account) is GroupRole.Admin or GroupRole.SuperAdmin;
+
+    internal bool AddMember(EmulatedAccount account)
+    {
+        lock (SyncRoot)
+        {
+            if (_participants.Exists(p => p.Account == account))
+            {
+                return false;
+            }
+
+            _participants.Add((account, GroupRole.Member));
+            return true;
+        }
+    }
+
+    internal bool RemoveMember(EmulatedAccount account)
+    {
+        lock (SyncRoot)
+        {
+            return _participants.RemoveAll(p => p.Account == account) > 0;
+        }
+    }
+
+    internal bool SetRole(EmulatedAccount account, GroupRole role)
+    {
+        lock (SyncRoot)
+        {
+            var index = _participants.FindIndex(p => p.Account == account);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            _participants[index] = (account, role);
+            return true;
+        }
+    }
+}
