@@ -89,6 +89,32 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
     }
 
     [Fact]
+    public async Task Pairing_code_route_gives_a_code_the_phone_accepts_and_the_session_opens()
+    {
+        await using var host = await StartHostAsync();
+        var name = NewName();
+        await host.CreateInstanceAsync(name);
+        var account = emulator.Emulator.CreateAccount();
+
+        var (status, body) = await host.GetAsync($"/instance/connect/{name}/code/{account.Phone}");
+
+        Assert.Equal(200, status);
+        var code = body.GetProperty("code").GetString()!;
+        Assert.Matches("^[1-9A-HJ-NP-TV-Z]{4}-?[1-9A-HJ-NP-TV-Z]{4}$", code);
+        Assert.Equal(account.Phone, Assert.Single(emulator.Emulator.PairingCodeRequests, r => r.Phone == account.Phone).Phone);
+        // While connecting, connect ?number= shows the same code in the QR object (CodeChat's paringCode too).
+        var (againStatus, again) = await host.GetAsync($"/instance/connect/{name}?number={account.Phone}");
+        Assert.Equal(200, againStatus);
+        Assert.Equal(code, again.GetProperty("paringCode").GetString());
+
+        // The user types the code on the phone: companion_finish, pair-success, 515, login.
+        var device = await emulator.Emulator.EnterPairingCodeAsync(account, code, Ct);
+
+        Assert.Equal(200, await host.WaitForStateAsync(name, "open"));
+        Assert.True(emulator.Emulator.IsOnline(device));
+    }
+
+    [Fact]
     public async Task A_restarted_host_reconnects_the_instance_without_a_new_qr()
     {
         var database = await postgres.CreateDatabaseAsync(Ct);

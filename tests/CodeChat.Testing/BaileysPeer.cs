@@ -184,6 +184,13 @@ public sealed class BaileysPeer : IAsyncDisposable
     public async Task<string> WaitForQrAsync(CancellationToken cancellationToken) =>
         (await WaitForEventAsync("qr", cancellationToken: cancellationToken))["qr"]!.GetValue<string>();
 
+    /// <summary>
+    /// Baileys' <c>requestPairingCode(phone)</c> on the registration socket (after <see cref="ConnectAsync"/>);
+    /// returns the 8-character code the user would type on the phone.
+    /// </summary>
+    public async Task<string> RequestPairingCodeAsync(string phone, CancellationToken cancellationToken) =>
+        (await CommandAsync("pairingCode", new { phone }, cancellationToken: cancellationToken))["code"]!.GetValue<string>();
+
     /// <summary>Waits for connection "open"; returns Baileys' own JID (creds.me.id).</summary>
     public async Task<JsonObject> WaitForOpenAsync(CancellationToken cancellationToken) =>
         (await WaitForEventAsync("open", cancellationToken: cancellationToken))["me"]!.AsObject();

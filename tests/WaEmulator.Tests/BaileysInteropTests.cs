@@ -117,6 +117,46 @@ public sealed class BaileysInteropTests(BaileysInteropPackages packages)
     }
 
     [Fact]
+    public async Task Baileys_links_by_pairing_code_through_the_http_control_api_and_chats()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        using var http = new HttpClient { BaseAddress = fixture.Server.BaseUrl };
+        var alice = fixture.Emulator.CreateAccount(pushName: "Alice");
+        var bob = fixture.Emulator.CreateAccount();
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+        var deviceB = await fixture.PairAsync(peerB, bob, ct);
+
+        await peerA.ConnectAsync(ct);
+        var code = await peerA.RequestPairingCodeAsync(alice.Phone, ct);
+        Assert.Matches("^[1-9A-HJ-NP-TV-Z]{8}$", code);
+        var waiting = await (await http.GetAsync("_emulator/pairing-codes", ct)).Content.ReadFromJsonAsync<JsonArray>(ct);
+        Assert.Equal(alice.Phone, Assert.Single(waiting!)!["phone"]!.GetValue<string>());
+
+        // a code for a number nobody linked is refused, and a malformed one too
+        var nobody = await http.PostAsJsonAsync("_emulator/pairing-code", new { phone = bob.Phone, code }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, nobody.StatusCode);
+        var malformed = await http.PostAsJsonAsync("_emulator/pairing-code", new { phone = alice.Phone, code = "0000-0000" }, ct);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+
+        var entered = await http.PostAsJsonAsync("_emulator/pairing-code", new { phone = alice.Phone, code }, ct);
+        Assert.Equal(HttpStatusCode.OK, entered.StatusCode);
+        await peerA.WaitForEventAsync("restart", cancellationToken: ct);
+        var me = await peerA.WaitForOpenAsync(ct);
+        var deviceA = Assert.Single(alice.Devices);
+        Assert.Equal(deviceA.PnJid, me["id"]!.GetValue<string>());
+        Assert.True(fixture.Emulator.IsOnline(deviceA));
+
+        // the linked device really works: signal sessions with the other account both ways
+        await peerA.SendTextAsync(bob.PnJid, "linked by code", ct);
+        await peerB.WaitForTextAsync("linked by code", cancellationToken: ct);
+        await peerB.SendTextAsync(alice.PnJid, "welcome", ct);
+        await peerA.WaitForTextAsync("welcome", cancellationToken: ct);
+        Assert.True(fixture.Emulator.IsOnline(deviceB));
+    }
+
+    [Fact]
     public async Task A_message_to_an_offline_device_is_delivered_on_its_next_login()
     {
         var ct = TestContext.Current.CancellationToken;

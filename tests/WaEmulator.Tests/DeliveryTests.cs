@@ -35,7 +35,7 @@ public sealed class DeliveryTests
         Assert.Equal(1, server.Emulator.UnackedFor(deviceB));
 
         // bob's device goes away without acknowledging: the server must keep the message
-        await RawDevice.DisposeQuietlyAsync(b);
+        await b.DisposeAsync();
         await BaileysInteropTests.WaitUntilAsync(() => server.Emulator.QueuedFor(deviceB) == 1, ct);
 
         var again = await rawB.LoginAsync(server, ct);
@@ -60,8 +60,8 @@ public sealed class DeliveryTests
         var resent = await ReadUntilAsync(again, n => n.Tag == "message", ct);
         Assert.Equal(deviceA.PnJid, resent.GetAttribute("from"));
         Assert.Equal("pkmsg", resent.GetRequiredChild("enc").GetAttribute("type"));
-        await RawDevice.DisposeQuietlyAsync(again);
-        await RawDevice.DisposeQuietlyAsync(a);
+        await again.DisposeAsync();
+        await a.DisposeAsync();
     }
 
     private static Node Message(string id, string to, string deviceJid, byte[] ciphertext) =>

@@ -44,23 +44,7 @@ internal sealed class RawDevice
         }
         finally
         {
-            await DisposeQuietlyAsync(socket);
-        }
-    }
-
-    /// <summary>
-    /// NoiseSocket.DisposeAsync can rethrow the receive loop's "Aborted" OperationCanceledException when it
-    /// aborts the WebSocket before cancelling its lifetime token (reported to the crypto owner); the test
-    /// only needs the socket gone.
-    /// </summary>
-    public static async Task DisposeQuietlyAsync(NoiseSocket socket)
-    {
-        try
-        {
             await socket.DisposeAsync();
-        }
-        catch (OperationCanceledException)
-        {
         }
     }
 

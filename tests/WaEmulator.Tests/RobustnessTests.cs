@@ -25,7 +25,7 @@ public sealed class RobustnessTests(BaileysInteropPackages packages)
             payload,
             cancellationToken: ct);
         var first = WaBinaryDecoder.Decode((await socket.Frames.ReadAsync(ct)).Span);
-        await RawDevice.DisposeQuietlyAsync(socket);
+        await socket.DisposeAsync();
 
         Assert.Equal("failure", first.Tag);
         Assert.Equal("401", first.GetAttribute("reason"));
@@ -66,7 +66,7 @@ public sealed class RobustnessTests(BaileysInteropPackages packages)
             new byte[] { 0xFF, 0xFF, 0xFF, 0xFF },
             cancellationToken: ct);
         await DrainUntilClosedAsync(garbagePayload, ct);
-        await RawDevice.DisposeQuietlyAsync(garbagePayload);
+        await garbagePayload.DisposeAsync();
 
         // 5. a registration that then sends an undecodable transport frame
         var registration = new ClientPayload
@@ -90,7 +90,7 @@ public sealed class RobustnessTests(BaileysInteropPackages packages)
         Assert.Equal("pair-device", Assert.Single(pairDevice.Children).Tag);
         await broken.SendAsync(new byte[] { 0x00, 0xF8, 0xFF, 0xFF }, ct);
         await DrainUntilClosedAsync(broken, ct);
-        await RawDevice.DisposeQuietlyAsync(broken);
+        await broken.DisposeAsync();
 
         // the emulator still serves a real client end to end
         var peer = await fixture.StartPeerAsync("survivor", ct);

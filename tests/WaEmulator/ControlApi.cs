@@ -14,6 +14,8 @@ internal static class ControlApi
     /// <param name="Reason">"device_removed" (default: stream error 401, device unlinked) or "replaced" (conflict, device kept).</param>
     public sealed record KickRequest(string Phone, int Device, string? Reason = null);
 
+    public sealed record PairingCodeRequest(string Phone, string Code);
+
     public static void Map(WebApplication app, Emulator emulator)
     {
         var api = app.MapGroup("/_emulator");
@@ -49,6 +51,24 @@ internal static class ControlApi
                 return Results.Ok(new { jid = device.PnJid, lid = device.LidJid, keyIndex = device.KeyIndex });
             }
             catch (Exception ex) when (ex is FormatException or InvalidOperationException or TimeoutException)
+            {
+                return Results.BadRequest(new { error = ex.Message });
+            }
+        });
+        api.MapGet("/pairing-codes", () => Results.Ok(emulator.PairingCodeRequests));
+        api.MapPost("/pairing-code", async (PairingCodeRequest request, CancellationToken cancellationToken) =>
+        {
+            if (emulator.FindAccount(request.Phone) is not { } account)
+            {
+                return Results.NotFound(new { error = $"no account {request.Phone}" });
+            }
+
+            try
+            {
+                var device = await emulator.EnterPairingCodeAsync(account, request.Code, cancellationToken);
+                return Results.Ok(new { jid = device.PnJid, lid = device.LidJid, keyIndex = device.KeyIndex });
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or TimeoutException)
             {
                 return Results.BadRequest(new { error = ex.Message });
             }

@@ -58,6 +58,17 @@ public sealed class Emulator
     public Task<LinkedDevice> ScanQrAsync(string qr, EmulatedAccount account, CancellationToken cancellationToken = default) =>
         _server.Pairing.ScanAsync(qr, account, cancellationToken);
 
+    /// <summary>
+    /// The user types the code a companion shows into <paramref name="account"/>'s phone ("link with phone
+    /// number instead"). Completes once the companion finished and counter-signed; throws
+    /// <see cref="InvalidOperationException"/> when the phone refuses the code or no companion is waiting.
+    /// </summary>
+    public Task<LinkedDevice> EnterPairingCodeAsync(EmulatedAccount account, string code, CancellationToken cancellationToken = default) =>
+        _server.Pairing.Codes.EnterCodeAsync(account, code, cancellationToken);
+
+    /// <summary>Companions currently waiting for their pairing code to be entered on a phone.</summary>
+    public IReadOnlyList<PairingCodeRequestInfo> PairingCodeRequests => _server.Pairing.Codes.Waiting;
+
     /// <summary>Whether the device has a live, logged-in connection.</summary>
     public bool IsOnline(LinkedDevice device) => _server.FindOnline(device) is not null;
 

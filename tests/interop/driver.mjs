@@ -10,6 +10,7 @@
 //                      {"cmd":"groupInviteCode","jid"} {"cmd":"groupRevokeInvite","jid"} {"cmd":"groupAcceptInvite","code"}
 //                      {"cmd":"groupLeave","jid"}
 //                      {"cmd":"sendMedia","to","path"|"base64","caption","mimetype"}   (an image)
+//                      {"cmd":"pairingCode","phone"} (link by phone number; result {"code"} to type on the phone)
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
 //                      Every command may carry "id"; its outcome is reported as
 //                      {"event":"result","id",…} or {"event":"error","id","message"}.
@@ -168,6 +169,14 @@ const userDevicesCache = new DeviceListCache(5 * 60 * 1000);
 
 let sock;
 let wantConnected = false;
+// Resolved by the current socket's first QR: pair-device arrived, so a pairing code may be requested.
+let registrationReady;
+
+function deferred() {
+    let resolve;
+    const promise = new Promise((r) => { resolve = r; });
+    return { promise, resolve };
+}
 
 function describeMe() {
     const me = state.creds.me;
@@ -231,6 +240,8 @@ function startSocket() {
         generateHighQualityLinkPreview: false,
     });
     sock = socket;
+    const ready = deferred();
+    registrationReady = ready;
 
     socket.ev.on('creds.update', (update) => {
         Object.assign(state.creds, update);
@@ -240,6 +251,7 @@ function startSocket() {
     socket.ev.on('connection.update', (update) => {
         if (socket !== sock) return;
         if (update.qr) {
+            ready.resolve();
             // The ADV secret exists only in this string: the harness hands it to the emulator's phone.
             writeProtocolLine({ event: 'qr', qr: update.qr });
         }
@@ -419,6 +431,22 @@ const commands = {
     async subscribePresence({ to }) {
         await requireSocket().presenceSubscribe(to);
         return {};
+    },
+    async pairingCode({ phone }) {
+        const socket = requireSocket();
+        if (!phone) throw new Error('pairingCode needs "phone" (international digits)');
+        // Baileys sends companion_hello on the registration socket; wait until the server spoke (pair-device).
+        let timer;
+        const timedOut = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('no pair-device within 30 s (already registered?)')), 30000);
+        });
+        try {
+            await Promise.race([registrationReady.promise, timedOut]);
+        } finally {
+            clearTimeout(timer);
+        }
+        const code = await socket.requestPairingCode(phone);
+        return { code };
     },
     async flushDeviceCache() {
         userDevicesCache.flushAll();

@@ -314,10 +314,9 @@ public sealed partial class WaClient : IAsyncDisposable
                     continue;
                 }
                 first = false;
-                firstConnection.TrySetResult();
                 Log.Connected(_logger, credentials.IsPaired ? "login" : "registration");
 
-                var end = await RunSessionAsync(connection, run).ConfigureAwait(false);
+                var end = await RunSessionAsync(connection, firstConnection, run).ConfigureAwait(false);
                 Log.SessionEnded(_logger, end.Reason, end.Code, end.Reconnect);
                 if (end.WipeCredentials)
                 {
@@ -357,10 +356,12 @@ public sealed partial class WaClient : IAsyncDisposable
         return _payloadFactory.CreateRegistrationPayload(credentials.ToRegistrationKeys());
     }
 
-    private async Task<SessionEnd> RunSessionAsync(IWaConnection connection, CancellationToken run)
+    private async Task<SessionEnd> RunSessionAsync(IWaConnection connection, TaskCompletionSource firstConnection, CancellationToken run)
     {
         using var session = new WaClientSession(connection, run, _time.GetUtcNow());
         Volatile.Write(ref _session, session);
+        // ConnectAsync returns only now, so a RequestPairingCodeAsync right after it finds the session.
+        firstConnection.TrySetResult();
         session.Track(Task.Run(() => KeepaliveLoopAsync(session), CancellationToken.None));
         try
         {

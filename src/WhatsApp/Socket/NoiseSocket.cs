@@ -263,11 +263,13 @@ public sealed partial class NoiseSocket : IAsyncDisposable
         }
         Interlocked.Exchange(ref _closeRequested, 1);
         _outgoing.Writer.TryComplete();
+        // Cancel first: the loops then see their own token cancelled and stop quietly. Aborting first
+        // let a pending receive fail with "Aborted" before the token said "disposing", and dispose threw.
+        _lifetime.Cancel();
         if (_webSocket.State != WebSocketState.Closed)
         {
             _webSocket.Abort();
         }
-        _lifetime.Cancel();
         await WaitForLoopsAsync(CancellationToken.None).ConfigureAwait(false);
         _webSocket.Dispose();
         _writeCipher.Dispose();
@@ -313,6 +315,12 @@ public sealed partial class NoiseSocket : IAsyncDisposable
                     var message = FrameCodec.EncodeFrame(_writeCipher.Encrypt(frame.Plaintext.Span));
                     await _webSocket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, _lifetime.Token).ConfigureAwait(false);
                     frame.Completion.TrySetResult();
+                }
+                catch (Exception exception) when (_lifetime.IsCancellationRequested)
+                {
+                    // Disposed mid-send: the frame is lost, but that is no connection failure to report.
+                    frame.Completion.TrySetException(new NoiseException("The socket closed before the frame was sent.", exception));
+                    break;
                 }
                 catch (Exception exception)
                 {
@@ -372,8 +380,10 @@ public sealed partial class NoiseSocket : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or ObjectDisposedException
+            && (_lifetime.IsCancellationRequested || Volatile.Read(ref _closeRequested) != 0))
         {
+            // We are closing or disposing: however the pending receive ended, the stream simply ends.
             _incoming.Writer.TryComplete();
         }
         catch (ChannelClosedException)

@@ -104,6 +104,43 @@ public class NoiseSocketLoopbackTests
     }
 
     [Fact]
+    public async Task Dispose_while_receiving_and_sending_is_quiet_and_ends_the_stream_cleanly()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var identity = ServerIdentity.Create();
+        await using var server = await LoopbackWebSocketServer.StartAsync(async webSocket =>
+        {
+            await using var socket = await NoiseSocket.AcceptAsync(webSocket, identity.ServerOptions, cancellationToken: ct);
+            await socket.Completion.WaitAsync(TestTimeout, ct);
+        });
+
+        // The receive loop is always parked in WebSocket.ReceiveAsync here; the old order (abort, then
+        // cancel) let its "Aborted" OperationCanceledException escape from DisposeAsync now and then.
+        for (var round = 0; round < 10; round++)
+        {
+            var client = await NoiseSocket.ConnectAsync(
+                new NoiseClientOptions { Url = server.Url, CertificateVerifier = new CertificateChainVerifier(identity.Root.PublicKey) },
+                Curve25519KeyPair.Generate(),
+                new byte[] { 1 },
+                cancellationToken: ct);
+            var sends = Enumerable.Range(0, round).Select(i => client.SendAsync(new byte[] { 0, (byte)i }, ct).AsTask()).ToArray();
+
+            await client.DisposeAsync();
+
+            Assert.True(client.Completion.IsCompletedSuccessfully, $"round {round}: loops ended with {client.Completion.Status}");
+            await client.Frames.Completion.WaitAsync(TestTimeout, ct);
+            await Assert.ThrowsAsync<NoiseConnectionClosedException>(async () => await client.ReceiveAsync(ct));
+            foreach (var send in sends)
+            {
+                // each frame went out before the dispose or is reported as not sent, never anything else
+                var outcome = await Record.ExceptionAsync(() => send.WaitAsync(TestTimeout, ct));
+                Assert.True(outcome is null or NoiseException, $"round {round}: send ended with {outcome}");
+            }
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Tampered_frame_faults_the_stream_and_closes_the_socket()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.Pairing;
+using CodeChat.WhatsApp.Proto;
 
 namespace CodeChat.WaEmulator.Model;
 
@@ -38,6 +40,16 @@ public sealed class SimulatedPhone
 
     /// <summary>XEdDSA signature with the account key (pair-success account signature).</summary>
     public byte[] SignWithAccountKey(ReadOnlySpan<byte> message) => _accountKey.Sign(message);
+
+    /// <summary>
+    /// Signs a companion into the account: the pair-success <c>device-identity</c>, HMACed with the
+    /// adv secret the companion showed in its QR or derived through the pairing code.
+    /// </summary>
+    internal ADVSignedDeviceIdentityHMAC SignCompanion(ADVDeviceIdentity details, Curve25519PublicKey companionIdentity, ReadOnlySpan<byte> advSecret) =>
+        PrimaryDeviceIdentity.CreateSignedDeviceIdentity(_accountKey, details, companionIdentity, advSecret);
+
+    /// <summary>The phone's half of pairing-code linking once the user typed <paramref name="code"/>; the account key is its identity.</summary>
+    internal PrimaryPairingCode BeginPairingCode(string code) => new(code, Curve25519KeyPair.Generate(), _accountKey);
 
     /// <summary>A fresh one-time prekey for a bundle; the phone never runs out.</summary>
     public OneTimePreKeyRecord TakeOneTimePreKey()

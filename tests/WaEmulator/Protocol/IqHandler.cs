@@ -23,6 +23,12 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             return;
         }
 
+        if (session.Registration is not null && iq.GetChild("link_code_companion_reg") is { } linkCode)
+        {
+            server.Pairing.Codes.Handle(session, iq, linkCode);
+            return;
+        }
+
         if (session.Device is not { } device)
         {
             // before login only pair-device/pair-success answers make sense

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using CodeChat.WaEmulator.Model;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.Pairing;
 using CodeChat.WhatsApp.Proto;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
@@ -21,11 +22,14 @@ internal sealed class PendingRegistration(ChatSession session, IReadOnlyList<str
     /// <summary>Set once the phone scanned: what pair-device-sign must answer.</summary>
     public PairingOffer? Offer { get; set; }
 
+    /// <summary>Set by companion_hello when the client links by pairing code instead of QR.</summary>
+    public PairingCodeRequest? CodeRequest { get; set; }
+
     public TaskCompletionSource<LinkedDevice> Linked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>The pair-success the phone sent, remembered to check the client's pair-device-sign.</summary>
-internal sealed record PairingOffer(string IqId, EmulatedAccount Account, int DeviceId, int KeyIndex, byte[] DetailsBytes);
+internal sealed record PairingOffer(string IqId, EmulatedAccount Account, int DeviceId, int KeyIndex, ADVSignedDeviceIdentity Issued);
 
 /// <summary>
 /// QR registration as WhatsApp's server and the scanning phone do it (whatsapp-protocol.md §4.2–4.3,
@@ -33,11 +37,21 @@ internal sealed record PairingOffer(string IqId, EmulatedAccount Account, int De
 /// phone signs the companion, the client counter-signs, the server stores the device and asks for a
 /// restart (stream error 515).
 /// </summary>
-internal sealed class PairingService(ChatServer server, ILogger logger)
+internal sealed class PairingService
 {
-    private static readonly byte[] AccountSignaturePrefix = [6, 0];
-    private static readonly byte[] DeviceSignaturePrefix = [6, 1];
+    private readonly ChatServer _server;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, PendingRegistration> _byRef = new(StringComparer.Ordinal);
+
+    public PairingService(ChatServer server, ILogger logger)
+    {
+        _server = server;
+        _logger = logger;
+        Codes = new PairingCodeService(server, this, logger);
+    }
+
+    /// <summary>Linking by phone number (link_code_companion_reg).</summary>
+    public PairingCodeService Codes { get; }
 
     public PendingRegistration Begin(ChatSession session, ClientPayload.Types.DevicePairingRegistrationData pairing)
     {
@@ -45,7 +59,7 @@ internal sealed class PairingService(ChatServer server, ILogger logger)
             pairing.ERegid.ToByteArray(),
             pairing.EIdent.ToByteArray(),
             new SignedPreKeyRecord(pairing.ESkeyID.ToByteArray(), pairing.ESkeyVal.ToByteArray(), pairing.ESkeySig.ToByteArray()));
-        var refs = Enumerable.Range(0, server.Options.QrRefCount)
+        var refs = Enumerable.Range(0, _server.Options.QrRefCount)
             .Select(_ => "2@" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(36)))
             .ToArray();
         var pending = new PendingRegistration(session, refs, keys);
@@ -69,6 +83,7 @@ internal sealed class PairingService(ChatServer server, ILogger logger)
             _byRef.TryRemove(reference, out _);
         }
 
+        Codes.Forget(pending);
         pending.Linked.TrySetException(new InvalidOperationException("the registering client disconnected before pairing finished"));
     }
 
@@ -88,33 +103,33 @@ internal sealed class PairingService(ChatServer server, ILogger logger)
             throw new InvalidOperationException("the QR's keys do not match the connection that holds its ref");
         }
 
+        return await OfferAsync(pending, account, code.AdvSecret, "scanned a QR").WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+    }
+
+    /// <summary>
+    /// The phone signs the registering client into <paramref name="account"/> (pair-success, §4.3) with
+    /// the adv secret it learnt from the QR or derived through a pairing code; completes once the client
+    /// counter-signed and the device is stored.
+    /// </summary>
+    public Task<LinkedDevice> OfferAsync(PendingRegistration pending, EmulatedAccount account, ReadOnlySpan<byte> advSecret, string how)
+    {
         var (deviceId, keyIndex) = account.ReserveDeviceSlot();
         var details = new ADVDeviceIdentity
         {
             RawID = (uint)RandomNumberGenerator.GetInt32(1, int.MaxValue),
             Timestamp = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             KeyIndex = (uint)keyIndex,
-        }.ToByteArray();
-        var accountSignature = account.PrimaryPhone.SignWithAccountKey([.. AccountSignaturePrefix, .. details, .. pending.Keys.IdentityPublicKey]);
-        var signed = new ADVSignedDeviceIdentity
-        {
-            Details = ByteString.CopyFrom(details),
-            AccountSignatureKey = ByteString.CopyFrom(account.PrimaryPhone.AccountPublicKey),
-            AccountSignature = ByteString.CopyFrom(accountSignature),
-        }.ToByteArray();
-        var container = new ADVSignedDeviceIdentityHMAC
-        {
-            Details = ByteString.CopyFrom(signed),
-            HMAC = ByteString.CopyFrom(MessageAuthentication.HmacSha256(code.AdvSecret, signed)),
-        }.ToByteArray();
+        };
+        var container = account.PrimaryPhone.SignCompanion(details, Curve25519PublicKey.FromBytes(pending.Keys.IdentityPublicKey), advSecret);
+        var issued = ADVSignedDeviceIdentity.Parser.ParseFrom(container.Details);
 
-        var iqId = server.NextId();
-        pending.Offer = new PairingOffer(iqId, account, deviceId, keyIndex, details);
+        var iqId = _server.NextId();
+        pending.Offer = new PairingOffer(iqId, account, deviceId, keyIndex, issued);
         var pnDevice = $"{account.Phone}:{deviceId}@s.whatsapp.net";
         var lidDevice = $"{account.LidUser}:{deviceId}@lid";
         var children = new List<Node>
         {
-            Stanzas.Bytes("device-identity", container),
+            Stanzas.Bytes("device-identity", container.ToByteArray()),
             Stanzas.Make("platform", ("name", "android")),
             Stanzas.Make("device", ("jid", pnDevice), ("lid", lidDevice)),
         };
@@ -128,9 +143,8 @@ internal sealed class PairingService(ChatServer server, ILogger logger)
             "iq",
             [("from", Stanzas.ServerJid), ("type", "set"), ("id", iqId), ("xmlns", "md"), ("t", Stanzas.UnixNow())],
             [Stanzas.Children("pair-success", [], children)]));
-        logger.LogInformation("Phone {Phone} scanned a QR: offering device {Device}", account.Phone, pnDevice);
-
-        return await pending.Linked.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        _logger.LogInformation("Phone {Phone} {How}: offering device {Device}", account.Phone, how, pnDevice);
+        return pending.Linked.Task;
     }
 
     /// <summary>An IQ result from a registering client: pair-device ack, or the pair-device-sign answer.</summary>
@@ -145,20 +159,23 @@ internal sealed class PairingService(ChatServer server, ILogger logger)
         {
             var device = Verify(session, pending, offer, iq);
             offer.Account.AddDevice(device);
-            logger.LogInformation("Device {Device} linked", device.PnJid);
+            _logger.LogInformation("Device {Device} linked", device.PnJid);
+            DeviceListNotifications.AnnounceAdded(_server, device);
             foreach (var reference in pending.Refs)
             {
                 _byRef.TryRemove(reference, out _);
             }
 
+            // Linked before the close, so the session ending cannot report a failure first.
+            pending.Linked.TrySetResult(device);
+
             // The real server makes the client reconnect with its login payload now.
             session.Send(Stanzas.Make("stream:error", ("code", "515")));
             session.CloseAfterPendingSends();
-            pending.Linked.TrySetResult(device);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or InvalidProtocolBufferException or WaBinaryException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or InvalidProtocolBufferException or WaBinaryException)
         {
-            logger.LogWarning("Pairing of {Phone} failed: {Error}", offer.Account.Phone, ex.Message);
+            _logger.LogWarning("Pairing of {Phone} failed: {Error}", offer.Account.Phone, ex.Message);
             pending.Linked.TrySetException(ex);
             session.CloseAfterPendingSends();
         }
@@ -174,14 +191,13 @@ internal sealed class PairingService(ChatServer server, ILogger logger)
         }
 
         var signed = ADVSignedDeviceIdentity.Parser.ParseFrom(Stanzas.Content(identityNode));
-        if (!signed.Details.Span.SequenceEqual(offer.DetailsBytes))
+        if (!signed.Details.Equals(offer.Issued.Details))
         {
             throw new InvalidOperationException("pair-device-sign signed different device details");
         }
 
-        var identity = pending.Keys.IdentityPublicKey;
-        byte[] signedBytes = [.. DeviceSignaturePrefix, .. offer.DetailsBytes, .. identity, .. offer.Account.PrimaryPhone.AccountPublicKey];
-        if (!XEdDsa.Verify(identity, signedBytes, signed.DeviceSignature.Span))
+        var accountKey = Curve25519PublicKey.FromBytes(offer.Account.PrimaryPhone.AccountPublicKey);
+        if (!PrimaryDeviceIdentity.VerifyCompanionReply(signed, offer.Issued, accountKey, Curve25519PublicKey.FromBytes(pending.Keys.IdentityPublicKey)))
         {
             throw new InvalidOperationException("pair-device-sign device signature does not verify");
         }
