@@ -23,6 +23,8 @@ await using var server = await WaEmulatorServer.StartAsync(
 Console.WriteLine($"chat:    {server.WebSocketUrl}");
 Console.WriteLine($"control: {server.BaseUrl}_emulator/");
 Console.WriteLine($"media:   {server.MediaBaseUrl} (trust {server.MediaCertificateAuthorityFile})");
+// What a gateway needs to trust this emulator instead of WhatsApp (WhatsApp__Url, WhatsApp__TrustedRootKey).
+Console.WriteLine($"root:    {Convert.ToHexStringLower(server.Emulator.Certificates.RootPublicKey.Span)}");
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
