@@ -78,6 +78,22 @@ public sealed class Emulator
     /// <summary>Messages and notifications the device's live connection received but has not acknowledged.</summary>
     public int UnackedFor(LinkedDevice device) => _server.Router.UnackedFor(device);
 
+    /// <summary>One-time prekeys the server still holds for the device (what its <c>encrypt</c> count IQ would answer).</summary>
+    public int OneTimePreKeyCount(LinkedDevice device) => device.Keys.OneTimePreKeyCount;
+
+    /// <summary>
+    /// Fetches the device's prekey bundle as another account's key IQ would (whatsapp-protocol.md §6.10):
+    /// consumes one one-time prekey, and the device gets the low-count notification when that drops it
+    /// below the threshold (§5.2). Returns whether the bundle carried a one-time prekey.
+    /// </summary>
+    public bool FetchPreKeyBundle(LinkedDevice device)
+    {
+        var key = Stanzas.Children("key", [], [Stanzas.Make("user", ("jid", device.PnJid))]);
+        var request = Stanzas.Children("iq", [("id", _server.NextId()), ("xmlns", "encrypt"), ("type", "get"), ("to", Stanzas.ServerJid)], [key]);
+        var bundle = _server.Router.PreKeyBundles(request, key);
+        return bundle.GetChild("list")?.GetChild("user")?.HasChild("key") == true;
+    }
+
     /// <summary>Unlinks a device as the phone would: it gets stream error 401 device_removed and cannot log in again.</summary>
     public void KickDevice(LinkedDevice device)
     {

@@ -1,5 +1,6 @@
 using CodeChat.WaEmulator;
 using CodeChat.WaEmulator.Model;
+using CodeChat.WaEmulator.Protocol;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Store;
@@ -111,6 +112,32 @@ public sealed class EmulatorEndToEndTests : IAsyncLifetime
         Assert.True(lost.WillReconnect);
         await WaitForAsync<ConnectedEvent>(client);
         Assert.True(_server.Emulator.IsOnline(device));
+    }
+
+    [Fact]
+    public async Task Drained_prekeys_bring_an_encrypt_count_notification_and_the_client_refills()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Small batches keep the drain short; the threshold is whatsmeow's MinPreKeyCount = 5 (whatsapp-protocol.md §5.2).
+        var options = Options with { InitialPreKeyUploadCount = 8, PreKeyRefillCount = 20 };
+        var store = new InMemoryDeviceStore();
+        await using var client = new WaClient(options, store);
+        var (_, device) = await PairAsync(client);
+        await WaitUntilAsync(() => Task.FromResult(_server.Emulator.OneTimePreKeyCount(device) == 8));
+
+        // Other accounts fetching bundles consume one one-time prekey each: 8 → 4, below the threshold.
+        for (var fetched = 0; fetched < 4; fetched++)
+        {
+            Assert.True(_server.Emulator.FetchPreKeyBundle(device));
+        }
+
+        var notice = await WaitForAsync<NodeReceivedEvent>(client, e => e.Node.Tag == "notification" && e.Node.GetAttribute("type") == "encrypt");
+        Assert.Equal("s.whatsapp.net", notice.Node.GetAttribute("from"));
+        Assert.Equal(4, notice.Node.GetRequiredChild("count").GetInt32("value"));
+        await WaitUntilAsync(() => Task.FromResult(_server.Emulator.OneTimePreKeyCount(device) == 4 + 20));
+        Assert.Equal(8 + 20, await store.CountUploadedPreKeysAsync(ct));
+        // One notice per drop below the threshold, not one per fetched bundle.
+        Assert.Single(_server.Emulator.Journal, e => e.Direction == StanzaDirection.ToClient && e.Tag == "notification" && e.Type == "encrypt");
     }
 
     private async Task<(EmulatedAccount Account, LinkedDevice Device)> PairAsync(WaClient client)

@@ -8,6 +8,7 @@ public sealed class DeviceKeys
 {
     private readonly Queue<OneTimePreKeyRecord> _oneTimePreKeys = new();
     private readonly object _gate = new();
+    private bool _lowCountAnnounced;
 
     public DeviceKeys(byte[] registrationId, byte[] identityPublicKey, SignedPreKeyRecord signedPreKey)
     {
@@ -63,6 +64,9 @@ public sealed class DeviceKeys
             {
                 _oneTimePreKeys.Enqueue(key);
             }
+
+            // an upload answers the last low-count notice; the next drop below the threshold gets a new one
+            _lowCountAnnounced = false;
         }
     }
 
@@ -72,6 +76,25 @@ public sealed class DeviceKeys
         lock (_gate)
         {
             return _oneTimePreKeys.TryDequeue(out var key) ? key : null;
+        }
+    }
+
+    /// <summary>
+    /// True exactly once per drop below <paramref name="threshold"/> (re-armed by the next upload), so a
+    /// device that is being drained gets one low-count notice instead of one per fetched bundle.
+    /// </summary>
+    public bool TryClaimLowCountNotice(int threshold, out int remaining)
+    {
+        lock (_gate)
+        {
+            remaining = _oneTimePreKeys.Count;
+            if (remaining >= threshold || _lowCountAnnounced)
+            {
+                return false;
+            }
+
+            _lowCountAnnounced = true;
+            return true;
         }
     }
 }

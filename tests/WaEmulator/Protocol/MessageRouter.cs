@@ -110,6 +110,7 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
             {
                 keys = device.Keys;
                 oneTime = keys.TakeOneTimePreKey();
+                PreKeyCountNotifications.NotifyIfLow(server, device);
             }
 
             if (keys is null)
