@@ -198,12 +198,6 @@ public sealed partial class InstanceGrain(
             return new ConnectResult(ConnectOutcome.NotStarted, null, refused);
         }
 
-        if (phoneNumber is not null)
-        {
-            // Linking by code needs an unpaired device; CodeChat drops the old session the same way.
-            await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
-        }
-
         return await StartSessionAsync(phoneNumber, cancellationToken)
             ? ConnectResult.Of(ConnectOutcome.Started)
             : new ConnectResult(ConnectOutcome.NotStarted, null, ConnectionView());
@@ -427,7 +421,10 @@ public sealed partial class InstanceGrain(
         await UnregisterWatchdogAsync();
     }
 
-    /// <summary>Fences, records "connecting", then starts the client. False when another activation owns the instance.</summary>
+    /// <summary>
+    /// Fences, records "connecting", then starts the client (on a wiped device when linking by code).
+    /// False when another activation owns the instance.
+    /// </summary>
     private async Task<bool> StartSessionAsync(string? pairingPhoneNumber, CancellationToken cancellationToken)
     {
         state.State.SessionEpoch++;
@@ -449,9 +446,16 @@ public sealed partial class InstanceGrain(
         await AppendConnectionUpdateAsync(cancellationToken);
         await EnsureWatchdogAsync();
 
+        var store = deviceStores.ForInstance(Name);
+        if (pairingPhoneNumber is not null)
+        {
+            // Linking by code needs an unpaired device; CodeChat drops the old session the same way.
+            // Only after the fencing write: a stale activation must not wipe the keys of the live session.
+            await store.WipeAsync(cancellationToken);
+        }
+
         ResetCode();
         _pairingPhoneNumber = pairingPhoneNumber;
-        var store = deviceStores.ForInstance(Name);
         var session = new InstanceSession(Name, state.State.SessionEpoch, clients.Create(Name, store),
             this.AsReference<IInstanceSessionInbox>(), logger);
         _session = session;

@@ -131,9 +131,10 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         {
             await _inbox.DeliverAsync(Epoch, signal);
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
+        catch (Exception exception) when (!token.IsCancellationRequested)
         {
-            // One lost signal must not stop the pump; the watchdog repairs a state that drifted.
+            // One lost signal must not stop the pump, even one lost to a cancellation that is not ours
+            // (a timed-out call inside the grain); the watchdog repairs a state that drifted.
             LogDeliveryFailed(InstanceName, signal.Kind, exception);
         }
     }

@@ -34,6 +34,8 @@ public sealed class NoiseWaConnector : IWaConnector
             Origin = _options.Origin,
             CertificateVerifier = _verifier,
             HandshakeTimeout = _options.HandshakeTimeout,
+            IncompleteFrameStallTimeout = _options.IncompleteFrameStallTimeout,
+            IncompleteFrameTimeout = _options.IncompleteFrameTimeout,
         };
         var socket = await NoiseSocket.ConnectAsync(socketOptions, noiseKey, payload.ToByteArray(), _logger, cancellationToken).ConfigureAwait(false);
         return new NoiseWaConnection(socket);

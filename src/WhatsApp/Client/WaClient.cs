@@ -415,6 +415,12 @@ public sealed partial class WaClient : IAsyncDisposable
             {
                 // Work of a dead connection; it is redone after reconnecting where needed.
             }
+            catch (Exception exception)
+            {
+                // E.g. the store failing under a pairing step: it must not kill the run loop, which
+                // would stop reconnecting without ever reporting the disconnect.
+                Log.BackgroundWorkFailed(_logger, exception);
+            }
         }
         return result;
     }
@@ -590,8 +596,9 @@ public sealed partial class WaClient : IAsyncDisposable
             await SendIqAsync(ClientNodes.SetActive(), session.Token).ConfigureAwait(false);
             await EnsurePreKeysAsync(session.Token).ConfigureAwait(false);
         }
-        catch (Exception exception) when (exception is WaClientException or TimeoutException && !session.Token.IsCancellationRequested)
+        catch (Exception exception) when (!session.Token.IsCancellationRequested)
         {
+            // Includes store failures: the connection stays usable, the next login retries the upload.
             Log.AfterLoginFailed(_logger, exception);
         }
     }
@@ -636,7 +643,7 @@ public sealed partial class WaClient : IAsyncDisposable
                     {
                         await EnsurePreKeysAsync(session.Token).ConfigureAwait(false);
                     }
-                    catch (Exception exception) when (exception is WaClientException or TimeoutException && !session.Token.IsCancellationRequested)
+                    catch (Exception exception) when (!session.Token.IsCancellationRequested)
                     {
                         Log.AfterLoginFailed(_logger, exception);
                     }
@@ -868,5 +875,8 @@ public sealed partial class WaClient : IAsyncDisposable
 
         [LoggerMessage(24, LogLevel.Information, "Connecting to tell the server about the logout")]
         public static partial void ConnectingForLogout(ILogger logger);
+
+        [LoggerMessage(25, LogLevel.Warning, "Background work of the ended connection failed")]
+        public static partial void BackgroundWorkFailed(ILogger logger, Exception exception);
     }
 }

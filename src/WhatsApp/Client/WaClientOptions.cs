@@ -34,6 +34,12 @@ public sealed record WaClientOptions
 
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Passed to <see cref="NoiseSocketOptions.IncompleteFrameStallTimeout"/>: how long a started frame may stop growing.</summary>
+    public TimeSpan IncompleteFrameStallTimeout { get; init; } = new NoiseSocketOptions().IncompleteFrameStallTimeout;
+
+    /// <summary>Passed to <see cref="NoiseSocketOptions.IncompleteFrameTimeout"/>: how long one frame may take to arrive in full.</summary>
+    public TimeSpan IncompleteFrameTimeout { get; init; } = new NoiseSocketOptions().IncompleteFrameTimeout;
+
     /// <summary>How long an iq waits for its answer (whatsmeow: 75 s).</summary>
     public TimeSpan IqTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -90,6 +96,10 @@ public sealed record WaClientOptions
         if (KeepaliveIntervalMin <= TimeSpan.Zero || KeepaliveIntervalMax < KeepaliveIntervalMin)
         {
             throw new ArgumentException("The keepalive interval bounds must be positive and ordered.");
+        }
+        if (IncompleteFrameStallTimeout <= TimeSpan.Zero || IncompleteFrameTimeout < IncompleteFrameStallTimeout)
+        {
+            throw new ArgumentException("The incomplete-frame timeouts must be positive, the frame limit no shorter than the stall limit.");
         }
         if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay || ReconnectJitter is < 0 or >= 1)
         {

@@ -76,6 +76,36 @@ public sealed class CorruptStreamTests
     }
 
     [Fact]
+    public async Task The_client_options_incomplete_frame_stall_limit_reaches_the_socket()
+    {
+        // WaClientOptions.IncompleteFrameStallTimeout must be what NoiseSocket waits for: with a 300 ms
+        // limit a stalled frame faults long before the socket's 5 s default would.
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await NoiseServer.StartAsync();
+        var options = server.ClientOptions with { IncompleteFrameStallTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var client = new WaClient(options, new InMemoryDeviceStore());
+        await client.ConnectAsync(ct);
+        var first = await server.NextAsync(ct);
+
+        var clock = Stopwatch.StartNew();
+        var garbage = RandomNumberGenerator.GetBytes(40);
+        garbage[0] = 0x7F;
+        await first.WebSocket.SendAsync(garbage, WebSocketMessageType.Binary, true, ct);
+
+        var lost = await WaitForAsync<DisconnectedEvent>(client, ct);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        Assert.Equal(DisconnectReason.ConnectionLost, lost.Reason);
+    }
+
+    [Fact]
+    public void Client_options_reject_a_frame_limit_shorter_than_the_stall_limit()
+    {
+        var options = new WaClientOptions { IncompleteFrameStallTimeout = TimeSpan.FromSeconds(10), IncompleteFrameTimeout = TimeSpan.FromSeconds(5) };
+        Assert.Throws<ArgumentException>(() => options.Validate());
+        Assert.Throws<ArgumentException>(() => (options with { IncompleteFrameStallTimeout = TimeSpan.Zero }).Validate());
+    }
+
+    [Fact]
     public async Task A_frame_split_across_websocket_messages_is_still_accepted()
     {
         // §1.3: frames may be split across messages; the stall limit must not reject a slow but live frame.
