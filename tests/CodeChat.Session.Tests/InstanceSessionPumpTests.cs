@@ -62,6 +62,8 @@ public sealed class InstanceSessionPumpTests
             Delivered.Writer.TryWrite((epoch, signal));
             return Task.CompletedTask;
         }
+
+        public Task<bool> ConfirmSessionOwnershipAsync(long epoch) => Task.FromResult(true);
     }
 
     private sealed class DroppingConnector : IWaConnector

@@ -303,6 +303,27 @@ public sealed partial class InstanceGrain(
         }
     }
 
+    public async Task<bool> ConfirmSessionOwnershipAsync(long epoch)
+    {
+        var session = _session;
+        if (session is null || session.Epoch != epoch)
+            return false;
+        try
+        {
+            // Rewriting the unchanged state succeeds only if nobody wrote since we did: a newer
+            // activation's epoch write makes it fail, before this client can replace that live connection.
+            await state.WriteStateAsync();
+            return true;
+        }
+        catch (InconsistentStateException)
+        {
+            LogFenced(Name, epoch);
+            await StopSessionAsync();
+            DeactivateOnIdle();
+            return false;
+        }
+    }
+
     private async Task ApplyAsync(InstanceSession session, SessionSignal signal)
     {
         var cancellationToken = CancellationToken.None;
@@ -456,8 +477,10 @@ public sealed partial class InstanceGrain(
 
         ResetCode();
         _pairingPhoneNumber = pairingPhoneNumber;
-        var session = new InstanceSession(Name, state.State.SessionEpoch, clients.Create(Name, store),
-            this.AsReference<IInstanceSessionInbox>(), logger);
+        var inbox = this.AsReference<IInstanceSessionInbox>();
+        var epoch = state.State.SessionEpoch;
+        var session = new InstanceSession(Name, epoch,
+            clients.Create(Name, store, InstanceSession.OwnershipCheck(inbox, epoch)), inbox, logger);
         _session = session;
         session.Start(pairingPhoneNumber);
         LogConnecting(Name, state.State.SessionEpoch, pairingPhoneNumber is not null);

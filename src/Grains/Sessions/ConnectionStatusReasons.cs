@@ -25,7 +25,7 @@ public static class ConnectionStatusReasons
     {
         DisconnectReason.ConnectionLost or DisconnectReason.KeepaliveTimeout => TimedOut,
         DisconnectReason.RestartRequired => RestartRequired,
-        DisconnectReason.Replaced => Replaced,
+        DisconnectReason.Replaced or DisconnectReason.Superseded => Replaced,
         DisconnectReason.LoggedOut => LoggedOut,
         // CodeChat turns an unscanned QR run into "refused" with 428 (QR limit reached).
         DisconnectReason.QrTimeout => ConnectionClosed,

@@ -10,4 +10,12 @@ public interface IInstanceSessionInbox : IGrainWithStringKey
 {
     [Alias("Deliver")]
     Task DeliverAsync(long epoch, SessionSignal signal);
+
+    /// <summary>
+    /// Asked before the session's client reconnects by itself: true while session
+    /// <paramref name="epoch"/> still owns the instance (proven by a fenced state write), false when
+    /// another activation took over, so the client stops instead of replacing the live connection.
+    /// </summary>
+    [Alias("ConfirmOwnership")]
+    Task<bool> ConfirmSessionOwnershipAsync(long epoch);
 }

@@ -6,5 +6,6 @@ namespace CodeChat.Grains.Sessions;
 /// <summary>Makes the one <see cref="WaClient"/> an instance activation drives.</summary>
 public interface IWaClientFactory
 {
-    WaClient Create(string instanceName, IDeviceStore store);
+    /// <param name="beforeReconnect">Becomes <see cref="WaClientOptions.BeforeReconnectAsync"/>: fences every automatic reconnect.</param>
+    WaClient Create(string instanceName, IDeviceStore store, Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null);
 }

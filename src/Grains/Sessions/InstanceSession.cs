@@ -35,6 +35,14 @@ internal sealed partial class InstanceSession : IAsyncDisposable
     /// <summary>True once the device was linked (or was linked before this session started).</summary>
     public bool IsPaired => Client.Credentials?.IsPaired == true;
 
+    /// <summary>
+    /// The reconnect fence for the client of session <paramref name="epoch"/>: asks the grain, on a
+    /// grain turn, whether that session still owns the instance. Bounded by the client's token, so a
+    /// grain turn that disposes this session while the question is pending does not wait for itself.
+    /// </summary>
+    public static Func<CancellationToken, ValueTask<bool>> OwnershipCheck(IInstanceSessionInbox inbox, long epoch) =>
+        async token => await inbox.ConfirmSessionOwnershipAsync(epoch).WaitAsync(token);
+
     /// <summary>Starts pumping events and connecting; with a phone number, requests a pairing code once connected.</summary>
     public void Start(string? pairingPhoneNumber)
     {

@@ -10,6 +10,6 @@ public sealed class WaClientFactory(IOptions<WhatsAppOptions> options, ILoggerFa
 {
     private readonly Lazy<WaClientOptions> _clientOptions = new(() => options.Value.ToClientOptions());
 
-    public WaClient Create(string instanceName, IDeviceStore store) =>
-        new(_clientOptions.Value, store, loggers.CreateLogger<WaClient>(), timeProvider);
+    public WaClient Create(string instanceName, IDeviceStore store, Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null) =>
+        new(_clientOptions.Value with { BeforeReconnectAsync = beforeReconnect }, store, loggers.CreateLogger<WaClient>(), timeProvider);
 }

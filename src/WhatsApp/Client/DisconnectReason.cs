@@ -29,4 +29,10 @@ public enum DisconnectReason
 
     /// <summary>A stream error that is worth retrying.</summary>
     StreamError,
+
+    /// <summary>
+    /// <see cref="WaClientOptions.BeforeReconnectAsync"/> declined a reconnect: another client owns
+    /// the session now, and reconnecting would take the connection away from it.
+    /// </summary>
+    Superseded,
 }

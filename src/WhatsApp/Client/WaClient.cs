@@ -291,6 +291,13 @@ public sealed partial class WaClient : IAsyncDisposable
         {
             while (!run.IsCancellationRequested)
             {
+                if (!first && !await MayReconnectAsync(run).ConfigureAwait(false))
+                {
+                    // Another client owns the session; connecting would take its connection away (440 there).
+                    Log.ReconnectDeclined(_logger);
+                    Publish(new DisconnectedEvent(DisconnectReason.Superseded, null, WillReconnect: false));
+                    break;
+                }
                 var credentials = Credentials;
                 if (credentials is null)
                 {
@@ -344,6 +351,32 @@ public sealed partial class WaClient : IAsyncDisposable
         finally
         {
             firstConnection.TrySetCanceled(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Asks <see cref="WaClientOptions.BeforeReconnectAsync"/> whether this client still owns the
+    /// session. A failing check proves nothing either way, so it is asked again after the back-off
+    /// rather than connecting unfenced or giving up a session that may still be ours.
+    /// </summary>
+    private async Task<bool> MayReconnectAsync(CancellationToken run)
+    {
+        var check = _options.BeforeReconnectAsync;
+        if (check is null)
+        {
+            return true;
+        }
+        while (true)
+        {
+            try
+            {
+                return await check(run).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!run.IsCancellationRequested)
+            {
+                Log.ReconnectCheckFailed(_logger, exception);
+            }
+            await Task.Delay(_backoff.NextDelay(), _time, run).ConfigureAwait(false);
         }
     }
 
@@ -878,5 +911,11 @@ public sealed partial class WaClient : IAsyncDisposable
 
         [LoggerMessage(25, LogLevel.Warning, "Background work of the ended connection failed")]
         public static partial void BackgroundWorkFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(26, LogLevel.Warning, "Reconnect declined: another client owns the session; stopping")]
+        public static partial void ReconnectDeclined(ILogger logger);
+
+        [LoggerMessage(27, LogLevel.Warning, "Could not confirm the session is still ours; asking again before reconnecting")]
+        public static partial void ReconnectCheckFailed(ILogger logger, Exception exception);
     }
 }

@@ -62,6 +62,15 @@ public sealed record WaClientOptions
     /// <summary>Random spread applied to each delay (0.2 = ±20 %) so many instances do not reconnect in step.</summary>
     public double ReconnectJitter { get; init; } = 0.2;
 
+    /// <summary>
+    /// Asked before every automatic reconnect (never before the first connect): false means this
+    /// client no longer owns the session (another one took over), so it stops for good with a
+    /// <see cref="DisconnectedEvent"/> (<see cref="DisconnectReason.Superseded"/>, no reconnect)
+    /// instead of replacing the live connection. A throwing check is retried after the back-off,
+    /// without connecting meanwhile. Null reconnects unasked.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<bool>>? BeforeReconnectAsync { get; init; }
+
     /// <summary>How long the first QR ref is valid.</summary>
     public TimeSpan QrFirstRefTimeout { get; init; } = PairingQrCode.FirstRefTimeout;
 
