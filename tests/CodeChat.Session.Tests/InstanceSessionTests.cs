@@ -343,6 +343,44 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
     }
 
     [Fact]
+    public async Task A_stale_activation_waiting_to_reconnect_does_not_take_the_session_back()
+    {
+        // The older activation's socket is down and its next reconnect lies in the back-off when the
+        // newer one takes over; nothing reaches the older grain in between. Its reconnect must ask
+        // its grain first (a fenced write, which fails) instead of replacing the live connection (440).
+        var database = await postgres.CreateDatabaseAsync(Ct);
+        await using var relay = await WebSocketRelay.StartAsync(emulator.Server.WebSocketUrl);
+        await using var first = await StartHostAsync(database, endpoint: relay.Url);
+        var (name, _, device, _) = await PairAsync(first);
+
+        relay.Refusing = true;
+        var requestsBefore = relay.Requests;
+        relay.AbortClients();
+        // Back-off 1, 2, 4, 8, 16 s (±20 %): after the fifth refused attempt the next one is 26–38 s
+        // away, time enough for the newer activation to start and take over.
+        await WaitUntilAsync(() => Task.FromResult(relay.Requests >= requestsBefore + 5), TimeSpan.FromSeconds(60));
+        var nextAttemptLatest = DateTime.UtcNow + TimeSpan.FromSeconds(40);
+        Assert.Equal(("connecting", 408), await first.ConnectionStateAsync(name));
+
+        await using var second = await StartHostAsync(database);
+        Assert.Equal(200, await second.WaitForStateAsync(name, "open"));
+        var before = (await second.EventsAsync(name)).Count;
+        var requestsAtTakeover = relay.Requests;
+        relay.Refusing = false;
+
+        // Past the older client's next reconnect time.
+        var untilThen = nextAttemptLatest - DateTime.UtcNow;
+        if (untilThen > TimeSpan.Zero)
+            await Task.Delay(untilThen, Ct);
+
+        Assert.Equal(requestsAtTakeover, relay.Requests);
+        var after = (await second.EventsAsync(name)).Skip(before).ToList();
+        Assert.DoesNotContain(after, e => e.DataJson.Contains("440", StringComparison.Ordinal));
+        Assert.Equal(("open", 200), await second.ConnectionStateAsync(name));
+        Assert.True(emulator.Emulator.IsOnline(device));
+    }
+
+    [Fact]
     public async Task Routes_need_a_key_and_an_existing_instance()
     {
         await using var host = await StartHostAsync();

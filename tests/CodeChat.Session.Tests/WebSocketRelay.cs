@@ -20,12 +20,31 @@ public sealed class WebSocketRelay : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<WebSocket, SemaphoreSlim> _clients = new();
+    private int _requests;
+    private volatile bool _refusing;
 
     private WebSocketRelay(WebApplication app) => _app = app;
 
     public Uri Url { get; private set; } = null!;
 
     public int ClientCount => _clients.Count;
+
+    /// <summary>Connection attempts that reached the relay, refused ones included.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>While true, new connections are answered 503, as a server that is down.</summary>
+    public bool Refusing
+    {
+        get => _refusing;
+        set => _refusing = value;
+    }
+
+    /// <summary>Kills every relayed connection without a close handshake, as a network that went away.</summary>
+    public void AbortClients()
+    {
+        foreach (var client in _clients.Keys)
+            client.Abort();
+    }
 
     public static async Task<WebSocketRelay> StartAsync(Uri upstream)
     {
@@ -91,6 +110,12 @@ public sealed class WebSocketRelay : IAsyncDisposable
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        Interlocked.Increment(ref _requests);
+        if (_refusing)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }
         using var client = await context.WebSockets.AcceptWebSocketAsync();
