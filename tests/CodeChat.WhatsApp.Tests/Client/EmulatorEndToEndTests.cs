@@ -2,6 +2,7 @@ using CodeChat.WaEmulator;
 using CodeChat.WaEmulator.Model;
 using CodeChat.WaEmulator.Protocol;
 using CodeChat.WhatsApp.Client;
+using static CodeChat.WhatsApp.Tests.Client.ClientEvents;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Store;
 
@@ -62,7 +63,7 @@ public sealed class EmulatorEndToEndTests : IAsyncLifetime
         var connected = await WaitForAsync<ConnectedEvent>(again);
 
         Assert.Equal(device.PnJid, connected.Jid.ToString());
-        Assert.DoesNotContain(await DrainAsync(again), e => e is QrCodeEvent);
+        Assert.DoesNotContain(await DrainAsync(again, TimeSpan.FromMilliseconds(200)), e => e is QrCodeEvent);
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class EmulatorEndToEndTests : IAsyncLifetime
         var replaced = await WaitForAsync<DisconnectedEvent>(first, e => e.Reason == DisconnectReason.Replaced);
         Assert.False(replaced.WillReconnect);
         await Task.Delay(500, ct);
-        Assert.DoesNotContain(await DrainAsync(first), e => e is ConnectedEvent);
+        Assert.DoesNotContain(await DrainAsync(first, TimeSpan.FromMilliseconds(200)), e => e is ConnectedEvent);
         Assert.True(second.IsLoggedIn);
     }
 
@@ -159,42 +160,7 @@ public sealed class EmulatorEndToEndTests : IAsyncLifetime
         return (account, device);
     }
 
-    private static async Task<T> WaitForAsync<T>(WaClient client, Func<T, bool>? match = null) where T : WaEvent
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(EventTimeout);
-        var seen = new List<WaEvent>();
-        try
-        {
-            while (true)
-            {
-                var next = await client.Events.ReadAsync(timeout.Token);
-                if (next is not NodeReceivedEvent)
-                {
-                    seen.Add(next);
-                }
-                if (next is T typed && (match is null || match(typed)))
-                {
-                    return typed;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No {typeof(T).Name}; saw {string.Join(", ", seen)}");
-        }
-    }
 
-    private static async Task<List<WaEvent>> DrainAsync(WaClient client)
-    {
-        await Task.Delay(200);
-        var events = new List<WaEvent>();
-        while (client.Events.TryRead(out var next))
-        {
-            events.Add(next);
-        }
-        return events;
-    }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {

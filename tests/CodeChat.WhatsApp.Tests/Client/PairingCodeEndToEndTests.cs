@@ -1,6 +1,7 @@
 using CodeChat.WaEmulator;
 using CodeChat.WaEmulator.Model;
 using CodeChat.WhatsApp.Client;
+using static CodeChat.WhatsApp.Tests.Client.ClientEvents;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Store;
 
@@ -81,7 +82,7 @@ public sealed class PairingCodeEndToEndTests : IAsyncLifetime
         Assert.Equal("pairing-code", error.Error);
         Assert.Empty(account.Devices);
         Assert.False((await store.LoadCredentialsAsync(ct))!.IsPaired);
-        Assert.DoesNotContain(await DrainAsync(client), e => e is PairSuccessEvent or ConnectedEvent);
+        Assert.DoesNotContain(await DrainAsync(client, TimeSpan.FromMilliseconds(300)), e => e is PairSuccessEvent or ConnectedEvent);
     }
 
     [Fact]
@@ -133,42 +134,7 @@ public sealed class PairingCodeEndToEndTests : IAsyncLifetime
         return code[..^1] + (last == 'Z' ? 'Y' : 'Z');
     }
 
-    private static async Task<T> WaitForAsync<T>(WaClient client, Func<T, bool>? match = null) where T : WaEvent
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(EventTimeout);
-        var seen = new List<WaEvent>();
-        try
-        {
-            while (true)
-            {
-                var next = await client.Events.ReadAsync(timeout.Token);
-                if (next is not NodeReceivedEvent)
-                {
-                    seen.Add(next);
-                }
-                if (next is T typed && (match is null || match(typed)))
-                {
-                    return typed;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"No {typeof(T).Name}; saw {string.Join(", ", seen)}");
-        }
-    }
 
-    private static async Task<List<WaEvent>> DrainAsync(WaClient client)
-    {
-        await Task.Delay(300);
-        var events = new List<WaEvent>();
-        while (client.Events.TryRead(out var next))
-        {
-            events.Add(next);
-        }
-        return events;
-    }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
