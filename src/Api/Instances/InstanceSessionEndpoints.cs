@@ -37,9 +37,9 @@ public static class InstanceSessionEndpoints
 
         named.MapGet("/connect/{instanceName}/code/{phoneNumber}", PairingCodeAsync)
             .WithName("connectInstanceWithPairingCode")
-            .WithSummary("Link by phone number: returns the 8-character code to type on the phone (Linked devices → Link with phone number)")
+            .WithSummary("Link by phone number: returns the 8-character code (no dash, as CodeChat 1.3) to type on the phone (Linked devices → Link with phone number)")
             .Produces<PairingCodeResponse>()
-            .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"code":"ABCD-1234"}"""))
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"code":"ABCD1234"}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
 
         named.MapGet("/connectionState/{instanceName}", ConnectionStateAsync)
