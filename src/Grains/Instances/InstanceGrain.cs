@@ -31,7 +31,7 @@ public sealed partial class InstanceGrain(
     IWaClientFactory clients,
     IInstanceEventSink events,
     TimeProvider timeProvider,
-    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionInbox, IRemindable
+    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
 {
     public const string WatchdogReminderName = "session-watchdog";
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);

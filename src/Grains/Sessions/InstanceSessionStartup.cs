@@ -1,4 +1,3 @@
-using CodeChat.Grains.Abstractions.Instances;
 using Microsoft.Extensions.Logging;
 
 namespace CodeChat.Grains.Sessions;
@@ -51,7 +50,7 @@ public sealed partial class InstanceSessionStartup(
                 return;
             try
             {
-                await grains.GetGrain<IInstanceGrain>(name).EnsureSessionAsync(cancellationToken);
+                await grains.GetGrain<IInstanceSessionResumer>(name).EnsureSessionAsync(cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
