@@ -1,3 +1,4 @@
+using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CodeChat.Grains.Sessions;
@@ -9,7 +10,7 @@ namespace CodeChat.Grains.Sessions;
 /// on a silo that died come back through their watchdog reminder instead.
 /// </summary>
 public sealed partial class InstanceSessionStartup(
-    InstanceSessionDirectory directory,
+    PostgresSessionDirectory directory,
     IGrainFactory grains,
     ILogger<InstanceSessionStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
