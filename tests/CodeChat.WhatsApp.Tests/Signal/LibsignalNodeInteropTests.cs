@@ -159,6 +159,26 @@ public sealed class LibsignalNodeInteropTests : IAsyncLifetime
         Assert.False(await _us.Sessions.ProcessBundleAsync(NodeAddress, await _node.GetBundleAsync(), ct));
     }
 
+    [Fact]
+    public async Task Sessions_from_bundles_without_a_one_time_prekey_work_both_ways()
+    {
+        // X3DH with three agreements only (whatsapp-protocol.md §6.3: the fourth needs a one-time prekey).
+        var ct = TestContext.Current.CancellationToken;
+        await _node.InstallAsync(preKeys: 0);
+        var bundle = await _node.GetBundleAsync();
+        Assert.Null(bundle.PreKey);
+        await _us.Sessions.ProcessBundleAsync(NodeAddress, bundle, ct);
+        var ours = await _us.Sessions.EncryptAsync(NodeAddress, Encoding.UTF8.GetBytes("no prekey here"), ct);
+        Assert.Equal("no prekey here", Plain((await _node.DecryptAsync(_us.Address, [ours]))[0]));
+
+        var otherNodeDevice = new SignalAddress("123456789012345_1", 2);
+        await _node.ProcessBundleAsync(_us.Address, await _us.GetBundleAsync(preKeyId: null));
+        var theirs = await _node.EncryptAsync(_us.Address, Texts("nor here", 1));
+        var result = await _us.Sessions.DecryptAsync(otherNodeDevice, theirs[0].Type, theirs[0].Serialized, ct);
+        Assert.Equal(Text("nor here", 0), Encoding.UTF8.GetString(result.Plaintext));
+        Assert.NotNull(await _us.Store.GetPreKeyAsync(1, ct));
+    }
+
     private async Task EstablishFromNodeBundleAsync(CancellationToken ct)
     {
         await _us.Sessions.ProcessBundleAsync(NodeAddress, await _node.GetBundleAsync(), ct);
