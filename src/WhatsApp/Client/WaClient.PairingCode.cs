@@ -18,10 +18,11 @@ public sealed partial class WaClient
     /// <see cref="PairingCode.FormatForDisplay"/>), also raised as <see cref="PairingCodeEvent"/>.
     /// Call after <see cref="ConnectAsync"/> on an unpaired device.
     /// </summary>
-    /// <param name="phoneNumber">International number, digits only (a leading + is accepted).</param>
+    /// <param name="phoneNumber">International number as <see cref="PhoneNumber"/> accepts it (country code first; a leading +, spaces and dashes are allowed).</param>
+    /// <exception cref="ArgumentException">The number is not a valid international number.</exception>
     public async Task<string> RequestPairingCodeAsync(string phoneNumber, CancellationToken cancellationToken = default)
     {
-        var digits = NormalizePhoneNumber(phoneNumber);
+        var digits = PhoneNumber.Normalize(phoneNumber);
         var session = Volatile.Read(ref _session) ?? throw new WaClientException("Not connected.");
         var credentials = Credentials ?? throw new WaClientException("Not connected.");
         if (credentials.IsPaired)
@@ -72,17 +73,6 @@ public sealed partial class WaClient
             Log.PairingCodeFailed(_logger, exception);
             Publish(new PairErrorEvent("pairing-code", exception.Message));
         }
-    }
-
-    private static string NormalizePhoneNumber(string phoneNumber)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(phoneNumber);
-        var digits = phoneNumber.Trim().TrimStart('+');
-        if (digits.Length <= 6 || digits[0] == '0' || !digits.All(char.IsAsciiDigit))
-        {
-            throw new ArgumentException("The phone number must be international digits without a leading 0 (more than 6 digits).", nameof(phoneNumber));
-        }
-        return digits;
     }
 
     private static partial class Log
