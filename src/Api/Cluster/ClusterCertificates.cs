@@ -46,7 +46,7 @@ public sealed class ClusterCertificates : IDisposable
             certificates.Dispose();
             throw new ClusterConfigurationException(
                 $"The certificate in {Key(nameof(ClusterTlsOptions.CertificatePath))} ({subject}) was not issued by the CA in " +
-                $"{Key(nameof(ClusterTlsOptions.CaCertificatePath))} ({caPath}), or has expired: the other silos would refuse it.");
+                $"{Key(nameof(ClusterTlsOptions.CaCertificatePath))} ({caPath}), or has expired: its peers would refuse it.");
         }
 
         return certificates;
