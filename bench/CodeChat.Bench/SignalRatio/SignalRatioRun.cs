@@ -19,6 +19,8 @@ internal static class SignalRatioRun
 
         var scenarios = new List<ISignalRoundTrip>
         {
+            await SessionRoundTrip.CreateAsync(pingPong: false, cancellationToken),
+            await SessionRoundTrip.CreateAsync(pingPong: true, cancellationToken),
             await GroupRoundTrip.CreateAsync(cancellationToken),
         };
 
