@@ -146,10 +146,6 @@ public sealed class SignalMessage
         {
             throw new ArgumentException("Signal MAC identities are the 33-byte forms.");
         }
-        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, macKey);
-        hmac.AppendData(senderIdentity);
-        hmac.AppendData(receiverIdentity);
-        hmac.AppendData(versionAndBody);
-        hmac.GetHashAndReset(mac);
+        HmacSha256.Compute(macKey, senderIdentity, receiverIdentity, versionAndBody, mac);
     }
 }
