@@ -3,6 +3,7 @@ using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
 using CodeChat.Api.OpenApi;
+using CodeChat.Api.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,7 @@ public static class ApiHostingExtensions
 
         app.MapInstanceEndpoints();
         app.MapInstanceSessionEndpoints();
+        app.MapWebhookEndpoints();
         app.MapHealthEndpoints();
         app.MapOrleansDashboard(routePrefix: DashboardPrefix).ExcludeFromDescription();
         return app;
