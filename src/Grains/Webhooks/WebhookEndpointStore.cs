@@ -90,11 +90,14 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource)
                 VALUES ($1, 'instance', coalesce((SELECT last_sequence FROM instance_event_sequences WHERE instance_name = $1), 0))
                 ON CONFLICT (instance_name, endpoint) DO UPDATE SET
                     acked_sequence = EXCLUDED.acked_sequence, head_attempts = 0, head_failed_at = NULL,
-                    next_attempt_at = NULL, updated_at = now();
-                DELETE FROM webhook_replays WHERE instance_name = $1 AND endpoint = 'instance';
+                    next_attempt_at = NULL, updated_at = now()
                 """, connection, transaction);
             restart.Parameters.Add(Text(instanceName));
             await restart.ExecuteNonQueryAsync(cancellationToken);
+            await using var dropReplays = new NpgsqlCommand(
+                "DELETE FROM webhook_replays WHERE instance_name = $1 AND endpoint = 'instance'", connection, transaction);
+            dropReplays.Parameters.Add(Text(instanceName));
+            await dropReplays.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

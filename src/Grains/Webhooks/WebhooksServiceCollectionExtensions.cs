@@ -19,7 +19,7 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.AddMetrics();
         services.TryAddSingleton<WebhookMetrics>();
-        services.TryAddSingleton<WebhookAddressPolicy>();
+        services.TryAddSingleton(provider => new WebhookAddressPolicy(provider.GetRequiredService<IOptions<WebhookOptions>>()));
         services.TryAddSingleton<WebhookTargetResolver>();
         services.TryAddSingleton<WebhookEndpointStore>();
         services.TryAddSingleton<WebhookLineStore>();
