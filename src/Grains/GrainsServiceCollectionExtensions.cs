@@ -1,6 +1,6 @@
 using CodeChat.Grains.Events;
-using CodeChat.Grains.Instances;
 using CodeChat.Grains.Sessions;
+using CodeChat.Grains.Storage;
 using CodeChat.Grains.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,8 +19,8 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddCodeChatGrains(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<InstanceRegistry>();
-        services.TryAddSingleton<InstanceSessionDirectory>();
+        services.TryAddSingleton<PostgresInstanceRegistry>();
+        services.TryAddSingleton<PostgresSessionDirectory>();
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         // Every append wakes the instance's webhook dispatcher.

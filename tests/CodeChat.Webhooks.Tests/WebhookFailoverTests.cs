@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using CodeChat.Grains.Events;
+using CodeChat.Grains.Storage;
 using CodeChat.Testing;
 using Npgsql;
 

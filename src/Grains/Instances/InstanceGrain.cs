@@ -3,6 +3,7 @@ using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Instances;
 using CodeChat.Grains.Events;
 using CodeChat.Grains.Sessions;
+using CodeChat.Grains.Storage;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using Microsoft.Extensions.Logging;
@@ -25,13 +26,13 @@ namespace CodeChat.Grains.Instances;
 [Immovable]
 public sealed partial class InstanceGrain(
     [PersistentState("instance", "Default")] IPersistentState<InstanceState> state,
-    InstanceRegistry registry,
-    InstanceSessionDirectory sessions,
+    PostgresInstanceRegistry registry,
+    PostgresSessionDirectory sessions,
     PostgresDeviceStoreFactory deviceStores,
     IWaClientFactory clients,
     IInstanceEventSink events,
     TimeProvider timeProvider,
-    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionInbox, IRemindable
+    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
 {
     public const string WatchdogReminderName = "session-watchdog";
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
@@ -77,7 +78,13 @@ public sealed partial class InstanceGrain(
     public async Task<InstanceCommandResult> CreateAsync(CreateInstanceCommand command, CancellationToken cancellationToken = default)
     {
         if (state.State.Exists)
-            return InstanceCommandResult.Of(InstanceCommandOutcome.NameInUse);
+        {
+            // CodeChat 1.3 tells two cases apart (instance.guard.ts, instance.service.ts): a name with a
+            // session in memory or on disk is "in use", one that is only a database row "already exists".
+            var hasSession = _session is not null
+                || await deviceStores.ForInstance(Name).LoadCredentialsAsync(cancellationToken) is not null;
+            return InstanceCommandResult.Of(hasSession ? InstanceCommandOutcome.NameInUse : InstanceCommandOutcome.AlreadyExists);
+        }
 
         var now = Now();
         var id = await registry.NextInstanceIdAsync(cancellationToken);
@@ -193,8 +200,8 @@ public sealed partial class InstanceGrain(
         {
             // As CodeChat: report the refusal once; the next connect starts over.
             var refused = ConnectionView();
-            state.State.ActualConnectionState = InstanceConnectionState.Close;
-            await SaveSessionStateAsync(cancellationToken);
+            if (TryMove(state.State.Connection.RefusalReported(), nameof(InstanceConnection.RefusalReported)))
+                await SaveSessionStateAsync(cancellationToken);
             return new ConnectResult(ConnectOutcome.NotStarted, null, refused);
         }
 
@@ -241,11 +248,8 @@ public sealed partial class InstanceGrain(
         }
         await store.WipeAsync(cancellationToken);
 
-        state.State.DesiredConnectionState = InstanceConnectionState.Close;
-        state.State.ActualConnectionState = InstanceConnectionState.Close;
-        state.State.StatusReason = ConnectionStatusReasons.LoggedOut;
+        state.State.Connection = state.State.Connection.LoggedOut(Now());
         state.State.OwnerJid = null;
-        state.State.UpdatedAt = Now();
         await SaveAsync(cancellationToken);
         await AppendConnectionUpdateAsync(cancellationToken);
         await UnregisterWatchdogAsync();
@@ -351,10 +355,9 @@ public sealed partial class InstanceGrain(
                 break;
 
             case SessionSignalKind.Connected:
-                state.State.ActualConnectionState = InstanceConnectionState.Open;
-                state.State.StatusReason = ConnectionStatusReasons.Ok;
+                if (!TryMove(state.State.Connection.Opened(Now()), nameof(InstanceConnection.Opened)))
+                    break;
                 state.State.OwnerJid = OwnerJidOf(signal.Jid);
-                state.State.UpdatedAt = Now();
                 await SaveAsync(cancellationToken);
                 await AppendConnectionUpdateAsync(cancellationToken);
                 ResetCode();
@@ -384,9 +387,8 @@ public sealed partial class InstanceGrain(
         LogDisconnected(Name, signal.Reason, reason, signal.WillReconnect);
         if (signal.WillReconnect)
         {
-            state.State.ActualConnectionState = InstanceConnectionState.Connecting;
-            state.State.StatusReason = reason;
-            state.State.UpdatedAt = Now();
+            if (!TryMove(state.State.Connection.Reconnecting(reason, Now()), nameof(InstanceConnection.Reconnecting)))
+                return;
             await SaveAsync(cancellationToken);
             // As Baileys reports it through CodeChat: the close with its reason, then a new attempt.
             await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
@@ -404,15 +406,17 @@ public sealed partial class InstanceGrain(
             await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
     }
 
-    private async Task EndSessionAsync(string actualState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken)
+    private async Task EndSessionAsync(
+        InstanceConnectionState endState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken)
     {
-        state.State.ActualConnectionState = actualState;
-        state.State.StatusReason = statusReason;
-        if (!keepWanted)
-            state.State.DesiredConnectionState = InstanceConnectionState.Close;
+        if (!TryMove(state.State.Connection.Ended(endState, statusReason, keepWanted, Now()), nameof(InstanceConnection.Ended)))
+        {
+            // The client ended all the same: stop it, but record nothing the state cannot explain.
+            await StopSessionAsync();
+            return;
+        }
         if (clearOwner)
             state.State.OwnerJid = null;
-        state.State.UpdatedAt = Now();
         await SaveAsync(cancellationToken);
         await AppendConnectionUpdateAsync(cancellationToken);
         await StopSessionAsync();
@@ -433,10 +437,8 @@ public sealed partial class InstanceGrain(
         }
 
         // A QR run that a restart interrupted: nobody is looking at it any more, so stop wanting it.
-        state.State.DesiredConnectionState = InstanceConnectionState.Close;
-        state.State.ActualConnectionState = InstanceConnectionState.Close;
-        state.State.StatusReason = ConnectionStatusReasons.ConnectionClosed;
-        state.State.UpdatedAt = Now();
+        if (!TryMove(state.State.Connection.Abandoned(Now()), nameof(InstanceConnection.Abandoned)))
+            return;
         await SaveSessionStateAsync(cancellationToken);
         await AppendConnectionUpdateAsync(cancellationToken);
         await UnregisterWatchdogAsync();
@@ -449,10 +451,7 @@ public sealed partial class InstanceGrain(
     private async Task<bool> StartSessionAsync(string? pairingPhoneNumber, CancellationToken cancellationToken)
     {
         state.State.SessionEpoch++;
-        state.State.DesiredConnectionState = InstanceConnectionState.Open;
-        state.State.ActualConnectionState = InstanceConnectionState.Connecting;
-        state.State.StatusReason = ConnectionStatusReasons.Ok;
-        state.State.UpdatedAt = Now();
+        state.State.Connection = state.State.Connection.Starting(Now());
         try
         {
             await state.WriteStateAsync();
@@ -527,7 +526,7 @@ public sealed partial class InstanceGrain(
 
     private Task AppendQrCodeAsync(CancellationToken cancellationToken) =>
         AppendAsync(InstanceEventPayloads.QrCodeUpdated(Name, state.State.Id, state.State.OwnerJid,
-            new QrCodeUpdatedData(Name, new QrCodeImage(_qrCode.Code, _qrCode.Base64), _qrCode.Count, _qrCode.PairingCode)), cancellationToken);
+            QrCodeUpdatedData.Create(Name, _qrCode.Count, _qrCode.Code, _qrCode.Base64, _qrCode.PairingCode)), cancellationToken);
 
     private Task AppendConnectionUpdateAsync(CancellationToken cancellationToken) =>
         AppendAsync(InstanceEventPayloads.ConnectionUpdate(
@@ -537,6 +536,18 @@ public sealed partial class InstanceGrain(
     {
         var record = await events.AppendAsync(draft, cancellationToken);
         LogEvent(Name, record.Event, record.Sequence);
+    }
+
+    /// <summary>Applies a connection move; an illegal one (null) is logged and changes nothing.</summary>
+    private bool TryMove(InstanceConnection? next, string transition)
+    {
+        if (next is not { } value)
+        {
+            LogIllegalTransition(Name, transition, state.State.ActualConnectionState);
+            return false;
+        }
+        state.State.Connection = value;
+        return true;
     }
 
     private InstanceConnectionView ConnectionView() => new(state.State.ActualConnectionState, state.State.StatusReason);
@@ -629,6 +640,9 @@ public sealed partial class InstanceGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: another activation owns the session (epoch {Epoch}); this one stops")]
     private partial void LogFenced(string instanceName, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: connection move {Transition} is not allowed from {ActualState}; ignored")]
+    private partial void LogIllegalTransition(string instanceName, string transition, InstanceConnectionState actualState);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceName} could not resume its session on activation; the watchdog retries")]
     private partial void LogResumeFailed(string instanceName, Exception exception);

@@ -1,6 +1,7 @@
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Webhooks;
 using CodeChat.Grains.Events;
+using CodeChat.Grains.Storage;
 using Npgsql;
 using Orleans.Concurrency;
 

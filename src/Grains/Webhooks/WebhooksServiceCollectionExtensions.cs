@@ -27,7 +27,7 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton(provider => new WebhookLineServices(
             provider.GetRequiredService<WebhookLineStore>(),
-            provider.GetRequiredService<Events.PostgresInstanceEventStore>(),
+            provider.GetRequiredService<Storage.PostgresInstanceEventStore>(),
             provider.GetRequiredService<WebhookSender>(),
             provider.GetRequiredService<WebhookRetryPolicy>(),
             provider.GetRequiredService<WebhookMetrics>(),

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace CodeChat.Grains.Sessions;
+namespace CodeChat.Grains.Storage;
 
 /// <summary>Hands each instance its own <see cref="PostgresDeviceStore"/> on the silo's database.</summary>
 public sealed class PostgresDeviceStoreFactory(NpgsqlDataSource dataSource)

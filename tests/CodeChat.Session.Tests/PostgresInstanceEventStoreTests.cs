@@ -1,0 +1,99 @@
+using System.Text.Json;
+using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.Grains.Events;
+using CodeChat.Grains.Storage;
+using CodeChat.Testing;
+
+namespace CodeChat.Session.Tests;
+
+public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixture database) : IClassFixture<MigratedPostgresDatabaseFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private PostgresInstanceEventStore NewStore() => new(database.DataSource, TimeProvider.System);
+
+    private static string NewName() => "events-" + Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task Sequences_start_at_one_per_instance_and_ids_are_distinct()
+    {
+        var store = NewStore();
+        var a = NewName();
+        var b = NewName();
+
+        var a1 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(a, 1, null, InstanceConnectionState.Connecting, 200), Ct);
+        var b1 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(b, 2, null, InstanceConnectionState.Connecting, 200), Ct);
+        var a2 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(a, 1, "15550001111@s.whatsapp.net", InstanceConnectionState.Open, 200), Ct);
+
+        Assert.Equal([1L, 2L], [a1.Sequence, a2.Sequence]);
+        Assert.Equal(1, b1.Sequence);
+        Assert.Equal(3, new[] { a1.Id, a2.Id, b1.Id }.Distinct().Count());
+        Assert.Equal("15550001111@s.whatsapp.net", a2.OwnerJid);
+
+        var read = await store.ReadAsync(a, afterSequence: 0, limit: 10, Ct);
+        Assert.Equal([a1.Id, a2.Id], read.Select(e => e.Id));
+        Assert.Equal(a2, read[1]);
+        Assert.Equal([a2.Id], (await store.ReadAsync(a, afterSequence: 1, limit: 10, Ct)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_get_gapless_unique_sequences()
+    {
+        var store = NewStore();
+        var name = NewName();
+
+        var records = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(name, 1, null, InstanceConnectionState.Connecting, i), Ct)));
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), records.Select(r => r.Sequence).Order());
+        var read = await store.ReadAsync(name, 0, 100, Ct);
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), read.Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task Connection_update_payload_has_codechat_shape()
+    {
+        // codechat-api.md §7.2: connection.update data = {instance, state, statusReason}.
+        var record = await NewStore().AppendAsync(InstanceEventPayloads.ConnectionUpdate("sales", 5, null, InstanceConnectionState.Close, 440), Ct);
+
+        Assert.Equal("connection.update", record.Event);
+        Assert.Equal("""{"instance":"sales","state":"close","statusReason":440}""", record.DataJson);
+    }
+
+    [Fact]
+    public async Task Qrcode_payload_has_the_seed_shape_with_CodeChat_13_fields_and_omits_a_missing_pairing_code()
+    {
+        // api-contract.md §3: qrcode.updated data = {name, qrcode{code, base64}, count, pairingCode?};
+        // §6: also 1.3's qrcode{instance, count, paringCode?} (1.3.7 whatsapp.service.ts connectionUpdate).
+        var store = NewStore();
+        var withoutCode = await store.AppendAsync(InstanceEventPayloads.QrCodeUpdated("sales", 5, null,
+            QrCodeUpdatedData.Create("sales", 1, "2@ref,noise,identity,adv", "data:image/png;base64,AAAA", null)), Ct);
+        var withCode = await store.AppendAsync(InstanceEventPayloads.QrCodeUpdated("sales", 5, null,
+            QrCodeUpdatedData.Create("sales", 2, "2@ref2,noise,identity,adv", "data:image/png;base64,BBBB", "ABCD1234")), Ct);
+
+        Assert.Equal("qrcode.updated", withoutCode.Event);
+        Assert.Equal(
+            """{"name":"sales","qrcode":{"instance":"sales","count":1,"code":"2@ref,noise,identity,adv","base64":"data:image/png;base64,AAAA"},"count":1}""",
+            withoutCode.DataJson);
+        Assert.Equal(
+            """{"name":"sales","qrcode":{"instance":"sales","count":2,"code":"2@ref2,noise,identity,adv","base64":"data:image/png;base64,BBBB","paringCode":"ABCD1234"},"count":2,"pairingCode":"ABCD1234"}""",
+            withCode.DataJson);
+    }
+
+    [Fact]
+    public void The_secret_field_list_names_every_field_that_carries_the_qr_or_the_pairing_code()
+    {
+        // What the stored-event redaction must blank: find each listed path in a payload that has every field.
+        using var data = JsonDocument.Parse(InstanceEventPayloads.QrCodeUpdated("sales", 5, null,
+            QrCodeUpdatedData.Create("sales", 1, "QR-TEXT", "QR-PNG", "PAIRCODE")).DataJson);
+        var found = QrCodeUpdatedData.SecretFieldPaths
+            .Select(path => path.Split('.').Aggregate(data.RootElement, (element, name) => element.GetProperty(name)).GetString())
+            .ToArray();
+
+        Assert.Equal(["QR-TEXT", "QR-PNG", "PAIRCODE", "PAIRCODE"], found);
+        // ...and no field outside the list carries one of them.
+        var occurrences = System.Text.RegularExpressions.Regex.Matches(data.RootElement.GetRawText(), "QR-TEXT|QR-PNG|PAIRCODE").Count;
+        Assert.Equal(QrCodeUpdatedData.SecretFieldPaths.Count, occurrences);
+    }
+}
