@@ -55,7 +55,7 @@ public static class InstanceEndpoints
             .WithName("deleteInstance")
             .WithSummary("Delete an instance and its token; answers with the deleted record")
             .Produces<DeletedInstanceResponse>()
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         named.MapPut("/refreshToken/{instanceName}", RefreshTokenAsync)
             .WithName("refreshToken")
@@ -166,6 +166,7 @@ public static class InstanceEndpoints
             InstanceCommandOutcome.NotFound => ApiErrors.InstanceNotFound(),
             InstanceCommandOutcome.StillConnected => ApiErrors.Of(
                 StatusCodes.Status400BadRequest, (object)new[] { "Deletion failed", "The instance needs to be disconnected" }),
+            InstanceCommandOutcome.Superseded => ApiErrors.InstanceChangedElsewhere(),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} deleting an instance."),
         };
     }

@@ -21,4 +21,9 @@ public enum InstanceCommandOutcome
     TokenMismatch = 3,
     /// <summary>Delete refused: the WhatsApp session is open and must be logged out first.</summary>
     StillConnected = 4,
+    /// <summary>
+    /// Refused by the fence: another activation of the instance wrote its state since this one read it,
+    /// so this one stopped without changing anything. A retry reaches the current state.
+    /// </summary>
+    Superseded = 5,
 }
