@@ -87,7 +87,13 @@ public sealed partial class InstanceGrain(
     public async Task<InstanceCommandResult> CreateAsync(CreateInstanceCommand command, CancellationToken cancellationToken = default)
     {
         if (state.State.Exists)
-            return InstanceCommandResult.Of(InstanceCommandOutcome.NameInUse);
+        {
+            // CodeChat 1.3 tells two cases apart (instance.guard.ts, instance.service.ts): a name with a
+            // session in memory or on disk is "in use", one that is only a database row "already exists".
+            var hasSession = _session is not null
+                || await deviceStores.ForInstance(Name).LoadCredentialsAsync(cancellationToken) is not null;
+            return InstanceCommandResult.Of(hasSession ? InstanceCommandOutcome.NameInUse : InstanceCommandOutcome.AlreadyExists);
+        }
 
         using var change = BeginChange(cancellationToken);
         var now = Now();
@@ -193,7 +199,7 @@ public sealed partial class InstanceGrain(
             return ConnectResult.Of(ConnectOutcome.AlreadyOpen);
 
         using var change = BeginChange(cancellationToken);
-        var phoneNumber = NormalizePhoneNumber(command.PhoneNumber);
+        var phoneNumber = string.IsNullOrWhiteSpace(command.PhoneNumber) ? null : PhoneNumber.Normalize(command.PhoneNumber);
         if (_session is { } running)
         {
             if (phoneNumber is null || _qrCode.PairingCode is not null)
@@ -431,7 +437,7 @@ public sealed partial class InstanceGrain(
 
     private Task AppendQrCodeAsync(CancellationToken cancellationToken) =>
         AppendAsync(InstanceEventPayloads.QrCodeUpdated(Name, state.State.Id, state.State.OwnerJid,
-            new QrCodeUpdatedData(Name, new QrCodeImage(_qrCode.Code, _qrCode.Base64), _qrCode.Count, _qrCode.PairingCode)), cancellationToken);
+            QrCodeUpdatedData.Create(Name, _qrCode.Count, _qrCode.Code, _qrCode.Base64, _qrCode.PairingCode)), cancellationToken);
 
     private Task AppendConnectionUpdateAsync(CancellationToken cancellationToken) =>
         AppendAsync(InstanceEventPayloads.ConnectionUpdate(
@@ -515,14 +521,6 @@ public sealed partial class InstanceGrain(
     /// <summary>CodeChat's ownerJid: the own phone-number JID without the device part.</summary>
     private static string? OwnerJidOf(string? deviceJid) =>
         Jid.TryParse(deviceJid, out var jid) ? jid.ToNonAd().ToString() : null;
-
-    private static string? NormalizePhoneNumber(string? phoneNumber)
-    {
-        if (string.IsNullOrWhiteSpace(phoneNumber))
-            return null;
-        var digits = new string(phoneNumber.Where(char.IsAsciiDigit).ToArray());
-        return digits.Length == 0 ? null : digits;
-    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
