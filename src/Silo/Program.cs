@@ -1,4 +1,6 @@
 using CodeChat.Api;
+using CodeChat.Api.Cluster;
+using CodeChat.Api.Errors;
 using CodeChat.Grains;
 using CodeChat.Silo.Database;
 using CodeChat.Silo.Hosting;
@@ -41,6 +43,11 @@ public partial class Program
         {
             // One line the operator can act on, instead of a stack trace.
             await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {databaseProblem.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ExceptionChain.FindFirst<ClusterConfigurationException>(ex) is { } clusterProblem)
+        {
+            await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {clusterProblem.Message}");
             return 1;
         }
     }

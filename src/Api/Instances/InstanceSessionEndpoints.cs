@@ -3,6 +3,7 @@ using CodeChat.Api.Errors;
 using CodeChat.Api.Json;
 using CodeChat.Api.OpenApi;
 using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.WhatsApp.Binary;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -54,7 +55,7 @@ public static class InstanceSessionEndpoints
             .WithSummary("Unlink this device from the WhatsApp account and wipe its keys; connect again for a new QR")
             .Produces<LogoutResponse>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"error":false,"message":"Instance logged out"}"""))
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         return routes;
     }
@@ -63,7 +64,7 @@ public static class InstanceSessionEndpoints
         string instanceName, [FromQuery] string? number, IGrainFactory grains, CancellationToken cancellationToken)
     {
         string? phoneNumber = null;
-        if (number is not null && !PhoneNumbers.TryNormalize(number, out phoneNumber))
+        if (number is not null && !PhoneNumber.TryNormalize(number, out phoneNumber))
             return ApiErrors.Invalid(new ValidationFailure("number", "Invalid format"));
 
         var instance = grains.GetGrain<IInstanceSessionGrain>(instanceName);
@@ -83,7 +84,7 @@ public static class InstanceSessionEndpoints
     private static async Task<IResult> PairingCodeAsync(
         string instanceName, string phoneNumber, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        if (!PhoneNumbers.TryNormalize(phoneNumber, out var digits))
+        if (!PhoneNumber.TryNormalize(phoneNumber, out var digits))
             return ApiErrors.Of(StatusCodes.Status400BadRequest, "phoneNumber required");
 
         var instance = grains.GetGrain<IInstanceSessionGrain>(instanceName);
@@ -117,9 +118,13 @@ public static class InstanceSessionEndpoints
     private static async Task<IResult> LogoutAsync(string instanceName, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var result = await grains.GetGrain<IInstanceSessionGrain>(instanceName).LogoutAsync(cancellationToken);
-        return result.Outcome == InstanceCommandOutcome.Succeeded
-            ? Json(new LogoutResponse(false, "Instance logged out"))
-            : ApiErrors.InstanceNotFound();
+        return result.Outcome switch
+        {
+            InstanceCommandOutcome.Succeeded => Json(new LogoutResponse(false, "Instance logged out")),
+            InstanceCommandOutcome.NotFound => ApiErrors.InstanceNotFound(),
+            InstanceCommandOutcome.Superseded => ApiErrors.InstanceChangedElsewhere(),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} logging an instance out."),
+        };
     }
 
     private static IResult Json<T>(T value) => Results.Json(value, ApiJson.Options);
