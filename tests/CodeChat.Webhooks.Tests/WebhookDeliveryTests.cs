@@ -67,6 +67,9 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
         Assert.False(received[0].Headers.ContainsKey("resource-owner"));
         Assert.Equal("5511999990001@s.whatsapp.net", received[1].Headers["resource-owner"]);
         Assert.Equal("5511999990001@s.whatsapp.net", received[1].Envelope.GetProperty("instance").GetProperty("owner").GetString());
+        // CodeChat 1.3's name for it, which its clients read (api-contract.md §6).
+        Assert.Equal("5511999990001@s.whatsapp.net", received[1].Envelope.GetProperty("instance").GetProperty("ownerJid").GetString());
+        Assert.Equal(JsonValueKind.Null, received[0].Envelope.GetProperty("instance").GetProperty("ownerJid").ValueKind);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace CodeChat.Grains.Abstractions.Webhooks;
 
 /// <summary>
 /// The body every webhook POST and every event-stream frame carries (api-contract.md §3):
-/// <c>{id, sequence, event, instance{name, id, owner}, data, date}</c>. <c>data</c> is the stored
+/// <c>{id, sequence, event, instance{name, id, owner, ownerJid}, data, date}</c>. <c>data</c> is the stored
 /// payload verbatim and <c>date</c> the event's time in ISO 8601 UTC with milliseconds, so the bytes
 /// are the same on every attempt.
 /// </summary>
@@ -26,10 +26,15 @@ public static class WebhookEnvelope
             writer.WriteStartObject("instance");
             writer.WriteString("name", record.InstanceName);
             writer.WriteNumber("id", record.InstanceId);
-            if (record.OwnerJid is null)
-                writer.WriteNull("owner");
-            else
-                writer.WriteString("owner", record.OwnerJid);
+            // CodeChat 1.3 posts its whole instance row here and its clients read instance.ownerJid
+            // (whatsapp.service.ts sendDataWebhook at 1.3.7 de8ea66; api-contract.md §6): same value.
+            foreach (var property in (ReadOnlySpan<string>)["owner", "ownerJid"])
+            {
+                if (record.OwnerJid is null)
+                    writer.WriteNull(property);
+                else
+                    writer.WriteString(property, record.OwnerJid);
+            }
             writer.WriteEndObject();
             writer.WritePropertyName("data");
             writer.WriteRawValue(record.DataJson, skipInputValidation: true);
