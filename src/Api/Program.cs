@@ -1,4 +1,5 @@
 using CodeChat.Api;
+using CodeChat.Secrets;
 using Microsoft.Extensions.Configuration.Memory;
 using Npgsql;
 using Orleans.Configuration;
@@ -35,7 +36,17 @@ public partial class Program
                 "silos through the cluster membership table in that PostgreSQL database.");
         }
 
+        var masterKey = builder.Configuration[MasterKey.ConfigurationKey];
+        if (string.IsNullOrWhiteSpace(masterKey))
+        {
+            throw new InvalidOperationException(
+                $"{MasterKey.ConfigurationKey} is required (env Security__MasterKey): the same master key as the silos', " +
+                "which opens the key ring that encrypts the stored secrets.");
+        }
+
         builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddCodeChatDataProtection(_ => MasterKey.FromText(masterKey));
+        builder.Services.AddHostedService<KeyRingStartupCheck>();
         builder.UseOrleansClient(client =>
         {
             // Same keys and defaults as the silo (src/Silo/Hosting/CodeChatSiloHostingExtensions.cs).

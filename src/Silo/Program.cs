@@ -1,7 +1,9 @@
 using CodeChat.Api;
 using CodeChat.Grains;
+using CodeChat.Secrets;
 using CodeChat.Silo.Database;
 using CodeChat.Silo.Hosting;
+using CodeChat.Silo.Secrets;
 
 namespace CodeChat.Silo;
 
@@ -24,6 +26,7 @@ public partial class Program
         }
 
         builder.AddCodeChatDatabase();
+        builder.AddCodeChatSecrets();
         builder.UseOrleans(silo => silo.UseCodeChatCluster());
         builder.Services.AddCodeChatGrains();
         builder.AddCodeChatApi();
@@ -41,6 +44,11 @@ public partial class Program
         {
             // One line the operator can act on, instead of a stack trace.
             await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {databaseProblem.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (MasterKeyException.FindIn(ex) is { } masterKeyProblem)
+        {
+            await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {masterKeyProblem.Message}");
             return 1;
         }
     }

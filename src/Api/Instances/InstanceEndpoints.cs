@@ -94,7 +94,7 @@ public static class InstanceEndpoints
         var command = new CreateInstanceCommand(
             description,
             JsonRequestBody.OptionalRawJson(body, "externalAttributes"),
-            new InstanceTokenCredential(token.TokenId, token.TokenSha256));
+            token.Credential);
         var result = await grains.GetGrain<IInstanceGrain>(name!).CreateAsync(command, cancellationToken);
         return result.Outcome switch
         {
@@ -105,24 +105,33 @@ public static class InstanceEndpoints
         };
     }
 
+    // Only the global key reaches this route (GlobalApiKeyFilter), so every token may be shown.
     private static async Task<IResult> FetchInstancesAsync(
-        [FromQuery] string? instanceName, IGrainFactory grains, CancellationToken cancellationToken)
+        [FromQuery] string? instanceName, IGrainFactory grains, InstanceTokenProtector tokenProtector, CancellationToken cancellationToken)
     {
         var filter = string.IsNullOrEmpty(instanceName) ? null : instanceName;
         var instances = await grains.GetGrain<IInstanceDirectoryGrain>(0).ListAsync(filter, cancellationToken);
         if (filter is not null && instances.Count == 0)
             return ApiErrors.InstanceNotFound();
-        return Results.Json(instances.Select(instance => InstanceResponseMapping.Listed(instance, withConnection: false)), ApiJson.Options);
+        return Results.Json(
+            instances.Select(instance => InstanceResponseMapping.Listed(
+                instance, tokenProtector.Reveal(instance.Name, instance.ProtectedToken), withConnection: false)),
+            ApiJson.Options);
     }
 
-    private static async Task<IResult> FetchInstanceAsync(string instanceName, IGrainFactory grains, CancellationToken cancellationToken)
+    // InstanceAccessFilter admits the global key or this instance's own current token; either may see
+    // this instance's token (1.3 shows it too), never another instance's.
+    private static async Task<IResult> FetchInstanceAsync(
+        string instanceName, IGrainFactory grains, InstanceTokenProtector tokenProtector, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<IInstanceGrain>(instanceName);
         var instance = await grain.GetAsync(cancellationToken);
         if (instance is null)
             return ApiErrors.InstanceNotFound();
         var connection = await grain.GetConnectionStateAsync(cancellationToken);
-        return Results.Json(InstanceResponseMapping.Listed(instance, withConnection: true, connection), ApiJson.Options);
+        return Results.Json(
+            InstanceResponseMapping.Listed(instance, tokenProtector.Reveal(instanceName, instance.ProtectedToken), withConnection: true, connection),
+            ApiJson.Options);
     }
 
     private static async Task<IResult> UpdateAsync(
@@ -188,7 +197,7 @@ public static class InstanceEndpoints
 
         var replacement = await tokens.IssueAsync(instanceName, cancellationToken);
         var result = await grains.GetGrain<IInstanceGrain>(instanceName).RotateTokenAsync(
-            claims.TokenId, new InstanceTokenCredential(replacement.TokenId, replacement.TokenSha256), cancellationToken);
+            claims.TokenId, replacement.Credential, cancellationToken);
         return result.Outcome switch
         {
             InstanceCommandOutcome.Succeeded => Results.Json(

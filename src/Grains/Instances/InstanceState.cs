@@ -33,6 +33,8 @@ public sealed class InstanceState
     [Id(14)] public long SessionEpoch { get; set; }
     /// <summary>CodeChat's statusReason of <see cref="ActualConnectionState"/>; 400 = never loaded.</summary>
     [Id(15)] public int StatusReason { get; set; } = 400;
+    /// <summary>The current token encrypted by the API (Data Protection); null for tokens issued before tokens were kept.</summary>
+    [Id(16)] public string? ProtectedToken { get; set; }
 
     public bool Exists => Id > 0;
 }
