@@ -1,6 +1,6 @@
 using CodeChat.Grains.Events;
-using CodeChat.Grains.Instances;
 using CodeChat.Grains.Sessions;
+using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,8 +18,8 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddCodeChatGrains(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<InstanceRegistry>();
-        services.TryAddSingleton<InstanceSessionDirectory>();
+        services.TryAddSingleton<PostgresInstanceRegistry>();
+        services.TryAddSingleton<PostgresSessionDirectory>();
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         services.TryAddSingleton<IInstanceEventSink>(provider => provider.GetRequiredService<PostgresInstanceEventStore>());

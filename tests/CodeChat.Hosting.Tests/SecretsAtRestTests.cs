@@ -1,6 +1,6 @@
 using System.Xml.Linq;
 using CodeChat.Api.Authentication;
-using CodeChat.Grains.Sessions;
+using CodeChat.Grains.Storage;
 using CodeChat.Secrets;
 using CodeChat.Silo.Database;
 using CodeChat.Silo.Secrets;

@@ -1,7 +1,7 @@
-using CodeChat.Grains.Sessions;
+using CodeChat.Grains.Storage;
+using CodeChat.Testing;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Store;
-using CodeChat.Testing;
 
 namespace CodeChat.Session.Tests;
 

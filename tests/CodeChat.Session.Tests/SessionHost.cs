@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
-using CodeChat.Grains.Events;
+using CodeChat.Grains.Storage;
 using CodeChat.Testing;
 using CodeChat.WaEmulator;
 using Microsoft.AspNetCore.Hosting;

@@ -124,11 +124,10 @@ public static class InstanceEndpoints
     private static async Task<IResult> FetchInstanceAsync(
         string instanceName, IGrainFactory grains, InstanceTokenProtector tokenProtector, CancellationToken cancellationToken)
     {
-        var grain = grains.GetGrain<IInstanceGrain>(instanceName);
-        var instance = await grain.GetAsync(cancellationToken);
+        var instance = await grains.GetGrain<IInstanceGrain>(instanceName).GetAsync(cancellationToken);
         if (instance is null)
             return ApiErrors.InstanceNotFound();
-        var connection = await grain.GetConnectionStateAsync(cancellationToken);
+        var connection = await grains.GetGrain<IInstanceSessionGrain>(instanceName).GetConnectionStateAsync(cancellationToken);
         return Results.Json(
             InstanceResponseMapping.Listed(instance, tokenProtector.Reveal(instanceName, instance.ProtectedToken), withConnection: true, connection),
             ApiJson.Options);

@@ -37,9 +37,9 @@ public static class InstanceSessionEndpoints
 
         named.MapGet("/connect/{instanceName}/code/{phoneNumber}", PairingCodeAsync)
             .WithName("connectInstanceWithPairingCode")
-            .WithSummary("Link by phone number: returns the 8-character code to type on the phone (Linked devices → Link with phone number)")
+            .WithSummary("Link by phone number: returns the 8-character code (no dash, as CodeChat 1.3) to type on the phone (Linked devices → Link with phone number)")
             .Produces<PairingCodeResponse>()
-            .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"code":"ABCD-1234"}"""))
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"code":"ABCD1234"}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
 
         named.MapGet("/connectionState/{instanceName}", ConnectionStateAsync)
@@ -66,7 +66,7 @@ public static class InstanceSessionEndpoints
         if (number is not null && !PhoneNumbers.TryNormalize(number, out phoneNumber))
             return ApiErrors.Invalid(new ValidationFailure("number", "Invalid format"));
 
-        var instance = grains.GetGrain<IInstanceGrain>(instanceName);
+        var instance = grains.GetGrain<IInstanceSessionGrain>(instanceName);
         var result = await instance.ConnectAsync(new ConnectCommand(phoneNumber), cancellationToken);
         return result.Outcome switch
         {
@@ -86,7 +86,7 @@ public static class InstanceSessionEndpoints
         if (!PhoneNumbers.TryNormalize(phoneNumber, out var digits))
             return ApiErrors.Of(StatusCodes.Status400BadRequest, "phoneNumber required");
 
-        var instance = grains.GetGrain<IInstanceGrain>(instanceName);
+        var instance = grains.GetGrain<IInstanceSessionGrain>(instanceName);
         var result = await instance.ConnectAsync(new ConnectCommand(digits), cancellationToken);
         switch (result.Outcome)
         {
@@ -110,13 +110,13 @@ public static class InstanceSessionEndpoints
 
     private static async Task<IResult> ConnectionStateAsync(string instanceName, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var state = await grains.GetGrain<IInstanceGrain>(instanceName).GetConnectionStateAsync(cancellationToken);
+        var state = await grains.GetGrain<IInstanceSessionGrain>(instanceName).GetConnectionStateAsync(cancellationToken);
         return state is null ? ApiErrors.InstanceNotFound() : Json(ConnectionStateResponse.From(state));
     }
 
     private static async Task<IResult> LogoutAsync(string instanceName, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var result = await grains.GetGrain<IInstanceGrain>(instanceName).LogoutAsync(cancellationToken);
+        var result = await grains.GetGrain<IInstanceSessionGrain>(instanceName).LogoutAsync(cancellationToken);
         return result.Outcome == InstanceCommandOutcome.Succeeded
             ? Json(new LogoutResponse(false, "Instance logged out"))
             : ApiErrors.InstanceNotFound();

@@ -15,7 +15,7 @@ public sealed record ConnectResult(
 [Alias("CodeChat.ConnectOutcome")]
 public enum ConnectOutcome
 {
-    /// <summary>A new session started; wait for its first code with <see cref="IInstanceGrain.WaitForCodeAsync"/>.</summary>
+    /// <summary>A new session started; wait for its first code with <see cref="IInstanceSessionGrain.WaitForCodeAsync"/>.</summary>
     Started = 0,
     /// <summary>A session was already connecting; <see cref="ConnectResult.QrCode"/> is its current QR object.</summary>
     Connecting = 1,

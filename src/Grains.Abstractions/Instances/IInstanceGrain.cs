@@ -1,10 +1,9 @@
-using Orleans.Concurrency;
-
 namespace CodeChat.Grains.Abstractions.Instances;
 
 /// <summary>
-/// One WhatsApp instance, keyed by its name. The grain is the single writer of the instance's
-/// record and of its token hash; callers never see the stored hash again after handing it in.
+/// One instance's record, keyed by its name: create, read, change, delete and its token. The grain is
+/// the single writer of the record and of its token hash; callers never see the stored hash again after
+/// handing it in. The same grain (same key) runs the WhatsApp session: <see cref="IInstanceSessionGrain"/>.
 /// </summary>
 [Alias("CodeChat.IInstanceGrain")]
 public interface IInstanceGrain : IGrainWithStringKey
@@ -21,7 +20,10 @@ public interface IInstanceGrain : IGrainWithStringKey
     [Alias("Update")]
     Task<InstanceCommandResult> UpdateAsync(UpdateInstanceCommand command, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the instance and its token; returns the record as it was before deletion.</summary>
+    /// <summary>
+    /// Deletes the instance and its token (logging out first when <paramref name="force"/> and open);
+    /// returns the record as it was before deletion.
+    /// </summary>
     [Alias("Delete")]
     Task<InstanceCommandResult> DeleteAsync(bool force, CancellationToken cancellationToken = default);
 
@@ -35,35 +37,4 @@ public interface IInstanceGrain : IGrainWithStringKey
     /// <summary>True when the presented token is the instance's current token (hash compared in constant time).</summary>
     [Alias("IsCurrentToken")]
     Task<bool> IsCurrentTokenAsync(string tokenId, byte[] tokenSha256, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Starts the WhatsApp session (QR, or pairing code with <see cref="ConnectCommand.PhoneNumber"/>) and
-    /// marks the instance as wanted connected, so it reconnects after restarts until logout. Returns at
-    /// once; the socket runs in the background.
-    /// </summary>
-    [Alias("Connect")]
-    Task<ConnectResult> ConnectAsync(ConnectCommand command, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// The current QR object once the session has a QR (or the requested pairing code), is open or has
-    /// ended, or after <paramref name="timeout"/> (CodeChat waits about 3 s). Runs interleaved: it only waits.
-    /// </summary>
-    [Alias("WaitForCode")]
-    [AlwaysInterleave]
-    Task<InstanceQrCode> WaitForCodeAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
-
-    /// <summary>CodeChat's <c>{state, statusReason}</c>, or null when no instance has this name.</summary>
-    [Alias("GetConnectionState")]
-    Task<InstanceConnectionView?> GetConnectionStateAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Removes this companion device from the account (when connected), wipes its credentials and keys,
-    /// and stops reconnecting. Succeeds when there was nothing to log out.
-    /// </summary>
-    [Alias("Logout")]
-    Task<InstanceCommandResult> LogoutAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>Activates the instance so that one wanted connected resumes its session (silo start-up, watchdog).</summary>
-    [Alias("EnsureSession")]
-    Task EnsureSessionAsync(CancellationToken cancellationToken = default);
 }

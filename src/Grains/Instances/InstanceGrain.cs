@@ -3,6 +3,7 @@ using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Instances;
 using CodeChat.Grains.Events;
 using CodeChat.Grains.Sessions;
+using CodeChat.Grains.Storage;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using Microsoft.Extensions.Logging;
@@ -25,13 +26,13 @@ namespace CodeChat.Grains.Instances;
 [Immovable]
 public sealed partial class InstanceGrain(
     [PersistentState("instance", "Default")] IPersistentState<InstanceState> state,
-    InstanceRegistry registry,
-    InstanceSessionDirectory sessions,
+    PostgresInstanceRegistry registry,
+    PostgresSessionDirectory sessions,
     PostgresDeviceStoreFactory deviceStores,
     IWaClientFactory clients,
     IInstanceEventSink events,
     TimeProvider timeProvider,
-    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionInbox, IRemindable
+    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
 {
     public const string WatchdogReminderName = "session-watchdog";
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);

@@ -6,7 +6,7 @@ namespace CodeChat.Grains.Sessions;
 /// from; signals of an older session are dropped.
 /// </summary>
 [Alias("CodeChat.IInstanceSessionInbox")]
-public interface IInstanceSessionInbox : IGrainWithStringKey
+internal interface IInstanceSessionInbox : IGrainWithStringKey
 {
     [Alias("Deliver")]
     Task DeliverAsync(long epoch, SessionSignal signal);

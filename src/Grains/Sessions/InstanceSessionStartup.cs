@@ -1,4 +1,4 @@
-using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace CodeChat.Grains.Sessions;
@@ -10,7 +10,7 @@ namespace CodeChat.Grains.Sessions;
 /// on a silo that died come back through their watchdog reminder instead.
 /// </summary>
 public sealed partial class InstanceSessionStartup(
-    InstanceSessionDirectory directory,
+    PostgresSessionDirectory directory,
     IGrainFactory grains,
     ILogger<InstanceSessionStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
@@ -51,7 +51,7 @@ public sealed partial class InstanceSessionStartup(
                 return;
             try
             {
-                await grains.GetGrain<IInstanceGrain>(name).EnsureSessionAsync(cancellationToken);
+                await grains.GetGrain<IInstanceSessionResumer>(name).EnsureSessionAsync(cancellationToken);
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {

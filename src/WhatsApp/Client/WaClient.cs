@@ -106,9 +106,10 @@ public sealed partial class WaClient : IAsyncDisposable
     }
 
     /// <summary>
-    /// Links by phone number instead of QR (§4.4): returns the code (<c>XXXX-XXXX</c>) the user types
-    /// on the phone, also raised as <see cref="PairingCodeEvent"/>. Call after <see cref="ConnectAsync"/>
-    /// on an unpaired device.
+    /// Links by phone number instead of QR (§4.4): returns the 8-character code the user types on the
+    /// phone, without a dash as Baileys' requestPairingCode returns it (format it for display with
+    /// <see cref="PairingCode.FormatForDisplay"/>), also raised as <see cref="PairingCodeEvent"/>.
+    /// Call after <see cref="ConnectAsync"/> on an unpaired device.
     /// </summary>
     /// <param name="phoneNumber">International number, digits only (a leading + is accepted).</param>
     public async Task<string> RequestPairingCodeAsync(string phoneNumber, CancellationToken cancellationToken = default)
@@ -131,8 +132,8 @@ public sealed partial class WaClient : IAsyncDisposable
             ?? throw new WaClientException("The server did not return a pairing-code ref.");
         session.PendingPairingCode = new PendingPairingCode(pairing, phone, Encoding.UTF8.GetString(reference.Span));
         Log.PairingCodeRequested(_logger);
-        Publish(new PairingCodeEvent(pairing.DisplayCode));
-        return pairing.DisplayCode;
+        Publish(new PairingCodeEvent(pairing.Code));
+        return pairing.Code;
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ public abstract record WaEvent;
 /// <summary>Show this QR text to the user; <paramref name="Count"/> is 1 for the first ref of a connection.</summary>
 public sealed record QrCodeEvent(string Code, int Count) : WaEvent;
 
-/// <summary>The user types <paramref name="Code"/> (<c>XXXX-XXXX</c>) on the phone to link this device.</summary>
+/// <summary>The user types <paramref name="Code"/> (8 characters, no dash) on the phone to link this device.</summary>
 public sealed record PairingCodeEvent(string Code) : WaEvent;
 
 /// <summary>The phone linked this device; a restart (515) and login follow.</summary>

@@ -24,9 +24,6 @@ public sealed class CompanionPairingCode
     /// <summary>The 8 characters without dash, as the phone expects them typed.</summary>
     public string Code { get; }
 
-    /// <summary><c>XXXX-XXXX</c>.</summary>
-    public string DisplayCode => PairingCode.FormatForDisplay(Code);
-
     public Curve25519KeyPair EphemeralKey { get; }
 
     public static CompanionPairingCode Create() => new(PairingCode.Generate(), Curve25519KeyPair.Generate());

@@ -41,7 +41,7 @@ public sealed class PairingCodeEndToEndTests : IAsyncLifetime
         var randomAdvSecret = client.Credentials!.AdvSecretKey.ToArray();
 
         var code = await client.RequestPairingCodeAsync("+" + account.Phone, ct);
-        Assert.Matches("^[1-9A-HJ-NP-TV-Z]{4}-[1-9A-HJ-NP-TV-Z]{4}$", code);
+        Assert.Matches("^[1-9A-HJ-NP-TV-Z]{8}$", code); // no dash, as Baileys returns it
         Assert.Equal(code, (await WaitForAsync<PairingCodeEvent>(client)).Code);
         var waiting = Assert.Single(_server.Emulator.PairingCodeRequests);
         Assert.Equal(account.Phone, waiting.Phone);

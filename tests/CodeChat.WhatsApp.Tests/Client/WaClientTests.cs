@@ -167,12 +167,14 @@ public class WaClientTests
         var credentials = (await h.Store.LoadCredentialsAsync(ct))!;
         Assert.Equal(credentials.NoiseKey.PublicKey, reg.GetRequiredChild("companion_server_auth_key_pub").Bytes!.Value.ToArray());
         connection.Send(FakeWaConnection.Result(hello, new Node("link_code_companion_reg", default, new Node("link_code_pairing_ref", default, "REF-1"u8.ToArray()))));
-        var display = await codeTask;
-        Assert.Equal(display, (await h.WaitForEventAsync<PairingCodeEvent>()).Code);
+        var code = await codeTask;
+        // As Baileys' requestPairingCode returns it: the 8 characters, no dash.
+        Assert.Matches("^[1-9A-HJ-NP-TV-Z]{8}$", code);
+        Assert.Equal(code, (await h.WaitForEventAsync<PairingCodeEvent>()).Code);
 
         // The user types the code on the phone.
         var phoneIdentity = Curve25519KeyPair.Generate();
-        var phoneSide = new PrimaryPairingCode(display.Replace("-", "", StringComparison.Ordinal), Curve25519KeyPair.Generate(), phoneIdentity);
+        var phoneSide = new PrimaryPairingCode(code, Curve25519KeyPair.Generate(), phoneIdentity);
         var wrappedCompanion = reg.GetRequiredChild("link_code_pairing_wrapped_companion_ephemeral_pub").Bytes!.Value.ToArray();
         connection.Send(new Node("notification", [new("from", Jid.ServerJid), new("type", "link_code_companion_reg"), new("id", "n-7")],
             new Node("link_code_companion_reg", default, new Node[]

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Events;
+using CodeChat.Grains.Storage;
 using CodeChat.Testing;
 
 namespace CodeChat.Session.Tests;
 
-public sealed class InstanceEventStoreTests(MigratedPostgresDatabaseFixture database) : IClassFixture<MigratedPostgresDatabaseFixture>
+public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixture database) : IClassFixture<MigratedPostgresDatabaseFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -1,10 +1,10 @@
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CodeChat.Grains.Sessions;
+namespace CodeChat.Grains.Storage;
 
 /// <summary>The <c>instance_sessions</c> projection (deploy/sql/0022_instance_sessions.sql).</summary>
-public sealed class InstanceSessionDirectory(NpgsqlDataSource dataSource)
+public sealed class PostgresSessionDirectory(NpgsqlDataSource dataSource)
 {
     public async Task UpsertAsync(string instanceName, string desiredState, string actualState, int statusReason, CancellationToken cancellationToken)
     {

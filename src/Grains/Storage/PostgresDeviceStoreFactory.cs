@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 
-namespace CodeChat.Grains.Sessions;
+namespace CodeChat.Grains.Storage;
 
 /// <summary>Hands each instance its own <see cref="PostgresDeviceStore"/> on the silo's database and key ring.</summary>
 public sealed class PostgresDeviceStoreFactory(NpgsqlDataSource dataSource, IDataProtectionProvider protection)

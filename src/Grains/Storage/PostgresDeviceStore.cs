@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CodeChat.Grains.Sessions;
+namespace CodeChat.Grains.Storage;
 
 /// <summary>
 /// One instance's <see cref="IDeviceStore"/> on PostgreSQL (deploy/sql/0020_device_store.sql).

@@ -2,13 +2,13 @@ using CodeChat.Grains.Abstractions.Instances;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CodeChat.Grains.Instances;
+namespace CodeChat.Grains.Storage;
 
 /// <summary>
 /// The <c>instances</c> table (deploy/sql/0010_instances.sql): ids for new instances and the
 /// projection that lists instances across silos.
 /// </summary>
-public sealed class InstanceRegistry(NpgsqlDataSource dataSource)
+public sealed class PostgresInstanceRegistry(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "name, id, description, external_attributes, connection_status, owner_jid, profile_pic_url, " +

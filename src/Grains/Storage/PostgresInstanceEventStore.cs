@@ -1,8 +1,9 @@
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Events;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CodeChat.Grains.Events;
+namespace CodeChat.Grains.Storage;
 
 /// <summary>
 /// The instance event outbox on PostgreSQL (deploy/sql/0021_instance_events.sql). Appending takes
