@@ -1,4 +1,5 @@
 using CodeChat.WhatsApp.Binary;
+using CodeChat.WhatsApp.Signal;
 
 namespace CodeChat.WhatsApp.Store;
 
@@ -7,13 +8,14 @@ namespace CodeChat.WhatsApp.Store;
 /// process. Thread-safe. Prekey ids keep counting after <see cref="WipeAsync"/>; that is harmless
 /// because a wiped device registers with a new identity.
 /// </summary>
-public sealed class InMemoryDeviceStore : IDeviceStore
+public sealed class InMemoryDeviceStore : IDeviceStore, ISignalSessionStore
 {
     private readonly Lock _gate = new();
     private readonly SortedDictionary<uint, PreKeyRecord> _preKeys = [];
     private readonly Dictionary<Jid, byte[]> _identities = [];
     private readonly Dictionary<Jid, Jid> _lidByPhoneNumber = [];
     private readonly Dictionary<Jid, Jid> _phoneNumberByLid = [];
+    private readonly Dictionary<SignalAddress, byte[]> _sessions = [];
     private DeviceCredentials? _credentials;
     private uint _lastIssuedPreKeyId;
 
@@ -160,6 +162,89 @@ public sealed class InMemoryDeviceStore : IDeviceStore
         }
     }
 
+    /// <summary>How many times session records were stored (one per batch); lets tests check batching.</summary>
+    public int SessionBatchCount { get; private set; }
+
+    public ValueTask<byte[]?> LoadSessionAsync(SignalAddress address, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_sessions.TryGetValue(address, out var record) ? record.ToArray() : null);
+        }
+    }
+
+    public ValueTask<IReadOnlyDictionary<SignalAddress, byte[]>> LoadSessionsAsync(IReadOnlyCollection<SignalAddress> addresses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var found = new Dictionary<SignalAddress, byte[]>();
+            foreach (var address in addresses)
+            {
+                if (_sessions.TryGetValue(address, out var record))
+                {
+                    found[address] = record.ToArray();
+                }
+            }
+            return ValueTask.FromResult<IReadOnlyDictionary<SignalAddress, byte[]>>(found);
+        }
+    }
+
+    public ValueTask StoreSessionsAsync(IReadOnlyCollection<KeyValuePair<SignalAddress, byte[]>> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            foreach (var (address, record) in records)
+            {
+                _sessions[address] = record.ToArray();
+            }
+            SessionBatchCount++;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DeleteSessionAsync(SignalAddress address, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _sessions.Remove(address);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<SignalAddress>> ListSessionsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<SignalAddress>>(
+                _sessions.Keys.Where(a => a.Name == name).OrderBy(a => a.DeviceId).ToList());
+        }
+    }
+
+    public ValueTask MoveSessionsAsync(IReadOnlyCollection<KeyValuePair<SignalAddress, SignalAddress>> moves, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            foreach (var (source, target) in moves)
+            {
+                if (_sessions.Remove(source, out var record))
+                {
+                    _sessions.TryAdd(target, record);
+                }
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask WipeAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -170,6 +255,7 @@ public sealed class InMemoryDeviceStore : IDeviceStore
             _identities.Clear();
             _lidByPhoneNumber.Clear();
             _phoneNumberByLid.Clear();
+            _sessions.Clear();
         }
         return ValueTask.CompletedTask;
     }
