@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Abstractions.Instances;
 using CodeChat.Grains.Events;
 using CodeChat.Grains.Storage;
 using CodeChat.Testing;
@@ -21,9 +22,9 @@ public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixt
         var a = NewName();
         var b = NewName();
 
-        var a1 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(a, 1, null, "connecting", 200), Ct);
-        var b1 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(b, 2, null, "connecting", 200), Ct);
-        var a2 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(a, 1, "15550001111@s.whatsapp.net", "open", 200), Ct);
+        var a1 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(a, 1, null, InstanceConnectionState.Connecting, 200), Ct);
+        var b1 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(b, 2, null, InstanceConnectionState.Connecting, 200), Ct);
+        var a2 = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(a, 1, "15550001111@s.whatsapp.net", InstanceConnectionState.Open, 200), Ct);
 
         Assert.Equal([1L, 2L], [a1.Sequence, a2.Sequence]);
         Assert.Equal(1, b1.Sequence);
@@ -43,7 +44,7 @@ public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixt
         var name = NewName();
 
         var records = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(name, 1, null, "connecting", i), Ct)));
+            store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(name, 1, null, InstanceConnectionState.Connecting, i), Ct)));
 
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), records.Select(r => r.Sequence).Order());
         var read = await store.ReadAsync(name, 0, 100, Ct);
@@ -54,7 +55,7 @@ public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixt
     public async Task Connection_update_payload_has_codechat_shape()
     {
         // codechat-api.md §7.2: connection.update data = {instance, state, statusReason}.
-        var record = await NewStore().AppendAsync(InstanceEventPayloads.ConnectionUpdate("sales", 5, null, "close", 440), Ct);
+        var record = await NewStore().AppendAsync(InstanceEventPayloads.ConnectionUpdate("sales", 5, null, InstanceConnectionState.Close, 440), Ct);
 
         Assert.Equal("connection.update", record.Event);
         Assert.Equal("""{"instance":"sales","state":"close","statusReason":440}""", record.DataJson);

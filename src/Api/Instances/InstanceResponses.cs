@@ -61,10 +61,10 @@ internal static class InstanceResponseMapping
         Webhook: null,
         withConnection
             ? new WhatsappStatus(connection is not null
-                ? new WhatsappConnection(connection.State, connection.StatusReason)
+                ? new WhatsappConnection(connection.State.ToText(), connection.StatusReason)
                 : instance.ConnectionStatus == InstanceConnectionStatus.Online
-                    ? new WhatsappConnection(InstanceConnectionState.Open, OpenStatusReason)
-                    : new WhatsappConnection(InstanceConnectionState.Close, NotLoadedStatusReason))
+                    ? new WhatsappConnection(InstanceConnectionState.Open.ToText(), OpenStatusReason)
+                    : new WhatsappConnection(InstanceConnectionState.Close.ToText(), NotLoadedStatusReason))
             : null);
 
     public static UpdatedInstanceResponse Updated(InstanceSnapshot instance) => new(

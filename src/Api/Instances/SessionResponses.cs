@@ -23,7 +23,7 @@ public sealed record PairingCodeResponse(string Code);
 /// <summary><c>{state, statusReason}</c>.</summary>
 public sealed record ConnectionStateResponse(string State, int StatusReason)
 {
-    public static ConnectionStateResponse From(InstanceConnectionView view) => new(view.State, view.StatusReason);
+    public static ConnectionStateResponse From(InstanceConnectionView view) => new(view.State.ToText(), view.StatusReason);
 }
 
 /// <summary>CodeChat's logout answer.</summary>

@@ -1,10 +1,18 @@
+using System.Text.Json.Serialization;
+
 namespace CodeChat.Grains.Abstractions.Instances;
 
-/// <summary>CodeChat's runtime connection states (codechat-api.md §8).</summary>
-public static class InstanceConnectionState
+/// <summary>
+/// CodeChat's runtime connection states (codechat-api.md §8). Written as CodeChat's lower-case words
+/// wherever it is JSON (stored grain state, answers, events): see <see cref="InstanceConnectionStateText"/>.
+/// </summary>
+[GenerateSerializer]
+[Alias("CodeChat.InstanceConnectionState")]
+[JsonConverter(typeof(InstanceConnectionStateJsonConverter))]
+public enum InstanceConnectionState
 {
-    public const string Close = "close";
-    public const string Connecting = "connecting";
-    public const string Open = "open";
-    public const string Refused = "refused";
+    Close = 0,
+    Connecting = 1,
+    Open = 2,
+    Refused = 3,
 }

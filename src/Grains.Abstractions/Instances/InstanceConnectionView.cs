@@ -8,5 +8,5 @@ namespace CodeChat.Grains.Abstractions.Instances;
 [Alias("CodeChat.InstanceConnectionView")]
 [Immutable]
 public sealed record InstanceConnectionView(
-    [property: Id(0)] string State,
+    [property: Id(0)] InstanceConnectionState State,
     [property: Id(1)] int StatusReason);

@@ -1,15 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Abstractions.Instances;
 
 namespace CodeChat.Grains.Events;
 
 /// <summary>Builds the drafts of the instance lifecycle events with their exact payload shapes.</summary>
 public static class InstanceEventPayloads
 {
-    public static InstanceEventDraft ConnectionUpdate(string instanceName, long instanceId, string? ownerJid, string state, int statusReason) =>
+    public static InstanceEventDraft ConnectionUpdate(string instanceName, long instanceId, string? ownerJid, InstanceConnectionState state, int statusReason) =>
         new(instanceName, instanceId, ownerJid, InstanceEventNames.ConnectionUpdate,
-            JsonSerializer.Serialize(new ConnectionUpdateData(instanceName, state, statusReason), InstanceEventJsonContext.Default.ConnectionUpdateData));
+            JsonSerializer.Serialize(new ConnectionUpdateData(instanceName, state.ToText(), statusReason), InstanceEventJsonContext.Default.ConnectionUpdateData));
 
     public static InstanceEventDraft QrCodeUpdated(string instanceName, long instanceId, string? ownerJid, QrCodeUpdatedData data) =>
         new(instanceName, instanceId, ownerJid, InstanceEventNames.QrCodeUpdated,

@@ -196,8 +196,8 @@ public sealed partial class InstanceGrain(
         {
             // As CodeChat: report the refusal once; the next connect starts over.
             var refused = ConnectionView();
-            state.State.ActualConnectionState = InstanceConnectionState.Close;
-            await SaveSessionStateAsync(cancellationToken);
+            if (TryMove(state.State.Connection.RefusalReported(), nameof(InstanceConnection.RefusalReported)))
+                await SaveSessionStateAsync(cancellationToken);
             return new ConnectResult(ConnectOutcome.NotStarted, null, refused);
         }
 
@@ -244,11 +244,8 @@ public sealed partial class InstanceGrain(
         }
         await store.WipeAsync(cancellationToken);
 
-        state.State.DesiredConnectionState = InstanceConnectionState.Close;
-        state.State.ActualConnectionState = InstanceConnectionState.Close;
-        state.State.StatusReason = ConnectionStatusReasons.LoggedOut;
+        state.State.Connection = state.State.Connection.LoggedOut(Now());
         state.State.OwnerJid = null;
-        state.State.UpdatedAt = Now();
         await SaveAsync(cancellationToken);
         await AppendConnectionUpdateAsync(cancellationToken);
         await UnregisterWatchdogAsync();
@@ -354,10 +351,9 @@ public sealed partial class InstanceGrain(
                 break;
 
             case SessionSignalKind.Connected:
-                state.State.ActualConnectionState = InstanceConnectionState.Open;
-                state.State.StatusReason = ConnectionStatusReasons.Ok;
+                if (!TryMove(state.State.Connection.Opened(Now()), nameof(InstanceConnection.Opened)))
+                    break;
                 state.State.OwnerJid = OwnerJidOf(signal.Jid);
-                state.State.UpdatedAt = Now();
                 await SaveAsync(cancellationToken);
                 await AppendConnectionUpdateAsync(cancellationToken);
                 ResetCode();
@@ -387,9 +383,8 @@ public sealed partial class InstanceGrain(
         LogDisconnected(Name, signal.Reason, reason, signal.WillReconnect);
         if (signal.WillReconnect)
         {
-            state.State.ActualConnectionState = InstanceConnectionState.Connecting;
-            state.State.StatusReason = reason;
-            state.State.UpdatedAt = Now();
+            if (!TryMove(state.State.Connection.Reconnecting(reason, Now()), nameof(InstanceConnection.Reconnecting)))
+                return;
             await SaveAsync(cancellationToken);
             // As Baileys reports it through CodeChat: the close with its reason, then a new attempt.
             await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
@@ -407,15 +402,17 @@ public sealed partial class InstanceGrain(
             await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
     }
 
-    private async Task EndSessionAsync(string actualState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken)
+    private async Task EndSessionAsync(
+        InstanceConnectionState endState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken)
     {
-        state.State.ActualConnectionState = actualState;
-        state.State.StatusReason = statusReason;
-        if (!keepWanted)
-            state.State.DesiredConnectionState = InstanceConnectionState.Close;
+        if (!TryMove(state.State.Connection.Ended(endState, statusReason, keepWanted, Now()), nameof(InstanceConnection.Ended)))
+        {
+            // The client ended all the same: stop it, but record nothing the state cannot explain.
+            await StopSessionAsync();
+            return;
+        }
         if (clearOwner)
             state.State.OwnerJid = null;
-        state.State.UpdatedAt = Now();
         await SaveAsync(cancellationToken);
         await AppendConnectionUpdateAsync(cancellationToken);
         await StopSessionAsync();
@@ -436,10 +433,8 @@ public sealed partial class InstanceGrain(
         }
 
         // A QR run that a restart interrupted: nobody is looking at it any more, so stop wanting it.
-        state.State.DesiredConnectionState = InstanceConnectionState.Close;
-        state.State.ActualConnectionState = InstanceConnectionState.Close;
-        state.State.StatusReason = ConnectionStatusReasons.ConnectionClosed;
-        state.State.UpdatedAt = Now();
+        if (!TryMove(state.State.Connection.Abandoned(Now()), nameof(InstanceConnection.Abandoned)))
+            return;
         await SaveSessionStateAsync(cancellationToken);
         await AppendConnectionUpdateAsync(cancellationToken);
         await UnregisterWatchdogAsync();
@@ -452,10 +447,7 @@ public sealed partial class InstanceGrain(
     private async Task<bool> StartSessionAsync(string? pairingPhoneNumber, CancellationToken cancellationToken)
     {
         state.State.SessionEpoch++;
-        state.State.DesiredConnectionState = InstanceConnectionState.Open;
-        state.State.ActualConnectionState = InstanceConnectionState.Connecting;
-        state.State.StatusReason = ConnectionStatusReasons.Ok;
-        state.State.UpdatedAt = Now();
+        state.State.Connection = state.State.Connection.Starting(Now());
         try
         {
             await state.WriteStateAsync();
@@ -540,6 +532,18 @@ public sealed partial class InstanceGrain(
     {
         var record = await events.AppendAsync(draft, cancellationToken);
         LogEvent(Name, record.Event, record.Sequence);
+    }
+
+    /// <summary>Applies a connection move; an illegal one (null) is logged and changes nothing.</summary>
+    private bool TryMove(InstanceConnection? next, string transition)
+    {
+        if (next is not { } value)
+        {
+            LogIllegalTransition(Name, transition, state.State.ActualConnectionState);
+            return false;
+        }
+        state.State.Connection = value;
+        return true;
     }
 
     private InstanceConnectionView ConnectionView() => new(state.State.ActualConnectionState, state.State.StatusReason);
@@ -633,6 +637,9 @@ public sealed partial class InstanceGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: another activation owns the session (epoch {Epoch}); this one stops")]
     private partial void LogFenced(string instanceName, long epoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: connection move {Transition} is not allowed from {ActualState}; ignored")]
+    private partial void LogIllegalTransition(string instanceName, string transition, InstanceConnectionState actualState);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceName} could not resume its session on activation; the watchdog retries")]
     private partial void LogResumeFailed(string instanceName, Exception exception);

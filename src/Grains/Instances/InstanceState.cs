@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using CodeChat.Grains.Abstractions.Instances;
+
 namespace CodeChat.Grains.Instances;
 
 /// <summary>
@@ -18,10 +21,10 @@ public sealed class InstanceState
     [Id(6)] public DateTimeOffset TokenUpdatedAt { get; set; }
     [Id(7)] public DateTimeOffset CreatedAt { get; set; }
     [Id(8)] public DateTimeOffset UpdatedAt { get; set; }
-    /// <summary>"open" from connect until logout (or a session end that must not be retried); else "close".</summary>
-    [Id(9)] public string DesiredConnectionState { get; set; } = Abstractions.Instances.InstanceConnectionState.Close;
-    /// <summary>What the WhatsApp session really is; "close" until a session exists.</summary>
-    [Id(10)] public string ActualConnectionState { get; set; } = Abstractions.Instances.InstanceConnectionState.Close;
+    /// <summary>Open from connect until logout (or a session end that must not be retried); else close. Stored as "open"/"close".</summary>
+    [Id(9)] public InstanceConnectionState DesiredConnectionState { get; set; } = InstanceConnectionState.Close;
+    /// <summary>What the WhatsApp session really is; close until a session exists. Stored as CodeChat's word.</summary>
+    [Id(10)] public InstanceConnectionState ActualConnectionState { get; set; } = InstanceConnectionState.Close;
     [Id(11)] public string? OwnerJid { get; set; }
     [Id(12)] public string? ProfilePicUrl { get; set; }
     /// <summary>Null until the webhook routes set one.</summary>
@@ -37,4 +40,21 @@ public sealed class InstanceState
     [Id(16)] public string? ProtectedToken { get; set; }
 
     public bool Exists => Id > 0;
+
+    /// <summary>
+    /// The connection fields seen as one value whose moves are checked (<see cref="InstanceConnection"/>);
+    /// <see cref="UpdatedAt"/> doubles as its "since", as CodeChat's updatedAt does. Not stored itself.
+    /// </summary>
+    [JsonIgnore]
+    public InstanceConnection Connection
+    {
+        get => new(DesiredConnectionState, ActualConnectionState, StatusReason, UpdatedAt);
+        set
+        {
+            DesiredConnectionState = value.Wanted;
+            ActualConnectionState = value.Actual;
+            StatusReason = value.StatusReason;
+            UpdatedAt = value.Since;
+        }
+    }
 }

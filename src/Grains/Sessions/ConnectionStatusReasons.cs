@@ -36,6 +36,6 @@ public static class ConnectionStatusReasons
     };
 
     /// <summary>The state after a connection ended for good: "refused" for an unscanned QR, else "close".</summary>
-    public static string StateAfter(DisconnectReason reason) =>
+    public static InstanceConnectionState StateAfter(DisconnectReason reason) =>
         reason == DisconnectReason.QrTimeout ? InstanceConnectionState.Refused : InstanceConnectionState.Close;
 }

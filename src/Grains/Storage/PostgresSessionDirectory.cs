@@ -1,3 +1,4 @@
+using CodeChat.Grains.Abstractions.Instances;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -6,7 +7,7 @@ namespace CodeChat.Grains.Storage;
 /// <summary>The <c>instance_sessions</c> projection (deploy/sql/0022_instance_sessions.sql).</summary>
 public sealed class PostgresSessionDirectory(NpgsqlDataSource dataSource)
 {
-    public async Task UpsertAsync(string instanceName, string desiredState, string actualState, int statusReason, CancellationToken cancellationToken)
+    public async Task UpsertAsync(string instanceName, InstanceConnectionState desiredState, InstanceConnectionState actualState, int statusReason, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
             """
@@ -16,8 +17,8 @@ public sealed class PostgresSessionDirectory(NpgsqlDataSource dataSource)
                 actual_state = EXCLUDED.actual_state, status_reason = EXCLUDED.status_reason, updated_at = now()
             """);
         command.Parameters.Add(Text(instanceName));
-        command.Parameters.Add(Text(desiredState));
-        command.Parameters.Add(Text(actualState));
+        command.Parameters.Add(Text(desiredState.ToText()));
+        command.Parameters.Add(Text(actualState.ToText()));
         command.Parameters.Add(new NpgsqlParameter { Value = statusReason });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -34,7 +35,7 @@ public sealed class PostgresSessionDirectory(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             "SELECT instance_name FROM instance_sessions WHERE desired_state = $1 ORDER BY instance_name");
-        command.Parameters.Add(Text(Abstractions.Instances.InstanceConnectionState.Open));
+        command.Parameters.Add(Text(InstanceConnectionState.Open.ToText()));
         var names = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
