@@ -37,7 +37,10 @@ public sealed class InstanceState
     /// <summary>CodeChat's statusReason of <see cref="ActualConnectionState"/>; 400 = never loaded.</summary>
     [Id(15)] public int StatusReason { get; set; } = 400;
     /// <summary>The current token encrypted by the API (Data Protection); null for tokens issued before tokens were kept.</summary>
-    [Id(16)] public string? ProtectedToken { get; set; }
+    // Left out while null, so a record without one is stored exactly as before this property existed.
+    [Id(16)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ProtectedToken { get; set; }
 
     public bool Exists => Id > 0;
 
