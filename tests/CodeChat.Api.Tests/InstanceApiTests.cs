@@ -57,7 +57,8 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.Equal("first", body.GetProperty("description").GetString());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", body.GetProperty("createdAt").GetString());
         Assert.Equal(3, token.Split('.').Length);
-        Assert.True(Ulid.TryParse(body.GetProperty("Auth").GetProperty("id").GetString(), out _));
+        // A number, as 1.3's Auth row id; the token's own id (a ULID) stays inside the JWT.
+        Assert.Equal(body.GetProperty("id").GetInt64(), body.GetProperty("Auth").GetProperty("id").GetInt64());
     }
 
     [Fact]
@@ -145,11 +146,12 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
     }
 
     [Fact]
-    public async Task RefreshToken_answers_201_with_a_new_token_and_the_old_one_stops_working()
+    public async Task RefreshToken_takes_the_old_token_in_the_body_alone_and_the_old_one_stops_working()
     {
         var (name, oldToken, _) = await CreateAsync();
 
-        var refreshed = await Client(apiKey: null, bearer: oldToken).PutAsync(
+        // As CodeChat 1.3: no header at all, the body's oldToken is the credential.
+        var refreshed = await Client(apiKey: null).PutAsync(
             $"/instance/refreshToken/{name}", Json($$"""{"oldToken":"{{oldToken}}"}"""), Ct);
         Assert.Equal(HttpStatusCode.Created, refreshed.StatusCode);
         var body = await BodyAsync(refreshed);
@@ -161,13 +163,41 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
             HttpStatusCode.Unauthorized, "Unauthorized");
         Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null, bearer: newToken).GetAsync($"/instance/fetchInstance/{name}", Ct)).StatusCode);
 
-        var again = await Client().PutAsync($"/instance/refreshToken/{name}", Json($$"""{"oldToken":"{{oldToken}}"}"""), Ct);
-        await AssertEnvelopeAsync(again, HttpStatusCode.BadRequest, "Bad Request");
-        Assert.Equal("Invalid \"oldToken\"", (await BodyAsync(again)).GetProperty("message")[0].GetString());
+        // A stale token is refused even with the global key in the header: only the body counts.
+        var stale = await Client().PutAsync($"/instance/refreshToken/{name}", Json($$"""{"oldToken":"{{oldToken}}"}"""), Ct);
+        await AssertEnvelopeAsync(stale, HttpStatusCode.Unauthorized, "Unauthorized");
+        Assert.Equal("Invalid \"oldToken\"", (await BodyAsync(stale)).GetProperty("message")[0].GetString());
 
         var missing = await Client().PutAsync($"/instance/refreshToken/{name}", Json("{}"), Ct);
         await AssertEnvelopeAsync(missing, HttpStatusCode.BadRequest, "Bad Request");
         Assert.Contains("oldToken", (await BodyAsync(missing)).GetProperty("message")[0].GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task RefreshToken_refuses_a_wrong_foreign_or_orphaned_token_with_401()
+    {
+        var (name, token, _) = await CreateAsync();
+        var (other, otherToken, _) = await CreateAsync();
+        var (gone, goneToken, _) = await CreateAsync();
+        Assert.Equal(HttpStatusCode.OK, (await Client().DeleteAsync($"/instance/delete/{gone}", Ct)).StatusCode);
+
+        foreach (var (path, presented) in new[]
+        {
+            (name, "not-a-jwt"),
+            (name, token[..^2] + (token[^2] == 'A' ? "BB" : "AA")), // the signature no longer matches
+            (name, otherToken),                                      // another instance's token
+            (other, token),
+            (gone, goneToken),                                       // its instance was deleted
+            (UniqueName(), token),
+        })
+        {
+            var refused = await Client(apiKey: null).PutAsync($"/instance/refreshToken/{path}", Json($$"""{"oldToken":"{{presented}}"}"""), Ct);
+            await AssertEnvelopeAsync(refused, HttpStatusCode.Unauthorized, "Unauthorized");
+        }
+
+        // Nothing was rotated by the refused attempts.
+        Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null, bearer: token).GetAsync($"/instance/fetchInstance/{name}", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null, bearer: otherToken).GetAsync($"/instance/fetchInstance/{other}", Ct)).StatusCode);
     }
 
     [Fact]
@@ -190,8 +220,17 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
     }
 
     [Theory]
-    [InlineData("""{"instanceName":"bad name!"}""", "instanceName")]
-    [InlineData("""{"instanceName":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""", "instanceName")]
+    [InlineData("""{"instanceName":"a/b"}""", "instanceName")]
+    [InlineData("""{"instanceName":"a\\b"}""", "instanceName")]
+    [InlineData("""{"instanceName":"a?b"}""", "instanceName")]
+    [InlineData("""{"instanceName":"a#b"}""", "instanceName")]
+    [InlineData("""{"instanceName":"100%"}""", "instanceName")]
+    [InlineData("""{"instanceName":"tab\there"}""", "instanceName")]
+    [InlineData("""{"instanceName":"bell\u0007"}""", "instanceName")]
+    [InlineData("""{"instanceName":"c1\u0085"}""", "instanceName")]
+    [InlineData("""{"instanceName":"lone \ud800 surrogate"}""", "instanceName")]
+    [InlineData("""{"instanceName":"."}""", "instanceName")]
+    [InlineData("""{"instanceName":".."}""", "instanceName")]
     [InlineData("""{"instanceName":42}""", "instanceName")]
     [InlineData("""{"instanceName":""}""", "instanceName")]
     [InlineData("""{"description":"no name"}""", "instanceName")]
@@ -209,23 +248,128 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
     }
 
     [Fact]
-    public async Task A_malformed_name_in_the_path_answers_400_naming_the_field()
+    public async Task Names_of_up_to_255_characters_are_taken_and_one_more_is_refused()
     {
-        var response = await Client().GetAsync("/instance/fetchInstance/bad%20name", Ct);
+        // Counted in characters as CodeChat 1.3's VARCHAR(255): 255 non-BMP characters are 510 UTF-16 units.
+        var longest = Guid.NewGuid().ToString("N") + string.Concat(Enumerable.Repeat("😀", 255 - 32));
+        var created = await Client().PostAsync("/instance/create", Json(JsonSerializer.Serialize(new { instanceName = longest })), Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var fetched = await Client().GetAsync($"/instance/fetchInstance/{Uri.EscapeDataString(longest)}", Ct);
+        Assert.Equal(longest, (await BodyAsync(fetched)).GetProperty("name").GetString());
+
+        var tooLong = await Client().PostAsync("/instance/create", Json(JsonSerializer.Serialize(new { instanceName = longest + "x" })), Ct);
+        await AssertEnvelopeAsync(tooLong, HttpStatusCode.BadRequest, "Bad Request");
+        Assert.Equal("instanceName", (await BodyAsync(tooLong)).GetProperty("message")[0].GetProperty("property").GetString());
+    }
+
+    [Fact]
+    public async Task A_name_with_spaces_unicode_and_a_dot_is_URL_encoded_in_paths_and_case_sensitive()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var name = $"Vendas São Paulo v1.0 ☎ {suffix}";
+        var created = await Client().PostAsync("/instance/create", Json(JsonSerializer.Serialize(new { instanceName = name })), Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var token = (await BodyAsync(created)).GetProperty("Auth").GetProperty("token").GetString()!;
+        var path = Uri.EscapeDataString(name);
+
+        var fetched = await BodyAsync(await Client(apiKey: null, bearer: token).GetAsync($"/instance/fetchInstance/{path}", Ct));
+        Assert.Equal(name, fetched.GetProperty("name").GetString());
+        var listed = await BodyAsync(await Client().GetAsync($"/instance/fetchInstances?instanceName={path}", Ct));
+        Assert.Equal(name, Assert.Single(listed.EnumerateArray()).GetProperty("name").GetString());
+        var updated = await Client(apiKey: null, bearer: token).PatchAsync($"/instance/update/{path}?description=ok", null, Ct);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+
+        // Another case is another name: not found, free to create, and this token does not open it.
+        var upper = name.ToUpperInvariant();
+        await AssertEnvelopeAsync(await Client().GetAsync($"/instance/fetchInstance/{Uri.EscapeDataString(upper)}", Ct),
+            HttpStatusCode.NotFound, "Not Found");
+        var createdUpper = await Client().PostAsync("/instance/create", Json(JsonSerializer.Serialize(new { instanceName = upper })), Ct);
+        Assert.Equal(HttpStatusCode.Created, createdUpper.StatusCode);
+        await AssertEnvelopeAsync(await Client(apiKey: null, bearer: token).GetAsync($"/instance/fetchInstance/{Uri.EscapeDataString(upper)}", Ct),
+            HttpStatusCode.Unauthorized, "Unauthorized");
+
+        var deleted = await Client().DeleteAsync($"/instance/delete/{path}", Ct);
+        Assert.Equal(name, (await BodyAsync(deleted)).GetProperty("name").GetString());
+    }
+
+    [Theory]
+    [InlineData("bad%25name")]   // '%'
+    [InlineData("bad%3Fname")]   // '?'
+    [InlineData("bad%23name")]   // '#'
+    [InlineData("bad%5Cname")]   // '\'
+    [InlineData("bad%09name")]   // a control character
+    public async Task A_malformed_name_in_the_path_answers_400_naming_the_field(string encoded)
+    {
+        var response = await Client().GetAsync($"/instance/fetchInstance/{encoded}", Ct);
 
         await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, "Bad Request");
         Assert.Equal("instanceName", (await BodyAsync(response)).GetProperty("message")[0].GetProperty("property").GetString());
     }
 
     [Fact]
-    public async Task A_duplicate_name_answers_403_with_CodeChat_message()
+    public async Task A_taken_name_without_a_session_answers_400_Instance_already_exists_as_CodeChat_13()
     {
+        // 1.3.7 instance.service.ts createInstance: a name that is only a database row. (The 403 for a
+        // name with a session is in the session tests' CodeChat 1.3 replay.)
         var (name, _, _) = await CreateAsync();
 
         var duplicate = await Client().PostAsync("/instance/create", Json($$"""{"instanceName":"{{name}}"}"""), Ct);
 
-        await AssertEnvelopeAsync(duplicate, HttpStatusCode.Forbidden, "Forbidden");
-        Assert.Equal($"This name \"{name}\" is already in use.", (await BodyAsync(duplicate)).GetProperty("message")[0].GetString());
+        await AssertEnvelopeAsync(duplicate, HttpStatusCode.BadRequest, "Bad Request");
+        Assert.Equal("Instance already exists", (await BodyAsync(duplicate)).GetProperty("message")[0].GetString());
+    }
+
+    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(field => KeyValuePair.Create(field.Key, field.Value)));
+
+    [Fact]
+    public async Task Create_update_and_refreshToken_take_form_bodies_as_CodeChat_13()
+    {
+        var name = "form " + UniqueName();
+        var created = await Client().PostAsync("/instance/create",
+            Form(("instanceName", name), ("description", "from a form"), ("externalAttributes[crm][id]", "7")), Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await BodyAsync(created);
+        Assert.Equal(name, body.GetProperty("name").GetString());
+        Assert.Equal("from a form", body.GetProperty("description").GetString());
+        var token = body.GetProperty("Auth").GetProperty("token").GetString()!;
+        var path = Uri.EscapeDataString(name);
+        var fetched = await BodyAsync(await Client().GetAsync($"/instance/fetchInstance/{path}", Ct));
+        // Form values are strings, as qs gives them to CodeChat 1.3.
+        Assert.Equal("7", fetched.GetProperty("externalAttributes").GetProperty("crm").GetProperty("id").GetString());
+
+        var updated = await Client(apiKey: null, bearer: token).PatchAsync($"/instance/update/{path}", Form(("description", "changed")), Ct);
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        Assert.Equal("changed", (await BodyAsync(updated)).GetProperty("description").GetString());
+
+        var refreshed = await Client(apiKey: null).PutAsync($"/instance/refreshToken/{path}", Form(("oldToken", token)), Ct);
+        Assert.Equal(HttpStatusCode.Created, refreshed.StatusCode);
+        var newToken = (await BodyAsync(refreshed)).GetProperty("token").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null, bearer: newToken).GetAsync($"/instance/fetchInstance/{path}", Ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("create", "description=no+name", "instanceName")]
+    [InlineData("create", "instanceName=a%2Fb", "instanceName")]
+    [InlineData("create", "instanceName=ok&description=", "description")]
+    [InlineData("create", "instanceName=ok&externalAttributes=1&externalAttributes[a]=2", "externalAttributes")]
+    [InlineData("refreshToken", "", "oldToken")]
+    [InlineData("refreshToken", "oldToken=", "oldToken")]
+    [InlineData("update", "description=", "description")]
+    public async Task Form_bodies_are_validated_as_JSON_ones_400_naming_the_field(string route, string form, string field)
+    {
+        var (name, _, _) = await CreateAsync();
+        var content = new StringContent(form, Encoding.UTF8, "application/x-www-form-urlencoded");
+        var response = route switch
+        {
+            "create" => await Client().PostAsync("/instance/create", content, Ct),
+            "refreshToken" => await Client().PutAsync($"/instance/refreshToken/{name}", content, Ct),
+            _ => await Client().PatchAsync($"/instance/update/{name}", content, Ct),
+        };
+
+        await AssertEnvelopeAsync(response, HttpStatusCode.BadRequest, "Bad Request");
+        var failure = (await BodyAsync(response)).GetProperty("message")[0];
+        Assert.Contains(field, failure.GetProperty("property").GetString() + " " + failure.GetProperty("message").GetString());
     }
 
     [Fact]

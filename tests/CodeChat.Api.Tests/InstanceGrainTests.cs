@@ -33,7 +33,7 @@ public sealed class InstanceGrainTests(InstanceGrainClusterFixture fixture) : IC
     }
 
     [Fact]
-    public async Task A_second_create_with_the_same_name_is_refused()
+    public async Task A_second_create_with_the_same_name_is_refused_as_already_existing_while_it_has_no_session()
     {
         var name = UniqueName();
         var grain = Grains.GetGrain<IInstanceGrain>(name);
@@ -41,7 +41,7 @@ public sealed class InstanceGrainTests(InstanceGrainClusterFixture fixture) : IC
 
         var second = await grain.CreateAsync(new CreateInstanceCommand(null, null, Token("b")), TestContext.Current.CancellationToken);
 
-        Assert.Equal(InstanceCommandOutcome.NameInUse, second.Outcome);
+        Assert.Equal(InstanceCommandOutcome.AlreadyExists, second.Outcome);
     }
 
     [Fact]

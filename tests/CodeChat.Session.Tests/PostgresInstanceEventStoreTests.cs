@@ -62,20 +62,38 @@ public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixt
     }
 
     [Fact]
-    public async Task Qrcode_payload_has_the_seed_shape_and_omits_a_missing_pairing_code()
+    public async Task Qrcode_payload_has_the_seed_shape_with_CodeChat_13_fields_and_omits_a_missing_pairing_code()
     {
-        // api-contract.md §3: qrcode.updated data = {name, qrcode{code, base64}, count, pairingCode?}.
+        // api-contract.md §3: qrcode.updated data = {name, qrcode{code, base64}, count, pairingCode?};
+        // §6: also 1.3's qrcode{instance, count, paringCode?} (1.3.7 whatsapp.service.ts connectionUpdate).
         var store = NewStore();
         var withoutCode = await store.AppendAsync(InstanceEventPayloads.QrCodeUpdated("sales", 5, null,
-            new QrCodeUpdatedData("sales", new QrCodeImage("2@ref,noise,identity,adv", "data:image/png;base64,AAAA"), 1, null)), Ct);
+            QrCodeUpdatedData.Create("sales", 1, "2@ref,noise,identity,adv", "data:image/png;base64,AAAA", null)), Ct);
         var withCode = await store.AppendAsync(InstanceEventPayloads.QrCodeUpdated("sales", 5, null,
-            new QrCodeUpdatedData("sales", new QrCodeImage(null, null), 0, "ABCD1234")), Ct);
+            QrCodeUpdatedData.Create("sales", 2, "2@ref2,noise,identity,adv", "data:image/png;base64,BBBB", "ABCD1234")), Ct);
 
         Assert.Equal("qrcode.updated", withoutCode.Event);
         Assert.Equal(
-            """{"name":"sales","qrcode":{"code":"2@ref,noise,identity,adv","base64":"data:image/png;base64,AAAA"},"count":1}""",
+            """{"name":"sales","qrcode":{"instance":"sales","count":1,"code":"2@ref,noise,identity,adv","base64":"data:image/png;base64,AAAA"},"count":1}""",
             withoutCode.DataJson);
-        using var parsed = JsonDocument.Parse(withCode.DataJson);
-        Assert.Equal("ABCD1234", parsed.RootElement.GetProperty("pairingCode").GetString());
+        Assert.Equal(
+            """{"name":"sales","qrcode":{"instance":"sales","count":2,"code":"2@ref2,noise,identity,adv","base64":"data:image/png;base64,BBBB","paringCode":"ABCD1234"},"count":2,"pairingCode":"ABCD1234"}""",
+            withCode.DataJson);
+    }
+
+    [Fact]
+    public void The_secret_field_list_names_every_field_that_carries_the_qr_or_the_pairing_code()
+    {
+        // What the stored-event redaction must blank: find each listed path in a payload that has every field.
+        using var data = JsonDocument.Parse(InstanceEventPayloads.QrCodeUpdated("sales", 5, null,
+            QrCodeUpdatedData.Create("sales", 1, "QR-TEXT", "QR-PNG", "PAIRCODE")).DataJson);
+        var found = QrCodeUpdatedData.SecretFieldPaths
+            .Select(path => path.Split('.').Aggregate(data.RootElement, (element, name) => element.GetProperty(name)).GetString())
+            .ToArray();
+
+        Assert.Equal(["QR-TEXT", "QR-PNG", "PAIRCODE", "PAIRCODE"], found);
+        // ...and no field outside the list carries one of them.
+        var occurrences = System.Text.RegularExpressions.Regex.Matches(data.RootElement.GetRawText(), "QR-TEXT|QR-PNG|PAIRCODE").Count;
+        Assert.Equal(QrCodeUpdatedData.SecretFieldPaths.Count, occurrences);
     }
 }

@@ -13,6 +13,8 @@ namespace CodeChat.Api.Instances;
 /// <summary>The <c>/instance</c> routes (codechat-api.md §3) that exist before pairing: records and tokens.</summary>
 public static class InstanceEndpoints
 {
+    private const string JsonMediaType = "application/json";
+
     public static IEndpointRouteBuilder MapInstanceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/instance").WithTags("Instance");
@@ -21,7 +23,7 @@ public static class InstanceEndpoints
             .AddEndpointFilter<GlobalApiKeyFilter>()
             .WithName("createInstance")
             .WithSummary("Create an instance and its token (does not connect to WhatsApp)")
-            .Accepts<CreateInstanceRequest>("application/json")
+            .Accepts<CreateInstanceRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(new RequestBodyExample("""{"instanceName":"sales-01","description":"Sales team phone","externalAttributes":{"crmId":42}}"""))
             .Produces<CreatedInstanceResponse>(StatusCodes.Status201Created)
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
@@ -46,7 +48,7 @@ public static class InstanceEndpoints
         named.MapPatch("/update/{instanceName}", UpdateAsync)
             .WithName("updateInstance")
             .WithSummary("Change the description (?description= or body) and/or the external attributes (body)")
-            .Accepts<UpdateInstanceRequest>("application/json")
+            .Accepts<UpdateInstanceRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(new RequestBodyExample("""{"description":"Support team phone","externalAttributes":{"crmId":43}}"""))
             .Produces<UpdatedInstanceResponse>()
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
@@ -57,13 +59,15 @@ public static class InstanceEndpoints
             .Produces<DeletedInstanceResponse>()
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
 
-        named.MapPut("/refreshToken/{instanceName}", RefreshTokenAsync)
+        // As CodeChat 1.3: the body's oldToken is the credential, no header needed (api-contract.md §6).
+        group.MapPut("/refreshToken/{instanceName}", RefreshTokenAsync)
+            .AddEndpointFilter<InstanceNameRouteFilter>()
             .WithName("refreshToken")
-            .WithSummary("Replace the instance token; the old one stops working")
-            .Accepts<RefreshTokenRequest>("application/json")
+            .WithSummary("Replace the instance token, proven by the current one in the body (no header needed); the old one stops working")
+            .Accepts<RefreshTokenRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(new RequestBodyExample("""{"oldToken":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."}"""))
             .Produces<RefreshedTokenResponse>(StatusCodes.Status201Created)
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized);
 
         return routes;
     }
@@ -80,8 +84,8 @@ public static class InstanceEndpoints
         if (!body.TryGetProperty("instanceName", out var nameElement) || nameElement.ValueKind == System.Text.Json.JsonValueKind.Null)
             failures.Add(JsonRequestBody.Missing("instanceName"));
         else if (nameElement.ValueKind != System.Text.Json.JsonValueKind.String)
-            failures.Add(new ValidationFailure("instanceName", "instanceName is not of a type(s) string"));
-        else if (!InstanceName.IsValid(name = nameElement.GetString()))
+            failures.Add(JsonRequestBody.NotAString("instanceName"));
+        else if (!JsonRequestBody.TryGetString(nameElement, out name) || !InstanceName.IsValid(name))
             failures.Add(InstanceName.Invalid());
 
         var (description, descriptionFailure) = JsonRequestBody.OptionalNonEmptyString(body, "description");
@@ -100,7 +104,11 @@ public static class InstanceEndpoints
         {
             InstanceCommandOutcome.Succeeded => Results.Json(
                 InstanceResponseMapping.Created(result.Instance!, token.Token), ApiJson.Options, statusCode: StatusCodes.Status201Created),
+            // CodeChat 1.3's two answers: its instance guard's 403 for a name with a session, its
+            // service's 400 for a name that is only a record (src/guards/instance.guard.ts,
+            // src/whatsapp/services/instance.service.ts createInstance, at 1.3.7 commit de8ea66).
             InstanceCommandOutcome.NameInUse => ApiErrors.Of(StatusCodes.Status403Forbidden, $"This name \"{name}\" is already in use."),
+            InstanceCommandOutcome.AlreadyExists => ApiErrors.Of(StatusCodes.Status400BadRequest, "Instance already exists"),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} creating an instance."),
         };
     }
@@ -189,7 +197,9 @@ public static class InstanceEndpoints
         if (failure is not null || oldToken is null)
             return ApiErrors.Invalid(failure ?? JsonRequestBody.Missing("oldToken"));
 
-        var invalidOldToken = ApiErrors.Of(StatusCodes.Status400BadRequest, "Invalid \"oldToken\"");
+        // The old token is the only credential here, so a wrong one is a 401 (CodeChat 1.3 said 400)
+        // carrying 1.3's text; a deleted instance looks the same, so the route reveals no names.
+        var invalidOldToken = ApiErrors.Of(StatusCodes.Status401Unauthorized, "Invalid \"oldToken\"");
         var claims = await tokens.ReadAsync(oldToken, cancellationToken);
         if (claims is null || !string.Equals(claims.InstanceName, instanceName, StringComparison.Ordinal))
             return invalidOldToken;
@@ -197,13 +207,9 @@ public static class InstanceEndpoints
         var replacement = await tokens.IssueAsync(instanceName, cancellationToken);
         var result = await grains.GetGrain<IInstanceGrain>(instanceName).RotateTokenAsync(
             claims.TokenId, replacement.Credential, cancellationToken);
-        return result.Outcome switch
-        {
-            InstanceCommandOutcome.Succeeded => Results.Json(
-                InstanceResponseMapping.Refreshed(result.Instance!, replacement.Token), ApiJson.Options, statusCode: StatusCodes.Status201Created),
-            InstanceCommandOutcome.NotFound => ApiErrors.InstanceNotFound(),
-            _ => invalidOldToken,
-        };
+        return result.Outcome == InstanceCommandOutcome.Succeeded
+            ? Results.Json(InstanceResponseMapping.Refreshed(result.Instance!, replacement.Token), ApiJson.Options, statusCode: StatusCodes.Status201Created)
+            : invalidOldToken;
     }
 
     internal static RouteHandlerBuilder ProducesErrors(this RouteHandlerBuilder builder, params int[] statuses)

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CodeChat.Api.Instances;
 
 /// <summary>Body of POST /instance/create.</summary>
-/// <param name="InstanceName">1–64 letters, digits, '-' or '_'; unique.</param>
+/// <param name="InstanceName">1–255 characters without / \ ? # % or control characters; case-sensitive; unique.</param>
 /// <param name="Description">Optional, at least one character.</param>
 /// <param name="ExternalAttributes">Any JSON, stored and echoed back verbatim.</param>
 public sealed record CreateInstanceRequest(string InstanceName, string? Description, JsonElement? ExternalAttributes);

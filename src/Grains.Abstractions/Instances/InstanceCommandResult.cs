@@ -16,9 +16,12 @@ public enum InstanceCommandOutcome
 {
     Succeeded = 0,
     NotFound = 1,
+    /// <summary>Create refused: the name has a WhatsApp session (running, or its device keys stored).</summary>
     NameInUse = 2,
     /// <summary>The presented token is not the current one (rotation refused).</summary>
     TokenMismatch = 3,
     /// <summary>Delete refused: the WhatsApp session is open and must be logged out first.</summary>
     StillConnected = 4,
+    /// <summary>Create refused: the name has a record but no WhatsApp session (never connected, or logged out).</summary>
+    AlreadyExists = 5,
 }

@@ -78,7 +78,13 @@ public sealed partial class InstanceGrain(
     public async Task<InstanceCommandResult> CreateAsync(CreateInstanceCommand command, CancellationToken cancellationToken = default)
     {
         if (state.State.Exists)
-            return InstanceCommandResult.Of(InstanceCommandOutcome.NameInUse);
+        {
+            // CodeChat 1.3 tells two cases apart (instance.guard.ts, instance.service.ts): a name with a
+            // session in memory or on disk is "in use", one that is only a database row "already exists".
+            var hasSession = _session is not null
+                || await deviceStores.ForInstance(Name).LoadCredentialsAsync(cancellationToken) is not null;
+            return InstanceCommandResult.Of(hasSession ? InstanceCommandOutcome.NameInUse : InstanceCommandOutcome.AlreadyExists);
+        }
 
         var now = Now();
         var id = await registry.NextInstanceIdAsync(cancellationToken);
@@ -522,7 +528,7 @@ public sealed partial class InstanceGrain(
 
     private Task AppendQrCodeAsync(CancellationToken cancellationToken) =>
         AppendAsync(InstanceEventPayloads.QrCodeUpdated(Name, state.State.Id, state.State.OwnerJid,
-            new QrCodeUpdatedData(Name, new QrCodeImage(_qrCode.Code, _qrCode.Base64), _qrCode.Count, _qrCode.PairingCode)), cancellationToken);
+            QrCodeUpdatedData.Create(Name, _qrCode.Count, _qrCode.Code, _qrCode.Base64, _qrCode.PairingCode)), cancellationToken);
 
     private Task AppendConnectionUpdateAsync(CancellationToken cancellationToken) =>
         AppendAsync(InstanceEventPayloads.ConnectionUpdate(
