@@ -1,19 +1,20 @@
-using CodeChat.Api;
+using CodeChat.Api.Cluster;
+using CodeChat.Api.Errors;
 using CodeChat.Secrets;
 using Microsoft.Extensions.Configuration.Memory;
 using Npgsql;
-using Orleans.Configuration;
 using Orleans.Dashboard;
 
 namespace CodeChat.Api;
 
 /// <summary>
 /// Stand-alone API front end: an Orleans client of a cluster that silos (src/Silo) run, found
-/// through the ADO.NET membership table in PostgreSQL (ConnectionStrings:CodeChat).
+/// through the ADO.NET membership table in PostgreSQL (ConnectionStrings:CodeChat), with the same
+/// <c>Orleans</c> settings as the silos (<see cref="CodeChatClusterOptions"/>), TLS included.
 /// </summary>
 public partial class Program
 {
-    public static async Task Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         // The silo's appsettings.json quiets per-request and Orleans chatter; this host has no
@@ -49,23 +50,28 @@ public partial class Program
         builder.Services.AddHostedService<KeyRingStartupCheck>();
         builder.UseOrleansClient(client =>
         {
-            // Same keys and defaults as the silo (src/Silo/Hosting/CodeChatSiloHostingExtensions.cs).
-            client.Configure<ClusterOptions>(options =>
-            {
-                options.ClusterId = builder.Configuration["Orleans:ClusterId"] is { Length: > 0 } clusterId ? clusterId : "codechat";
-                options.ServiceId = builder.Configuration["Orleans:ServiceId"] is { Length: > 0 } serviceId ? serviceId : "codechat";
-            });
-            client.UseAdoNetClustering(options =>
-            {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
+            client.UseCodeChatCluster(connectionString);
             client.AddDashboard();
         });
         builder.AddCodeChatApi();
 
         var app = builder.Build();
         app.MapCodeChatApi();
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (ExceptionChain.FindFirst<ClusterConfigurationException>(ex) is { } clusterProblem)
+        {
+            // One line the operator can act on, instead of a stack trace.
+            await Console.Error.WriteLineAsync($"CodeChat.NET API cannot start: {clusterProblem.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ExceptionChain.FindFirst<MasterKeyException>(ex) is { } masterKeyProblem)
+        {
+            await Console.Error.WriteLineAsync($"CodeChat.NET API cannot start: {masterKeyProblem.Message}");
+            return 1;
+        }
     }
 }

@@ -1,4 +1,6 @@
 using CodeChat.Api;
+using CodeChat.Api.Cluster;
+using CodeChat.Api.Errors;
 using CodeChat.Grains;
 using CodeChat.Secrets;
 using CodeChat.Silo.Database;
@@ -46,7 +48,12 @@ public partial class Program
             await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {databaseProblem.Message}");
             return 1;
         }
-        catch (Exception ex) when (MasterKeyException.FindIn(ex) is { } masterKeyProblem)
+        catch (Exception ex) when (ExceptionChain.FindFirst<ClusterConfigurationException>(ex) is { } clusterProblem)
+        {
+            await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {clusterProblem.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ExceptionChain.FindFirst<MasterKeyException>(ex) is { } masterKeyProblem)
         {
             await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {masterKeyProblem.Message}");
             return 1;

@@ -417,6 +417,9 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.Equal("healthy", body.GetProperty("checks").GetProperty("cluster").GetProperty("status").GetString());
     }
 
+    private static JsonElement ResponseExample(JsonElement operation, string status) =>
+        operation.GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("example");
+
     [Fact]
     public async Task Swagger_lists_exactly_the_real_routes_with_the_apikey_scheme()
     {
@@ -445,6 +448,17 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         var createExample = document.GetProperty("paths").GetProperty("/instance/create").GetProperty("post")
             .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example");
         Assert.Equal("sales-01", createExample.GetProperty("instanceName").GetString());
+        var create = document.GetProperty("paths").GetProperty("/instance/create").GetProperty("post");
+        Assert.True(create.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/x-www-form-urlencoded", out _));
+        Assert.Equal("Instance already exists", ResponseExample(create, "400").GetProperty("message")[0].GetString());
+        Assert.Equal(JsonValueKind.Number, ResponseExample(create, "201").GetProperty("Auth").GetProperty("id").ValueKind);
+
+        // refreshToken takes no header (the body's oldToken is the credential): no lock in Swagger.
+        var refresh = document.GetProperty("paths").GetProperty("/instance/refreshToken/{instanceName}").GetProperty("put");
+        Assert.Equal(0, refresh.GetProperty("security").GetArrayLength());
+        Assert.True(refresh.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/x-www-form-urlencoded", out _));
+        Assert.Equal("Invalid \"oldToken\"", ResponseExample(refresh, "401").GetProperty("message")[0].GetString());
+        Assert.Equal(JsonValueKind.Number, ResponseExample(refresh, "201").GetProperty("instanceId").ValueKind);
 
         Assert.Equal(HttpStatusCode.OK, (await Client(apiKey: null).GetAsync("/docs/index.html", Ct)).StatusCode);
     }

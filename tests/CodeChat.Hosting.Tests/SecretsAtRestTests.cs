@@ -100,7 +100,7 @@ public sealed class SecretsAtRestTests(PostgresServerFixture server)
 
         var exception = await Record.ExceptionAsync(() => host.StartAsync(Ct));
 
-        var problem = MasterKeyException.FindIn(exception);
+        var problem = CodeChat.Api.Errors.ExceptionChain.FindFirst<MasterKeyException>(exception);
         Assert.NotNull(problem);
         Assert.Contains("Security__MasterKey", problem.Message);
     }

@@ -1,3 +1,4 @@
+using CodeChat.Api.Cluster;
 using CodeChat.Silo.Database;
 using CodeChat.Silo.Hosting;
 using CodeChat.Testing;
@@ -25,9 +26,11 @@ public sealed class SiloProgramTests(PostgresDatabaseFixture database) : IClassF
             {
                 [$"ConnectionStrings:{CodeChatDatabase.ConnectionStringName}"] = database.ConnectionString,
                 [CodeChat.Secrets.MasterKey.ConfigurationKey] = TestSecrets.MasterKeyText,
-                [CodeChatSiloHostingExtensions.ClusterIdKey] = clusterId,
-                [CodeChatSiloHostingExtensions.SiloPortKey] = "0",
-                [CodeChatSiloHostingExtensions.GatewayPortKey] = "0",
+                [CodeChatClusterOptions.ClusterIdKey] = clusterId,
+                [CodeChatClusterOptions.SiloPortKey] = "0",
+                [CodeChatClusterOptions.GatewayPortKey] = "0",
+                // A cluster member on loopback: needs no TLS (a non-loopback one would refuse to start without it).
+                [CodeChatClusterOptions.AdvertisedAddressKey] = "127.0.0.1",
             })));
 
         _ = factory.Server; // starts the host: database, migrations, silo, HTTP

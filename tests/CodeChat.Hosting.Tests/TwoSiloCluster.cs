@@ -1,3 +1,4 @@
+using CodeChat.Api.Cluster;
 using CodeChat.Silo.Database;
 using CodeChat.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -32,13 +33,19 @@ public sealed class TwoSiloCluster : IAsyncDisposable
 
     public IGrainFactory GrainsOf(int silo) => _silos[silo].Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<TwoSiloCluster> StartAsync(string connectionString, CancellationToken cancellationToken)
+    /// <param name="siloSettings">Extra configuration for silo 0 and silo 1 (e.g. each one's TLS certificate).</param>
+    public static async Task<TwoSiloCluster> StartAsync(
+        string connectionString,
+        CancellationToken cancellationToken,
+        Func<int, IReadOnlyDictionary<string, string?>>? siloSettings = null)
     {
         var cluster = new TwoSiloCluster(connectionString, $"test-{Guid.NewGuid():N}");
         try
         {
             // Started together: both run the migrations at once and join the same empty cluster.
-            var silos = await Task.WhenAll(cluster.StartSiloAsync(cancellationToken), cluster.StartSiloAsync(cancellationToken));
+            var silos = await Task.WhenAll(
+                cluster.StartSiloAsync(siloSettings?.Invoke(0), cancellationToken),
+                cluster.StartSiloAsync(siloSettings?.Invoke(1), cancellationToken));
             cluster._silos.AddRange(silos);
             return cluster;
         }
@@ -64,7 +71,7 @@ public sealed class TwoSiloCluster : IAsyncDisposable
         }
     }
 
-    private async Task<IHost> StartSiloAsync(CancellationToken cancellationToken)
+    private async Task<IHost> StartSiloAsync(IReadOnlyDictionary<string, string?>? extraSettings, CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -74,12 +81,17 @@ public sealed class TwoSiloCluster : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"ConnectionStrings:{CodeChatDatabase.ConnectionStringName}"] = ConnectionString,
-            [CodeChatSiloHostingExtensions.ClusterIdKey] = ClusterId,
-            [CodeChatSiloHostingExtensions.ServiceIdKey] = ClusterId,
-            [CodeChatSiloHostingExtensions.SiloPortKey] = "0",
-            [CodeChatSiloHostingExtensions.GatewayPortKey] = "0",
-            [CodeChatSiloHostingExtensions.AdvertisedAddressKey] = "127.0.0.1",
+            [CodeChatClusterOptions.ClusterIdKey] = ClusterId,
+            [CodeChatClusterOptions.ServiceIdKey] = ClusterId,
+            [CodeChatClusterOptions.SiloPortKey] = "0",
+            [CodeChatClusterOptions.GatewayPortKey] = "0",
+            [CodeChatClusterOptions.AdvertisedAddressKey] = "127.0.0.1",
         });
+        if (extraSettings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(extraSettings);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(Probe);
         builder.AddCodeChatDatabase();

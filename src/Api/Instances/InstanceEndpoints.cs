@@ -15,6 +15,9 @@ public static class InstanceEndpoints
 {
     private const string JsonMediaType = "application/json";
 
+    private const string CreatedExample =
+        """{"id":7,"name":"sales-01","description":"Sales team phone","createdAt":"2026-12-03T07:39:39.123Z","updatedAt":"2026-12-03T07:39:39.123Z","Auth":{"id":7,"token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."}}""";
+
     public static IEndpointRouteBuilder MapInstanceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/instance").WithTags("Instance");
@@ -26,7 +29,11 @@ public static class InstanceEndpoints
             .Accepts<CreateInstanceRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(new RequestBodyExample("""{"instanceName":"sales-01","description":"Sales team phone","externalAttributes":{"crmId":42}}"""))
             .Produces<CreatedInstanceResponse>(StatusCodes.Status201Created)
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
+            .WithMetadata(new ResponseExample(StatusCodes.Status201Created, CreatedExample))
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden)
+            // CodeChat 1.3's two answers for a taken name: 400 when it is only a record, 403 when it has a session.
+            .WithMetadata(new ResponseExample(StatusCodes.Status400BadRequest, """{"status":400,"error":"Bad Request","message":["Instance already exists"]}"""))
+            .WithMetadata(new ResponseExample(StatusCodes.Status403Forbidden, """{"status":403,"error":"Forbidden","message":["This name \"sales-01\" is already in use."]}"""));
 
         group.MapGet("/fetchInstances", FetchInstancesAsync)
             .AddEndpointFilter<GlobalApiKeyFilter>()
@@ -65,9 +72,13 @@ public static class InstanceEndpoints
             .WithName("refreshToken")
             .WithSummary("Replace the instance token, proven by the current one in the body (no header needed); the old one stops working")
             .Accepts<RefreshTokenRequest>(JsonMediaType, UrlEncodedForm.MediaType)
+            .WithMetadata(new CredentialInBody("oldToken"))
             .WithMetadata(new RequestBodyExample("""{"oldToken":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."}"""))
             .Produces<RefreshedTokenResponse>(StatusCodes.Status201Created)
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized);
+            .WithMetadata(new ResponseExample(StatusCodes.Status201Created,
+                """{"id":7,"token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...","createdAt":"2026-12-03T07:39:39.123Z","updatedAt":"2026-12-03T09:12:04.517Z","instanceId":7}"""))
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized)
+            .WithMetadata(new ResponseExample(StatusCodes.Status401Unauthorized, """{"status":401,"error":"Unauthorized","message":["Invalid \"oldToken\""]}"""));
 
         return routes;
     }

@@ -3,6 +3,7 @@ using CodeChat.Api.Errors;
 using CodeChat.Api.Json;
 using CodeChat.Api.OpenApi;
 using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.WhatsApp.Binary;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -63,7 +64,7 @@ public static class InstanceSessionEndpoints
         string instanceName, [FromQuery] string? number, IGrainFactory grains, CancellationToken cancellationToken)
     {
         string? phoneNumber = null;
-        if (number is not null && !PhoneNumbers.TryNormalize(number, out phoneNumber))
+        if (number is not null && !PhoneNumber.TryNormalize(number, out phoneNumber))
             return ApiErrors.Invalid(new ValidationFailure("number", "Invalid format"));
 
         var instance = grains.GetGrain<IInstanceSessionGrain>(instanceName);
@@ -83,7 +84,7 @@ public static class InstanceSessionEndpoints
     private static async Task<IResult> PairingCodeAsync(
         string instanceName, string phoneNumber, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        if (!PhoneNumbers.TryNormalize(phoneNumber, out var digits))
+        if (!PhoneNumber.TryNormalize(phoneNumber, out var digits))
             return ApiErrors.Of(StatusCodes.Status400BadRequest, "phoneNumber required");
 
         var instance = grains.GetGrain<IInstanceSessionGrain>(instanceName);

@@ -46,6 +46,7 @@ internal static class SwaggerSetup
             });
             options.OperationFilter<RequestBodyExampleOperationFilter>();
             options.OperationFilter<ResponseExampleOperationFilter>();
+            options.OperationFilter<CredentialInBodyOperationFilter>();
         });
         return services;
     }

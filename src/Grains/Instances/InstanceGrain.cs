@@ -186,7 +186,7 @@ public sealed partial class InstanceGrain(
         if (state.State.ActualConnectionState == InstanceConnectionState.Open)
             return ConnectResult.Of(ConnectOutcome.AlreadyOpen);
 
-        var phoneNumber = NormalizePhoneNumber(command.PhoneNumber);
+        var phoneNumber = string.IsNullOrWhiteSpace(command.PhoneNumber) ? null : PhoneNumber.Normalize(command.PhoneNumber);
         if (_session is { } running)
         {
             if (phoneNumber is null || _qrCode.PairingCode is not null)
@@ -603,14 +603,6 @@ public sealed partial class InstanceGrain(
     /// <summary>CodeChat's ownerJid: the own phone-number JID without the device part.</summary>
     private static string? OwnerJidOf(string? deviceJid) =>
         Jid.TryParse(deviceJid, out var jid) ? jid.ToNonAd().ToString() : null;
-
-    private static string? NormalizePhoneNumber(string? phoneNumber)
-    {
-        if (string.IsNullOrWhiteSpace(phoneNumber))
-            return null;
-        var digits = new string(phoneNumber.Where(char.IsAsciiDigit).ToArray());
-        return digits.Length == 0 ? null : digits;
-    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

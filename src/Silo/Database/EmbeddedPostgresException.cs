@@ -1,3 +1,5 @@
+using CodeChat.Api.Errors;
+
 namespace CodeChat.Silo.Database;
 
 /// <summary>
@@ -15,21 +17,5 @@ public sealed class EmbeddedPostgresException : Exception
     }
 
     /// <summary>Finds this exception anywhere in a chain of wrappers (DI, options, hosting).</summary>
-    public static EmbeddedPostgresException? FindIn(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            if (current is EmbeddedPostgresException found)
-            {
-                return found;
-            }
-
-            if (current is AggregateException aggregate && aggregate.InnerExceptions.Count > 1)
-            {
-                return aggregate.InnerExceptions.Select(FindIn).FirstOrDefault(e => e is not null);
-            }
-        }
-
-        return null;
-    }
+    public static EmbeddedPostgresException? FindIn(Exception? exception) => ExceptionChain.FindFirst<EmbeddedPostgresException>(exception);
 }

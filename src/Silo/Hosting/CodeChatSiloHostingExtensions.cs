@@ -1,8 +1,9 @@
 using System.Net;
+using CodeChat.Api.Cluster;
 using CodeChat.Silo.Database;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -16,19 +17,7 @@ namespace CodeChat.Silo.Hosting;
 /// </summary>
 public static class CodeChatSiloHostingExtensions
 {
-    /// <summary>ADO.NET provider invariant of Npgsql, as the Orleans ADO.NET providers expect it.</summary>
-    public const string NpgsqlInvariant = "Npgsql";
-
     public const string DashboardPath = "/dashboard";
-    public const string ClusterIdKey = "Orleans:ClusterId";
-    public const string ServiceIdKey = "Orleans:ServiceId";
-    public const string SiloPortKey = "Orleans:SiloPort";
-    public const string GatewayPortKey = "Orleans:GatewayPort";
-    public const string AdvertisedAddressKey = "Orleans:AdvertisedIPAddress";
-    public const string DefaultClusterId = "codechat";
-    public const string DefaultServiceId = "codechat";
-    public const int DefaultSiloPort = 11111;
-    public const int DefaultGatewayPort = 30000;
 
     /// <summary>
     /// Registers <see cref="CodeChatDatabase"/> (embedded or external PostgreSQL), the start-up step
@@ -45,44 +34,54 @@ public static class CodeChatSiloHostingExtensions
     }
 
     /// <summary>
-    /// Cluster identity, endpoints, ADO.NET clustering, default grain storage ("Default", System.Text.Json),
-    /// ADO.NET reminders and the dashboard's silo side, all on the CodeChat database.
+    /// Cluster identity and endpoints (<see cref="CodeChatClusterOptions"/>: loopback with the embedded
+    /// database, mutual TLS or an explicit opt-out in a cluster), ADO.NET clustering, default grain
+    /// storage ("Default", System.Text.Json), ADO.NET reminders and the dashboard's silo side, all on
+    /// the CodeChat database.
     /// </summary>
     public static ISiloBuilder UseCodeChatCluster(this ISiloBuilder silo)
     {
-        silo.Services.AddOptions<ClusterOptions>().Configure<IConfiguration>((options, configuration) =>
+        silo.Services.AddCodeChatClusterSettings();
+        silo.Services.AddSingleton(services => SiloNetworkPlan.Decide(
+            services.GetRequiredService<IOptions<CodeChatClusterOptions>>().Value,
+            services.GetRequiredService<CodeChatDatabase>().Mode,
+            services.GetRequiredService<ClusterTransportSecurity>().IsEnabled));
+        silo.Services.AddOptions<EndpointOptions>().Configure<SiloNetworkPlan>((options, plan) =>
         {
-            options.ClusterId = configuration[ClusterIdKey] is { Length: > 0 } clusterId ? clusterId : DefaultClusterId;
-            options.ServiceId = configuration[ServiceIdKey] is { Length: > 0 } serviceId ? serviceId : DefaultServiceId;
+            options.AdvertisedIPAddress = plan.AdvertisedAddress;
+            options.SiloPort = plan.SiloPort;
+            options.GatewayPort = plan.GatewayPort;
+            options.SiloListeningEndpoint = new IPEndPoint(plan.ListeningAddress, plan.SiloPort);
+            options.GatewayListeningEndpoint = new IPEndPoint(plan.ListeningAddress, plan.GatewayPort);
         });
-        silo.Services.AddOptions<EndpointOptions>().Configure<IConfiguration, CodeChatDatabase>((options, configuration, database) =>
+        silo.Services.AddOptions<SiloConnectionOptions>().Configure<ClusterTransportSecurity>((connections, security) =>
         {
-            var siloPort = SiloNetwork.ResolvePort(configuration.GetValue(SiloPortKey, DefaultSiloPort));
-            var gatewayPort = SiloNetwork.ResolvePort(configuration.GetValue(GatewayPortKey, DefaultGatewayPort));
-            options.AdvertisedIPAddress = configuration[AdvertisedAddressKey] is { Length: > 0 } advertised
-                ? IPAddress.Parse(advertised)
-                // An embedded database means one machine: loopback keeps the silo off the network.
-                : database.Mode == DatabaseMode.Embedded ? IPAddress.Loopback : SiloNetwork.ReachableAddress();
-            options.SiloPort = siloPort;
-            options.GatewayPort = gatewayPort;
-            options.SiloListeningEndpoint = new IPEndPoint(IPAddress.Any, siloPort);
-            options.GatewayListeningEndpoint = new IPEndPoint(IPAddress.Any, gatewayPort);
+            if (security.Certificates is { } certificates)
+            {
+                // The same settings UseTls would apply, but resolved from the final configuration.
+                var tls = certificates.CreateTlsOptions();
+                connections.ConfigureSiloInboundConnection(connection => connection.UseServerTls(tls));
+                connections.ConfigureGatewayInboundConnection(connection => connection.UseServerTls(tls));
+                connections.ConfigureSiloOutboundConnection(connection => connection.UseClientTls(tls));
+            }
         });
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ClusterSecurityNotice>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbeddedMembershipReset>();
 
         silo.UseAdoNetClustering(options => options.Configure<CodeChatDatabase>((clustering, database) =>
         {
-            clustering.Invariant = NpgsqlInvariant;
+            clustering.Invariant = CodeChatClusterOptions.NpgsqlInvariant;
             clustering.ConnectionString = database.ConnectionString;
         }));
         silo.AddAdoNetGrainStorageAsDefault(options => options.Configure<CodeChatDatabase>((storage, database) =>
         {
-            storage.Invariant = NpgsqlInvariant;
+            storage.Invariant = CodeChatClusterOptions.NpgsqlInvariant;
             storage.ConnectionString = database.ConnectionString;
         }));
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.UseAdoNetReminderService(options => options.Configure<CodeChatDatabase>((reminders, database) =>
         {
-            reminders.Invariant = NpgsqlInvariant;
+            reminders.Invariant = CodeChatClusterOptions.NpgsqlInvariant;
             reminders.ConnectionString = database.ConnectionString;
         }));
         silo.AddDashboard();

@@ -21,15 +21,18 @@ internal static class SiloNetwork
         return candidate ?? IPAddress.Loopback;
     }
 
-    /// <summary>Port 0 means "any free port", so several silos can share one machine or one test process.</summary>
-    public static int ResolvePort(int configured)
+    /// <summary>
+    /// Port 0 means "any free port on <paramref name="listeningAddress"/>", so several silos can share
+    /// one machine or one test process.
+    /// </summary>
+    public static int ResolvePort(int configured, IPAddress listeningAddress)
     {
         if (configured != 0)
         {
             return configured;
         }
 
-        using var listener = new TcpListener(IPAddress.Any, 0);
+        using var listener = new TcpListener(listeningAddress, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();

@@ -1,17 +1,17 @@
-using System.Globalization;
-using System.Text;
 using System.Threading.Channels;
 using CodeChat.WhatsApp.Binary;
-using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Pairing;
 using CodeChat.WhatsApp.Proto;
 using CodeChat.WhatsApp.Store;
-using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CodeChat.WhatsApp.Client;
 
+// Concern: the core of the client: its state, construction, the run loop that connects,
+// reconnects and reads one connection's stanzas, and disposal. Each protocol concern lives in its
+// own WaClient.*.cs file (as whatsmeow keeps pair.go, keepalive.go, prekeys.go apart), so features
+// added later get a file of their own instead of growing this one.
 /// <summary>
 /// One WhatsApp companion device: connects, pairs (QR or pairing code), logs in, keeps the
 /// connection alive and reconnects by stream-error kind (whatsapp-protocol.md §0, §4, §5).
@@ -33,6 +33,8 @@ public sealed partial class WaClient : IAsyncDisposable
     private readonly SemaphoreSlim _preKeyGate = new(1, 1);
     private readonly Lock _runGate = new();
     private readonly CancellationTokenSource _disposed = new();
+    private readonly TaskCompletionSource _disposeCompleted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _disposeStarted;
     private DeviceCredentials? _credentials;
     private CancellationTokenSource? _run;
     private Task _runLoop = Task.CompletedTask;
@@ -72,22 +74,7 @@ public sealed partial class WaClient : IAsyncDisposable
     public async Task ConnectAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-        await _credentialsGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var credentials = await _store.LoadCredentialsAsync(cancellationToken).ConfigureAwait(false);
-            if (credentials is null)
-            {
-                credentials = DeviceCredentials.CreateNew(_time);
-                await _store.SaveCredentialsAsync(credentials, cancellationToken).ConfigureAwait(false);
-                Log.CreatedCredentials(_logger, credentials.RegistrationId);
-            }
-            Volatile.Write(ref _credentials, credentials);
-        }
-        finally
-        {
-            _credentialsGate.Release();
-        }
+        await LoadOrCreateCredentialsAsync(cancellationToken).ConfigureAwait(false);
 
         var firstConnection = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_runGate)
@@ -96,172 +83,37 @@ public sealed partial class WaClient : IAsyncDisposable
             {
                 throw new InvalidOperationException("The client is already connected or connecting.");
             }
-            _run?.Dispose();
-            _run = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
-            var run = _run.Token;
-            _backoff.Reset();
-            _runLoop = Task.Run(() => RunAsync(firstConnection, run), CancellationToken.None);
+            StartRunLoop(firstConnection);
         }
         await firstConnection.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Links by phone number instead of QR (§4.4): returns the 8-character code the user types on the
-    /// phone, without a dash as Baileys' requestPairingCode returns it (format it for display with
-    /// <see cref="PairingCode.FormatForDisplay"/>), also raised as <see cref="PairingCodeEvent"/>.
-    /// Call after <see cref="ConnectAsync"/> on an unpaired device.
+    /// Stops the connection and releases the client. Safe to call more than once and from several
+    /// callers at the same time (a grain deactivating while its owner shuts down): the first caller
+    /// does the work, the others wait for it to finish.
     /// </summary>
-    /// <param name="phoneNumber">International number, digits only (a leading + is accepted).</param>
-    public async Task<string> RequestPairingCodeAsync(string phoneNumber, CancellationToken cancellationToken = default)
-    {
-        var digits = NormalizePhoneNumber(phoneNumber);
-        var session = Volatile.Read(ref _session) ?? throw new WaClientException("Not connected.");
-        var credentials = Credentials ?? throw new WaClientException("Not connected.");
-        if (credentials.IsPaired)
-        {
-            throw new WaClientException("This device is already paired.");
-        }
-        await session.PairDeviceSeen.Task.WaitAsync(_options.IqTimeout, _time, cancellationToken).ConfigureAwait(false);
-
-        var pairing = CompanionPairingCode.Create();
-        var phone = new Jid(digits, JidServers.User);
-        var hello = PairingNodes.CompanionHello(
-            phone, pairing.WrapEphemeralKey(), credentials.NoiseKey.PublicKey, _options.ClientType, _options.ClientDisplayName);
-        var response = await SendIqAsync(ClientNodes.Iq("md", "set", hello), cancellationToken).ConfigureAwait(false);
-        var reference = response.GetChildByPath("link_code_companion_reg", "link_code_pairing_ref")?.Bytes
-            ?? throw new WaClientException("The server did not return a pairing-code ref.");
-        session.PendingPairingCode = new PendingPairingCode(pairing, phone, Encoding.UTF8.GetString(reference.Span));
-        Log.PairingCodeRequested(_logger);
-        Publish(new PairingCodeEvent(pairing.Code));
-        return pairing.Code;
-    }
-
-    /// <summary>
-    /// Unlinks this device on the server, stops the client and wipes the store. A paired device whose
-    /// socket is down (reconnecting, stopped, or never connected by this client) first connects for at
-    /// most <see cref="WaClientOptions.LogoutConnectTimeout"/> so the server can drop it from the
-    /// account; if that fails the device is wiped locally anyway.
-    /// </summary>
-    public async Task LogoutAsync(CancellationToken cancellationToken = default)
-    {
-        ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
-        var credentials = Credentials ?? await _store.LoadCredentialsAsync(cancellationToken).ConfigureAwait(false);
-        if (credentials?.IsPaired == true && credentials.GetJid() is { } ownJid)
-        {
-            try
-            {
-                await EnsureLoggedInForLogoutAsync(credentials, cancellationToken).ConfigureAwait(false);
-                await SendIqAsync(ClientNodes.RemoveCompanionDevice(ownJid), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is WaClientException or TimeoutException)
-            {
-                // The device is wiped locally either way; the phone can still remove it from its list.
-                Log.LogoutIqFailed(_logger, exception);
-            }
-        }
-        await StopAsync(new SessionEnd(DisconnectReason.ClientClosed, null, Reconnect: false)).ConfigureAwait(false);
-        await WipeCredentialsAsync(cancellationToken).ConfigureAwait(false);
-        Publish(new LoggedOutEvent("user_initiated"));
-    }
-
-    /// <summary>Waits for a logged-in connection, opening one if nothing is running; bounded by <see cref="WaClientOptions.LogoutConnectTimeout"/>.</summary>
-    private async Task EnsureLoggedInForLogoutAsync(DeviceCredentials credentials, CancellationToken cancellationToken)
-    {
-        // Read the signal before checking, so a login in between is seen either way.
-        var login = Volatile.Read(ref _nextLogin).Task;
-        if (IsLoggedIn)
-        {
-            return;
-        }
-        Task runLoop;
-        lock (_runGate)
-        {
-            if (_runLoop.IsCompleted)
-            {
-                Log.ConnectingForLogout(_logger);
-                Interlocked.CompareExchange(ref _credentials, credentials, null);
-                _run?.Dispose();
-                _run = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
-                var run = _run.Token;
-                _backoff.Reset();
-                // Nobody waits for the first connection here: the run loop ending tells us instead.
-                var firstConnection = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _ = firstConnection.Task.ContinueWith(static failed => _ = failed.Exception, CancellationToken.None,
-                    TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                _runLoop = Task.Run(() => RunAsync(firstConnection, run), CancellationToken.None);
-            }
-            runLoop = _runLoop;
-        }
-        var first = await Task.WhenAny(login, runLoop)
-            .WaitAsync(_options.LogoutConnectTimeout, _time, cancellationToken).ConfigureAwait(false);
-        if (first != login)
-        {
-            throw new WaClientException("The connection ended before the logout could reach the server.");
-        }
-    }
-
-    /// <summary>Sends a node on the current connection.</summary>
-    public async Task SendNodeAsync(Node node, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(node);
-        var session = Volatile.Read(ref _session) ?? throw new WaClientException("Not connected.");
-        await session.Connection.SendAsync(node, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Sends an iq (assigning an id when it has none) and waits for the answer.
-    /// Throws <see cref="WaIqException"/> for an error answer, <see cref="TimeoutException"/> after
-    /// <see cref="WaClientOptions.IqTimeout"/>, <see cref="WaClientException"/> when the connection drops.
-    /// </summary>
-    public Task<Node> SendIqAsync(Node iq, CancellationToken cancellationToken = default) =>
-        SendIqAsync(iq, _options.IqTimeout, cancellationToken);
-
-    public async Task<Node> SendIqAsync(Node iq, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(iq);
-        var session = Volatile.Read(ref _session) ?? throw new WaClientException("Not connected.");
-        var id = iq.GetAttribute("id");
-        if (id is null)
-        {
-            id = _iq.NextId();
-            iq = new Node(iq.Tag, [new("id", id), .. iq.Attributes], iq.Content);
-        }
-        var answer = _iq.Register(id);
-        try
-        {
-            await session.Connection.SendAsync(iq, cancellationToken).ConfigureAwait(false);
-            var response = await answer.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
-            if (response.GetAttribute("type") == "error")
-            {
-                var error = response.GetChild("error");
-                throw new WaIqException(error?.GetInt32("code") ?? 0, error?.GetAttribute("text"));
-            }
-            return response;
-        }
-        catch (Exception exception) when (exception is not WaIqException)
-        {
-            _iq.Forget(id);
-            if (exception is TimeoutException or OperationCanceledException or WaClientException)
-            {
-                throw;
-            }
-            throw new WaClientException("The iq could not be sent.", exception);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_disposed.IsCancellationRequested)
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
         {
+            await _disposeCompleted.Task.ConfigureAwait(false);
             return;
         }
-        await StopAsync(new SessionEnd(DisconnectReason.ClientClosed, null, Reconnect: false)).ConfigureAwait(false);
-        _disposed.Cancel();
-        _events.Writer.TryComplete();
-        _run?.Dispose();
-        _disposed.Dispose();
-        _credentialsGate.Dispose();
-        _preKeyGate.Dispose();
+        try
+        {
+            await StopAsync(new SessionEnd(DisconnectReason.ClientClosed, null, Reconnect: false)).ConfigureAwait(false);
+            _disposed.Cancel();
+            _events.Writer.TryComplete();
+            _run?.Dispose();
+            _disposed.Dispose();
+            _credentialsGate.Dispose();
+            _preKeyGate.Dispose();
+        }
+        finally
+        {
+            _disposeCompleted.TrySetResult();
+        }
     }
 
     private async Task StopAsync(SessionEnd end)
@@ -283,7 +135,19 @@ public sealed partial class WaClient : IAsyncDisposable
         }
     }
 
-    // ----- connection loop -----
+    /// <summary>
+    /// Starts a new run loop; the caller holds <see cref="_runGate"/> and has checked that no run
+    /// loop is running. <paramref name="firstConnection"/> completes when the first connection is
+    /// up, faults when it fails, and is cancelled when the loop ends without one.
+    /// </summary>
+    private void StartRunLoop(TaskCompletionSource firstConnection)
+    {
+        _run?.Dispose();
+        _run = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
+        var run = _run.Token;
+        _backoff.Reset();
+        _runLoop = Task.Run(() => RunAsync(firstConnection, run), CancellationToken.None);
+    }
 
     private async Task RunAsync(TaskCompletionSource firstConnection, CancellationToken run)
     {
@@ -473,374 +337,10 @@ public sealed partial class WaClient : IAsyncDisposable
         await connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    // ----- dispatch -----
-
-    private async ValueTask<SessionEnd?> DispatchAsync(WaClientSession session, Node node)
-    {
-        if (_iq.TryComplete(node))
-        {
-            return null;
-        }
-        switch (node.Tag)
-        {
-            case "iq":
-                await HandleIqAsync(session, node).ConfigureAwait(false);
-                return null;
-            case "success":
-                await HandleSuccessAsync(session, node).ConfigureAwait(false);
-                return null;
-            case "failure":
-                var failure = StreamErrorPolicy.ForLoginFailure(node.GetAttribute("reason"));
-                Log.LoginFailure(_logger, failure.Code);
-                return SessionEnd.From(failure);
-            case "stream:error" or "xmlstreamend":
-                var decision = StreamErrorPolicy.ForStreamError(node);
-                Log.StreamError(_logger, decision.Kind, decision.Code);
-                Publish(new StreamErrorEvent(decision.Kind, decision.Code));
-                return SessionEnd.From(decision);
-            case "notification":
-                await HandleNotificationAsync(session, node).ConfigureAwait(false);
-                return null;
-            case "ib":
-                HandleIb(node);
-                return null;
-            default:
-                return null;
-        }
-    }
-
-    private async Task HandleIqAsync(WaClientSession session, Node iq)
-    {
-        var type = iq.GetAttribute("type");
-        if (type == "get" && (iq.GetAttribute("xmlns") == "urn:xmpp:ping" || iq.HasChild("ping")))
-        {
-            await session.Connection.SendAsync(ClientNodes.Pong(iq), session.Token).ConfigureAwait(false);
-            return;
-        }
-        if (type != "set")
-        {
-            return;
-        }
-        if (iq.GetChild("pair-device") is { } pairDevice)
-        {
-            await session.Connection.SendAsync(PairingNodes.IqResult(iq.GetRequiredAttribute("id")), session.Token).ConfigureAwait(false);
-            var refs = pairDevice.GetChildren("ref")
-                .Select(reference => reference.Bytes is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : reference.Content.Text)
-                .OfType<string>()
-                .ToList();
-            _backoff.Reset();
-            session.PairDeviceSeen.TrySetResult();
-            var qrToken = session.RestartQrLoop();
-            session.Track(Task.Run(() => QrLoopAsync(session, refs, qrToken), CancellationToken.None));
-            return;
-        }
-        if (iq.HasChild("pair-success"))
-        {
-            await HandlePairSuccessAsync(session, iq).ConfigureAwait(false);
-        }
-    }
-
-    private async Task QrLoopAsync(WaClientSession session, IReadOnlyList<string> refs, CancellationToken cancellationToken)
-    {
-        var credentials = Credentials;
-        if (credentials is null)
-        {
-            return;
-        }
-        try
-        {
-            for (var index = 0; index < refs.Count; index++)
-            {
-                var code = PairingQrCode.Create(
-                    refs[index], credentials.NoiseKey.ToPublicKey(), credentials.IdentityKey.ToPublicKey(), credentials.AdvSecretKey, _options.ClientType);
-                Publish(new QrCodeEvent(code, index + 1));
-                await Task.Delay(index == 0 ? _options.QrFirstRefTimeout : _options.QrNextRefTimeout, _time, cancellationToken).ConfigureAwait(false);
-            }
-            Log.QrTimeout(_logger);
-            session.End(new SessionEnd(DisconnectReason.QrTimeout, null, Reconnect: false));
-        }
-        catch (OperationCanceledException)
-        {
-            // Scanned, replaced by new refs, or the connection ended.
-        }
-    }
-
-    private async Task HandlePairSuccessAsync(WaClientSession session, Node iq)
-    {
-        var stanza = PairSuccessStanza.Parse(iq);
-        var credentials = Credentials ?? throw new WaClientException("No credentials while pairing.");
-        VerifiedDeviceIdentity verified;
-        try
-        {
-            verified = CompanionDeviceIdentity.Verify(stanza.DeviceIdentity.Span, credentials.AdvSecretKey, credentials.IdentityKey.ToKeyPair());
-        }
-        catch (PairingException exception)
-        {
-            Log.PairingRejected(_logger, exception.Error.Text, exception);
-            await session.Connection.SendAsync(PairingNodes.PairError(stanza.IqId, exception.Error), session.Token).ConfigureAwait(false);
-            Publish(new PairErrorEvent(exception.Error.Text, exception.Message));
-            return;
-        }
-        session.StopQrLoop();
-
-        // Persist the account before answering: once the phone sees pair-device-sign it considers us linked.
-        await UpdateCredentialsAsync(current => current with
-        {
-            Account = verified.Account.ToByteArray(),
-            Jid = stanza.Jid.ToString(),
-            Lid = stanza.Lid?.ToString(),
-            Platform = stanza.Platform,
-            BusinessName = stanza.BusinessName,
-            KeyIndex = verified.KeyIndex,
-        }, session.Token).ConfigureAwait(false);
-        if (stanza.Lid is { } lid)
-        {
-            // The account signature key is the primary device's identity (§4.3 step 6).
-            await _store.SaveIdentityAsync(lid.ToNonAd(), verified.AccountSignatureKey, session.Token).ConfigureAwait(false);
-            await _store.SaveLidMappingAsync(lid, stanza.Jid, session.Token).ConfigureAwait(false);
-        }
-        await session.Connection.SendAsync(PairingNodes.PairDeviceSign(stanza.IqId, verified.CreateReplyIdentity(), verified.KeyIndex), session.Token).ConfigureAwait(false);
-        Log.Paired(_logger, stanza.Jid.ToString(), stanza.Platform);
-        Publish(new PairSuccessEvent(stanza.Jid, stanza.Lid, stanza.Platform, stanza.BusinessName));
-    }
-
-    private async Task HandleSuccessAsync(WaClientSession session, Node success)
-    {
-        var credentials = Credentials ?? throw new WaClientException("No credentials at login.");
-        var lid = success.GetJid("lid");
-        if (lid is { } newLid && credentials.Lid is null && credentials.GetJid() is { } pn)
-        {
-            var ownLid = newLid.WithDevice(pn.Device);
-            credentials = await UpdateCredentialsAsync(current => current with { Lid = ownLid.ToString() }, session.Token).ConfigureAwait(false);
-            await _store.SaveLidMappingAsync(ownLid, pn, session.Token).ConfigureAwait(false);
-        }
-        session.LoggedIn = true;
-        Interlocked.Exchange(ref _nextLogin, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-        _backoff.Reset();
-        var jid = credentials.GetJid() ?? throw new WaClientException("Logged in without an own JID.");
-        Log.LoggedIn(_logger, jid.ToString());
-        Publish(new ConnectedEvent(jid, credentials.GetLid(), credentials.PushName));
-        session.Track(Task.Run(() => AfterLoginAsync(session), CancellationToken.None));
-    }
-
-    private async Task AfterLoginAsync(WaClientSession session)
-    {
-        try
-        {
-            await SendIqAsync(ClientNodes.SetActive(), session.Token).ConfigureAwait(false);
-            await EnsurePreKeysAsync(session.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (!session.Token.IsCancellationRequested)
-        {
-            // Includes store failures: the connection stays usable, the next login retries the upload.
-            Log.AfterLoginFailed(_logger, exception);
-        }
-    }
-
-    /// <summary>Uploads prekeys when the server runs low (§5.2): 812 the first time, a refill afterwards.</summary>
-    private async Task EnsurePreKeysAsync(CancellationToken cancellationToken)
-    {
-        await _preKeyGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var response = await SendIqAsync(ClientNodes.PreKeyCount(), cancellationToken).ConfigureAwait(false);
-            var serverCount = response.GetChild("count")?.GetInt32("value") ?? 0;
-            if (serverCount >= _options.MinPreKeyCount)
-            {
-                return;
-            }
-            var uploadedBefore = await _store.CountUploadedPreKeysAsync(cancellationToken).ConfigureAwait(false);
-            var wanted = serverCount == 0 && uploadedBefore == 0 ? _options.InitialPreKeyUploadCount : _options.PreKeyRefillCount;
-            // The store persists new keys before returning them, so an upload never names a key we could lose.
-            var keys = await _store.GetOrGeneratePreKeysAsync(wanted, cancellationToken).ConfigureAwait(false);
-            var credentials = Credentials ?? throw new WaClientException("No credentials for the prekey upload.");
-            await SendIqAsync(ClientNodes.PreKeyUpload(credentials, keys), cancellationToken).ConfigureAwait(false);
-            await _store.MarkPreKeysUploadedAsync(keys.Max(key => key.Id), cancellationToken).ConfigureAwait(false);
-            Log.PreKeysUploaded(_logger, keys.Count, serverCount);
-        }
-        finally
-        {
-            _preKeyGate.Release();
-        }
-    }
-
-    private async Task HandleNotificationAsync(WaClientSession session, Node notification)
-    {
-        switch (notification.GetAttribute("type"))
-        {
-            case "encrypt" when notification.GetChild("count") is { } count
-                && (count.GetInt32("value") ?? 0) < _options.MinPreKeyCount
-                && session.LoggedIn:
-                session.Track(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await EnsurePreKeysAsync(session.Token).ConfigureAwait(false);
-                    }
-                    catch (Exception exception) when (!session.Token.IsCancellationRequested)
-                    {
-                        Log.AfterLoginFailed(_logger, exception);
-                    }
-                }, CancellationToken.None));
-                break;
-            case "link_code_companion_reg":
-                var pending = session.PendingPairingCode;
-                if (pending is not null)
-                {
-                    session.Track(Task.Run(() => FinishPairingCodeAsync(session, pending, notification), CancellationToken.None));
-                }
-                break;
-        }
-        if (notification.HasAttribute("id"))
-        {
-            await session.Connection.SendAsync(ClientNodes.Ack(notification), session.Token).ConfigureAwait(false);
-        }
-    }
-
-    private async Task FinishPairingCodeAsync(WaClientSession session, PendingPairingCode pending, Node notification)
-    {
-        try
-        {
-            var registration = notification.GetRequiredChild("link_code_companion_reg");
-            var reference = registration.GetChild("link_code_pairing_ref")?.Bytes;
-            if (reference is null || Encoding.UTF8.GetString(reference.Value.Span) != pending.Reference)
-            {
-                Log.PairingCodeRefMismatch(_logger);
-                return;
-            }
-            var wrappedPrimary = registration.GetRequiredChild("link_code_pairing_wrapped_primary_ephemeral_pub").Bytes
-                ?? throw new PairingException(PairingError.InternalError, "No wrapped primary ephemeral key.");
-            var primaryIdentity = registration.GetRequiredChild("primary_identity_pub").Bytes
-                ?? throw new PairingException(PairingError.InternalError, "No primary identity key.");
-            var credentials = Credentials ?? throw new WaClientException("No credentials while pairing.");
-            var finish = pending.Code.Finish(wrappedPrimary.Span, Curve25519PublicKey.FromBytes(primaryIdentity.Span), credentials.IdentityKey.ToKeyPair());
-
-            // The derived adv secret must be durable before the phone can answer with pair-success (pitfall P25).
-            credentials = await UpdateCredentialsAsync(current => current with { AdvSecretKey = finish.AdvSecret }, session.Token).ConfigureAwait(false);
-            session.PendingPairingCode = null;
-            var finishNode = PairingNodes.CompanionFinish(pending.Phone, finish.WrappedKeyBundle, credentials.IdentityKey.PublicKey, pending.Reference);
-            await SendIqAsync(ClientNodes.Iq("md", "set", finishNode), session.Token).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is PairingException or WaBinaryException or ArgumentException or WaClientException or TimeoutException)
-        {
-            Log.PairingCodeFailed(_logger, exception);
-            Publish(new PairErrorEvent("pairing-code", exception.Message));
-        }
-    }
-
-    private void HandleIb(Node ib)
-    {
-        if (ib.GetChild("offline") is { } offline)
-        {
-            Log.OfflineDone(_logger, offline.GetInt32("count") ?? 0);
-        }
-        if (ib.HasChild("downgrade_webclient"))
-        {
-            Log.DowngradeWebClient(_logger);
-        }
-    }
-
-    // ----- keepalive -----
-
-    private async Task KeepaliveLoopAsync(WaClientSession session)
-    {
-        var lastAlive = _time.GetUtcNow();
-        var token = session.Token;
-        try
-        {
-            while (!token.IsCancellationRequested)
-            {
-                var spread = _options.KeepaliveIntervalMax - _options.KeepaliveIntervalMin;
-                var interval = _options.KeepaliveIntervalMin + spread * Random.Shared.NextDouble();
-                await Task.Delay(interval, _time, token).ConfigureAwait(false);
-                try
-                {
-                    await SendIqAsync(ClientNodes.KeepalivePing(), _options.KeepaliveResponseTimeout, token).ConfigureAwait(false);
-                    lastAlive = _time.GetUtcNow();
-                }
-                catch (WaIqException)
-                {
-                    // An error answer still proves the connection works.
-                    lastAlive = _time.GetUtcNow();
-                }
-                catch (TimeoutException)
-                {
-                    if (session.LastReceived > lastAlive)
-                    {
-                        lastAlive = session.LastReceived;
-                    }
-                    var silence = _time.GetUtcNow() - lastAlive;
-                    Log.KeepaliveMissed(_logger, silence);
-                    if (silence >= _options.KeepaliveDeadAfter)
-                    {
-                        session.End(new SessionEnd(DisconnectReason.KeepaliveTimeout, null, Reconnect: true, Immediately: true));
-                        return;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The connection ended.
-        }
-        catch (WaClientException)
-        {
-            // The connection dropped mid-ping; the session end handles it.
-        }
-    }
-
-    // ----- helpers -----
-
-    private async Task<DeviceCredentials> UpdateCredentialsAsync(Func<DeviceCredentials, DeviceCredentials> update, CancellationToken cancellationToken)
-    {
-        await _credentialsGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var current = Credentials ?? throw new WaClientException("The credentials were wiped.");
-            var next = update(current);
-            await _store.SaveCredentialsAsync(next, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _credentials, next);
-            return next;
-        }
-        finally
-        {
-            _credentialsGate.Release();
-        }
-    }
-
-    private async Task WipeCredentialsAsync(CancellationToken cancellationToken)
-    {
-        await _credentialsGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _store.WipeAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _credentials, null);
-            Log.CredentialsWiped(_logger);
-        }
-        finally
-        {
-            _credentialsGate.Release();
-        }
-    }
-
     private void Publish(WaEvent wa) => _events.Writer.TryWrite(wa);
-
-    private static string NormalizePhoneNumber(string phoneNumber)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(phoneNumber);
-        var digits = phoneNumber.Trim().TrimStart('+');
-        if (digits.Length <= 6 || digits[0] == '0' || !digits.All(char.IsAsciiDigit))
-        {
-            throw new ArgumentException("The phone number must be international digits without a leading 0 (more than 6 digits).", nameof(phoneNumber));
-        }
-        return digits;
-    }
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Created new device credentials (registration id {RegistrationId})")]
-        public static partial void CreatedCredentials(ILogger logger, uint registrationId);
-
         [LoggerMessage(2, LogLevel.Information, "Connected to WhatsApp with the {PayloadKind} payload")]
         public static partial void Connected(ILogger logger, string payloadKind);
 
@@ -856,59 +356,8 @@ public sealed partial class WaClient : IAsyncDisposable
         [LoggerMessage(6, LogLevel.Debug, "Closing the connection failed")]
         public static partial void CloseFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(7, LogLevel.Warning, "Login failure, reason {Reason}")]
-        public static partial void LoginFailure(ILogger logger, string? reason);
-
-        [LoggerMessage(8, LogLevel.Warning, "Stream error {Kind} (code {Code})")]
-        public static partial void StreamError(ILogger logger, StreamErrorKind kind, string? code);
-
-        [LoggerMessage(9, LogLevel.Information, "All QR codes expired without a scan")]
-        public static partial void QrTimeout(ILogger logger);
-
-        [LoggerMessage(10, LogLevel.Warning, "Rejected pair-success: {Error}")]
-        public static partial void PairingRejected(ILogger logger, string error, Exception exception);
-
-        [LoggerMessage(11, LogLevel.Information, "Paired as {Jid} with a {Platform} phone")]
-        public static partial void Paired(ILogger logger, string jid, string? platform);
-
-        [LoggerMessage(12, LogLevel.Information, "Logged in as {Jid}")]
-        public static partial void LoggedIn(ILogger logger, string jid);
-
-        [LoggerMessage(13, LogLevel.Warning, "Post-login setup failed")]
-        public static partial void AfterLoginFailed(ILogger logger, Exception exception);
-
-        [LoggerMessage(14, LogLevel.Information, "Uploaded {Count} prekeys (server had {ServerCount})")]
-        public static partial void PreKeysUploaded(ILogger logger, int count, int serverCount);
-
-        [LoggerMessage(15, LogLevel.Information, "Pairing code requested")]
-        public static partial void PairingCodeRequested(ILogger logger);
-
-        [LoggerMessage(16, LogLevel.Warning, "Pairing-code notification for another ref ignored")]
-        public static partial void PairingCodeRefMismatch(ILogger logger);
-
-        [LoggerMessage(17, LogLevel.Warning, "Pairing-code linking failed")]
-        public static partial void PairingCodeFailed(ILogger logger, Exception exception);
-
-        [LoggerMessage(18, LogLevel.Debug, "Offline backlog delivered ({Count} stanzas)")]
-        public static partial void OfflineDone(ILogger logger, int count);
-
-        [LoggerMessage(19, LogLevel.Warning, "The account is not multi-device capable (downgrade_webclient)")]
-        public static partial void DowngradeWebClient(ILogger logger);
-
-        [LoggerMessage(20, LogLevel.Warning, "Keepalive ping unanswered; silent for {Silence}")]
-        public static partial void KeepaliveMissed(ILogger logger, TimeSpan silence);
-
-        [LoggerMessage(21, LogLevel.Warning, "Device credentials wiped")]
-        public static partial void CredentialsWiped(ILogger logger);
-
-        [LoggerMessage(22, LogLevel.Warning, "Logout iq failed; wiping locally anyway")]
-        public static partial void LogoutIqFailed(ILogger logger, Exception exception);
-
         [LoggerMessage(23, LogLevel.Warning, "Ignored a malformed <{Tag}> stanza")]
         public static partial void MalformedStanza(ILogger logger, string tag, Exception exception);
-
-        [LoggerMessage(24, LogLevel.Information, "Connecting to tell the server about the logout")]
-        public static partial void ConnectingForLogout(ILogger logger);
 
         [LoggerMessage(25, LogLevel.Warning, "Background work of the ended connection failed")]
         public static partial void BackgroundWorkFailed(ILogger logger, Exception exception);

@@ -136,7 +136,9 @@ public sealed class EmulatorEndToEndTests : IAsyncLifetime
         Assert.Equal("s.whatsapp.net", notice.Node.GetAttribute("from"));
         Assert.Equal(4, notice.Node.GetRequiredChild("count").GetInt32("value"));
         await WaitUntilAsync(() => Task.FromResult(_server.Emulator.OneTimePreKeyCount(device) == 4 + 20));
-        Assert.Equal(8 + 20, await store.CountUploadedPreKeysAsync(ct));
+        // The emulator counts the keys when the upload arrives; the client marks them uploaded only
+        // after the server's result reaches it, a moment later.
+        await WaitUntilAsync(async () => await store.CountUploadedPreKeysAsync(ct) == 8 + 20);
         // One notice per drop below the threshold, not one per fetched bundle.
         Assert.Single(_server.Emulator.Journal, e => e.Direction == StanzaDirection.ToClient && e.Tag == "notification" && e.Type == "encrypt");
     }

@@ -85,11 +85,17 @@ internal sealed class FakeWaConnection(Curve25519PublicKey noiseKey) : IWaConnec
         }
     }
 
-    public Task CloseAsync(CancellationToken cancellationToken = default)
+    /// <summary>When set, closing waits for it, so a test can hold the client mid-shutdown.</summary>
+    public TaskCompletionSource? HoldClose { get; set; }
+
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
+        if (HoldClose is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
         Closed = true;
         _toClient.Writer.TryComplete();
-        return Task.CompletedTask;
     }
 
     public ValueTask DisposeAsync()

@@ -202,6 +202,21 @@ public class WaClientTests
         await h.WaitForEventAsync<PairSuccessEvent>();
     }
 
+    [Theory]
+    [InlineData("0115551234567")]
+    [InlineData("555-12ab")]
+    public async Task Pairing_code_for_a_malformed_number_is_refused_before_anything_is_sent(string number)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var h = new ClientTestHarness();
+        await h.Client.ConnectAsync(ct);
+        var connection = await h.Connector.NextConnectionAsync();
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => h.Client.RequestPairingCodeAsync(number, ct));
+        Assert.Equal("phoneNumber", error.ParamName);
+        Assert.False(connection.TryReceive(out _));
+    }
+
     [Fact]
     public async Task Pair_success_with_a_foreign_adv_secret_is_refused()
     {

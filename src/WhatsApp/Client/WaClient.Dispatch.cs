@@ -1,0 +1,117 @@
+using CodeChat.WhatsApp.Binary;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.WhatsApp.Client;
+
+// Concern: routing each inbound stanza to the concern that handles it. Only the routing and the
+// stanzas too small to deserve a file (login failure, stream errors, ib) live here; pairing,
+// login, prekeys and later messaging keep their handlers in their own files.
+public sealed partial class WaClient
+{
+    private async ValueTask<SessionEnd?> DispatchAsync(WaClientSession session, Node node)
+    {
+        if (_iq.TryComplete(node))
+        {
+            return null;
+        }
+        switch (node.Tag)
+        {
+            case "iq":
+                await HandleIqAsync(session, node).ConfigureAwait(false);
+                return null;
+            case "success":
+                await HandleSuccessAsync(session, node).ConfigureAwait(false);
+                return null;
+            case "failure":
+                var failure = StreamErrorPolicy.ForLoginFailure(node.GetAttribute("reason"));
+                Log.LoginFailure(_logger, failure.Code);
+                return SessionEnd.From(failure);
+            case "stream:error" or "xmlstreamend":
+                var decision = StreamErrorPolicy.ForStreamError(node);
+                Log.StreamError(_logger, decision.Kind, decision.Code);
+                Publish(new StreamErrorEvent(decision.Kind, decision.Code));
+                return SessionEnd.From(decision);
+            case "notification":
+                await HandleNotificationAsync(session, node).ConfigureAwait(false);
+                return null;
+            case "ib":
+                HandleIb(node);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private async Task HandleIqAsync(WaClientSession session, Node iq)
+    {
+        var type = iq.GetAttribute("type");
+        if (type == "get" && (iq.GetAttribute("xmlns") == "urn:xmpp:ping" || iq.HasChild("ping")))
+        {
+            await session.Connection.SendAsync(ClientNodes.Pong(iq), session.Token).ConfigureAwait(false);
+            return;
+        }
+        if (type != "set")
+        {
+            return;
+        }
+        if (iq.GetChild("pair-device") is { } pairDevice)
+        {
+            await HandlePairDeviceAsync(session, iq, pairDevice).ConfigureAwait(false);
+            return;
+        }
+        if (iq.HasChild("pair-success"))
+        {
+            await HandlePairSuccessAsync(session, iq).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleNotificationAsync(WaClientSession session, Node notification)
+    {
+        switch (notification.GetAttribute("type"))
+        {
+            case "encrypt" when notification.GetChild("count") is { } count
+                && (count.GetInt32("value") ?? 0) < _options.MinPreKeyCount
+                && session.LoggedIn:
+                RefillPreKeysInBackground(session);
+                break;
+            case "link_code_companion_reg":
+                var pending = session.PendingPairingCode;
+                if (pending is not null)
+                {
+                    session.Track(Task.Run(() => FinishPairingCodeAsync(session, pending, notification), CancellationToken.None));
+                }
+                break;
+        }
+        if (notification.HasAttribute("id"))
+        {
+            await session.Connection.SendAsync(ClientNodes.Ack(notification), session.Token).ConfigureAwait(false);
+        }
+    }
+
+    private void HandleIb(Node ib)
+    {
+        if (ib.GetChild("offline") is { } offline)
+        {
+            Log.OfflineDone(_logger, offline.GetInt32("count") ?? 0);
+        }
+        if (ib.HasChild("downgrade_webclient"))
+        {
+            Log.DowngradeWebClient(_logger);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(7, LogLevel.Warning, "Login failure, reason {Reason}")]
+        public static partial void LoginFailure(ILogger logger, string? reason);
+
+        [LoggerMessage(8, LogLevel.Warning, "Stream error {Kind} (code {Code})")]
+        public static partial void StreamError(ILogger logger, StreamErrorKind kind, string? code);
+
+        [LoggerMessage(18, LogLevel.Debug, "Offline backlog delivered ({Count} stanzas)")]
+        public static partial void OfflineDone(ILogger logger, int count);
+
+        [LoggerMessage(19, LogLevel.Warning, "The account is not multi-device capable (downgrade_webclient)")]
+        public static partial void DowngradeWebClient(ILogger logger);
+    }
+}
