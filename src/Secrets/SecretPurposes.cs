@@ -17,4 +17,7 @@ public static class SecretPurposes
 
     /// <summary>Private halves of one-time prekeys.</summary>
     public const string DevicePreKey = "CodeChat.DevicePreKey.v1";
+
+    /// <summary>Signal session records (they hold private ratchet keys).</summary>
+    public const string SignalSession = "CodeChat.SignalSession.v1";
 }
