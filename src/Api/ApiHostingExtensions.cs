@@ -3,6 +3,7 @@ using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
 using CodeChat.Api.OpenApi;
+using CodeChat.Api.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,8 @@ public static class ApiHostingExtensions
         services.AddSingleton<InstanceTokenProtector>();
         services.AddSingleton<InstanceTokenService>();
         services.AddHostedService<ApiCredentialsInitializer>();
+        services.AddSingleton<InstanceEventNotifications>();
+        services.AddHostedService(provider => provider.GetRequiredService<InstanceEventNotifications>());
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
@@ -51,10 +54,13 @@ public static class ApiHostingExtensions
             options.SwaggerEndpoint($"/{SwaggerSetup.RoutePrefix}/{SwaggerSetup.DocumentName}/swagger.json", "CodeChat.NET");
         });
         app.UseMiddleware<DashboardGuardMiddleware>(new PathString(DashboardPrefix));
+        app.UseWebSockets();
         app.UseRouting();
 
         app.MapInstanceEndpoints();
         app.MapInstanceSessionEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapEventStream();
         app.MapHealthEndpoints();
         app.MapOrleansDashboard(routePrefix: DashboardPrefix).ExcludeFromDescription();
         return app;

@@ -1,6 +1,7 @@
 using CodeChat.Grains.Events;
 using CodeChat.Grains.Sessions;
 using CodeChat.Grains.Storage;
+using CodeChat.Grains.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,7 +23,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresSessionDirectory>();
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
-        services.TryAddSingleton<IInstanceEventSink>(provider => provider.GetRequiredService<PostgresInstanceEventStore>());
+        // Every append wakes the instance's webhook dispatcher.
+        services.TryAddSingleton<IInstanceEventSink>(provider => new WakingInstanceEventSink(
+            provider.GetRequiredService<PostgresInstanceEventStore>(), provider.GetRequiredService<IGrainFactory>()));
+        services.AddCodeChatWebhooks();
         services.TryAddSingleton<IWaClientFactory, WaClientFactory>();
         services.AddOptions<WhatsAppOptions>().Configure<IServiceProvider>((options, provider) =>
             provider.GetService<IConfiguration>()?.GetSection(WhatsAppOptions.SectionName).Bind(options));

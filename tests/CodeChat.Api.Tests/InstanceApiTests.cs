@@ -438,9 +438,14 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "GET /instance/connectionState/{instanceName}",
                 "GET /instance/fetchInstance/{instanceName}",
                 "GET /instance/fetchInstances",
+                "GET /webhook/deadLetters/{instanceName}",
+                "GET /webhook/deliveries/{instanceName}",
+                "GET /webhook/find/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
                 "POST /instance/create",
+                "POST /webhook/replay/{instanceName}",
                 "PUT /instance/refreshToken/{instanceName}",
+                "PUT /webhook/set/{instanceName}",
             ],
             operations);
         var apikey = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("apikey");

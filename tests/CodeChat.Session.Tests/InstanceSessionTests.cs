@@ -320,27 +320,27 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
     }
 
     [Fact]
-    public async Task A_second_activation_fences_the_first_so_only_one_drives_the_session()
+    public async Task A_second_activation_leaves_a_live_session_to_the_first()
     {
-        // Two clusters on one database stand for a split brain: both can activate the instance. The
-        // newer one bumps the session epoch (an ETag-checked write) before connecting; the older one,
-        // kicked by the server, fails its next write and stops instead of reconnecting or reporting.
+        // Two clusters on one database stand for a split brain (or a duplicate activation): both can
+        // activate the instance. The first runs the open session and holds its lease; the second, started
+        // later, resumes nothing while that lease is live, so WhatsApp never sees a second socket.
         var database = await postgres.CreateDatabaseAsync(Ct);
+        await using var relay = await WebSocketRelay.StartAsync(emulator.Server.WebSocketUrl);
         await using var first = await StartHostAsync(database);
         var (name, _, device, _) = await PairAsync(first);
         var before = (await first.EventsAsync(name)).Count;
 
-        await using var second = await StartHostAsync(database);
-        Assert.Equal(200, await second.WaitForStateAsync(name, "open"));
-        await WaitUntilAsync(async () => (await second.EventsAsync(name)).Skip(before).Any(e => e.DataJson.Contains("\"state\":\"open\"", StringComparison.Ordinal)));
+        await using var second = await StartHostAsync(database, endpoint: relay.Url);
+        // Activates the instance in the second cluster; its resume decision is made before this answers.
+        Assert.Equal(("open", 200), await second.ConnectionStateAsync(name));
+        // Room for a wrong dial to show: the second cluster's client would go through the relay.
         await Task.Delay(TimeSpan.FromSeconds(3), Ct);
 
-        var after = (await second.EventsAsync(name)).Skip(before).ToList();
-        // The stale activation recorded nothing: no "replaced" close, no second resume.
-        Assert.DoesNotContain(after, e => e.DataJson.Contains("440", StringComparison.Ordinal));
-        Assert.Single(after, e => e.DataJson.Contains("\"state\":\"open\"", StringComparison.Ordinal));
-        Assert.Equal(("open", 200), await second.ConnectionStateAsync(name));
+        Assert.Equal(0, relay.Requests);
+        Assert.Equal(before, (await first.EventsAsync(name)).Count);
         Assert.True(emulator.Emulator.IsOnline(device));
+        Assert.Equal(("open", 200), await first.ConnectionStateAsync(name));
     }
 
     [Fact]
@@ -375,10 +375,47 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
             await Task.Delay(untilThen, Ct);
 
         Assert.Equal(requestsAtTakeover, relay.Requests);
+
+        // The older cluster activates the instance again (as its watchdog reminder would, a minute on):
+        // the newer session holds the lease, so that activation must not dial either.
+        await first.ConnectionStateAsync(name);
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+
+        Assert.Equal(requestsAtTakeover, relay.Requests);
         var after = (await second.EventsAsync(name)).Skip(before).ToList();
         Assert.DoesNotContain(after, e => e.DataJson.Contains("440", StringComparison.Ordinal));
         Assert.Equal(("open", 200), await second.ConnectionStateAsync(name));
         Assert.True(emulator.Emulator.IsOnline(device));
+    }
+
+    [Fact]
+    public async Task A_stale_activation_with_its_socket_down_cannot_log_out_the_live_session()
+    {
+        // As above, the older activation sits in its reconnect back-off when the newer one takes over.
+        // A logout reaching the older one must not wipe the keys the live session runs on: its fenced
+        // write fails first, so it answers 409 and changes nothing.
+        var database = await postgres.CreateDatabaseAsync(Ct);
+        await using var relay = await WebSocketRelay.StartAsync(emulator.Server.WebSocketUrl);
+        await using var first = await StartHostAsync(database, endpoint: relay.Url);
+        var (name, _, device, _) = await PairAsync(first);
+
+        relay.Refusing = true;
+        var requestsBefore = relay.Requests;
+        relay.AbortClients();
+        // After the fifth refused attempt the older client sleeps 26–38 s: it is still alive, unfenced.
+        await WaitUntilAsync(() => Task.FromResult(relay.Requests >= requestsBefore + 5), TimeSpan.FromSeconds(60));
+        await using var second = await StartHostAsync(database);
+        Assert.Equal(200, await second.WaitForStateAsync(name, "open"));
+        var eventsBefore = (await second.EventsAsync(name)).Count;
+
+        var (status, body) = await first.SendAsync(HttpMethod.Delete, $"/instance/logout/{name}");
+
+        Assert.Equal(409, status);
+        Assert.Equal(409, body.GetProperty("status").GetInt32());
+        Assert.True(await second.HasCredentialsAsync(name));
+        Assert.Equal(("open", 200), await second.ConnectionStateAsync(name));
+        Assert.True(emulator.Emulator.IsOnline(device));
+        Assert.Equal(eventsBefore, (await second.EventsAsync(name)).Count);
     }
 
     [Fact]

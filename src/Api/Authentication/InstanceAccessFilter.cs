@@ -22,9 +22,16 @@ public sealed class InstanceAccessFilter(ApiCredentials credentials, InstanceTok
             : ApiErrors.Unauthorized();
     }
 
-    private async Task<bool> IsAllowedAsync(HttpRequest request, string instanceName, CancellationToken cancellationToken)
+    private Task<bool> IsAllowedAsync(HttpRequest request, string instanceName, CancellationToken cancellationToken) =>
+        IsAllowedAsync(RequestCredentials.ApiKey(request), RequestCredentials.BearerToken(request), instanceName, cancellationToken);
+
+    /// <summary>
+    /// Whether these credentials may act on <paramref name="instanceName"/>: the global key, or the
+    /// instance's current token as API key or bearer token. Also used where credentials do not come in
+    /// headers (the event stream takes them from the query string, as browsers cannot set WebSocket headers).
+    /// </summary>
+    public async Task<bool> IsAllowedAsync(string? apiKey, string? bearer, string instanceName, CancellationToken cancellationToken)
     {
-        var apiKey = RequestCredentials.ApiKey(request);
         if (apiKey is not null)
         {
             if (await credentials.IsGlobalApiKeyAsync(apiKey, cancellationToken))
@@ -33,7 +40,6 @@ public sealed class InstanceAccessFilter(ApiCredentials credentials, InstanceTok
                 return true;
         }
 
-        var bearer = RequestCredentials.BearerToken(request);
         return bearer is not null && await IsCurrentInstanceTokenAsync(bearer, instanceName, cancellationToken);
     }
 

@@ -16,6 +16,13 @@ public static class ApiErrors
 
     public static IResult InstanceNotFound() => Of(StatusCodes.Status404NotFound, "Instance not found");
 
+    /// <summary>
+    /// The instance's state was changed elsewhere (another activation took its session over) while this
+    /// request ran; nothing was changed, and a retry acts on the current state.
+    /// </summary>
+    public static IResult InstanceChangedElsewhere() =>
+        Of(StatusCodes.Status409Conflict, "The instance changed in another process; nothing was done, retry");
+
     public static IResult Invalid(params ValidationFailure[] failures) =>
         Of(StatusCodes.Status400BadRequest, [.. failures]);
 

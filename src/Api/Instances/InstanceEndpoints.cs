@@ -2,7 +2,9 @@ using CodeChat.Api.Authentication;
 using CodeChat.Api.Errors;
 using CodeChat.Api.Json;
 using CodeChat.Api.OpenApi;
+using CodeChat.Api.Webhooks;
 using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.Grains.Abstractions.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -64,7 +66,7 @@ public static class InstanceEndpoints
             .WithName("deleteInstance")
             .WithSummary("Delete an instance and its token; answers with the deleted record")
             .Produces<DeletedInstanceResponse>()
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         // As CodeChat 1.3: the body's oldToken is the credential, no header needed (api-contract.md §6).
         group.MapPut("/refreshToken/{instanceName}", RefreshTokenAsync)
@@ -132,9 +134,11 @@ public static class InstanceEndpoints
         var instances = await grains.GetGrain<IInstanceDirectoryGrain>(0).ListAsync(filter, cancellationToken);
         if (filter is not null && instances.Count == 0)
             return ApiErrors.InstanceNotFound();
+        var webhooks = await WebhookRouteEndpoints.FindViewsAsync(grains, instances, cancellationToken);
         return Results.Json(
             instances.Select(instance => InstanceResponseMapping.Listed(
-                instance, tokenProtector.Reveal(instance.Name, instance.ProtectedToken), withConnection: false)),
+                    instance, tokenProtector.Reveal(instance.Name, instance.ProtectedToken), withConnection: false)
+                with { Webhook = WebhookOf(webhooks, instance) }),
             ApiJson.Options);
     }
 
@@ -147,10 +151,16 @@ public static class InstanceEndpoints
         if (instance is null)
             return ApiErrors.InstanceNotFound();
         var connection = await grains.GetGrain<IInstanceSessionGrain>(instanceName).GetConnectionStateAsync(cancellationToken);
+        var webhooks = await WebhookRouteEndpoints.FindViewsAsync(grains, [instance], cancellationToken);
         return Results.Json(
-            InstanceResponseMapping.Listed(instance, tokenProtector.Reveal(instanceName, instance.ProtectedToken), withConnection: true, connection),
+            InstanceResponseMapping.Listed(instance, tokenProtector.Reveal(instanceName, instance.ProtectedToken), withConnection: true, connection)
+                with { Webhook = WebhookOf(webhooks, instance) },
             ApiJson.Options);
     }
+
+    /// <summary>CodeChat's <c>Webhook</c> relation of an instance: its webhook row, or null.</summary>
+    private static WebhookResponse? WebhookOf(IReadOnlyDictionary<string, WebhookEndpointView> webhooks, InstanceSnapshot instance) =>
+        webhooks.TryGetValue(instance.Name, out var view) ? WebhookResponse.From(view) : null;
 
     private static async Task<IResult> UpdateAsync(
         string instanceName, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
@@ -194,6 +204,7 @@ public static class InstanceEndpoints
             InstanceCommandOutcome.NotFound => ApiErrors.InstanceNotFound(),
             InstanceCommandOutcome.StillConnected => ApiErrors.Of(
                 StatusCodes.Status400BadRequest, (object)new[] { "Deletion failed", "The instance needs to be disconnected" }),
+            InstanceCommandOutcome.Superseded => ApiErrors.InstanceChangedElsewhere(),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} deleting an instance."),
         };
     }

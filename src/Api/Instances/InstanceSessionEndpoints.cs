@@ -55,7 +55,7 @@ public static class InstanceSessionEndpoints
             .WithSummary("Unlink this device from the WhatsApp account and wipe its keys; connect again for a new QR")
             .Produces<LogoutResponse>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"error":false,"message":"Instance logged out"}"""))
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         return routes;
     }
@@ -118,9 +118,13 @@ public static class InstanceSessionEndpoints
     private static async Task<IResult> LogoutAsync(string instanceName, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var result = await grains.GetGrain<IInstanceSessionGrain>(instanceName).LogoutAsync(cancellationToken);
-        return result.Outcome == InstanceCommandOutcome.Succeeded
-            ? Json(new LogoutResponse(false, "Instance logged out"))
-            : ApiErrors.InstanceNotFound();
+        return result.Outcome switch
+        {
+            InstanceCommandOutcome.Succeeded => Json(new LogoutResponse(false, "Instance logged out")),
+            InstanceCommandOutcome.NotFound => ApiErrors.InstanceNotFound(),
+            InstanceCommandOutcome.Superseded => ApiErrors.InstanceChangedElsewhere(),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} logging an instance out."),
+        };
     }
 
     private static IResult Json<T>(T value) => Results.Json(value, ApiJson.Options);

@@ -24,4 +24,9 @@ public enum InstanceCommandOutcome
     StillConnected = 4,
     /// <summary>Create refused: the name has a record but no WhatsApp session (never connected, or logged out).</summary>
     AlreadyExists = 5,
+    /// <summary>
+    /// Refused by the fence: another activation of the instance wrote its state since this one read it,
+    /// so this one stopped without changing anything. A retry reaches the current state.
+    /// </summary>
+    Superseded = 6,
 }

@@ -31,6 +31,8 @@ public sealed partial class InstanceGrain(
     PostgresDeviceStoreFactory deviceStores,
     IWaClientFactory clients,
     IInstanceEventSink events,
+    IClusterMembershipService membership,
+    ILocalSiloDetails silo,
     TimeProvider timeProvider,
     ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
 {
@@ -38,6 +40,12 @@ public sealed partial class InstanceGrain(
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
     // Above WaClientOptions.LogoutConnectTimeout, so a logout with the socket down can connect and still send its iq.
     private static readonly TimeSpan LogoutTimeout = TimeSpan.FromSeconds(15);
+    // Once a change has begun it runs to its end within this limit of the grain's own: the caller's token
+    // (an HTTP request the client may abort) stops it only before it starts, never half-way. Above
+    // LogoutTimeout, since a forced delete may include a logout.
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(45);
+    // CodeChat waits about 3 s; nobody needs a connect call held longer than this.
+    private static readonly TimeSpan MaxCodeWait = TimeSpan.FromSeconds(60);
 
     private InstanceSession? _session;
     private InstanceQrCode _qrCode = InstanceQrCode.None;
@@ -71,8 +79,9 @@ public sealed partial class InstanceGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Leaves the persisted desired state alone: another activation (or this one after a restart)
-        // resumes the session.
+        // resumes the session, without waiting for the lease.
         await StopSessionAsync();
+        await ReleaseLeaseAsync();
     }
 
     public async Task<InstanceCommandResult> CreateAsync(CreateInstanceCommand command, CancellationToken cancellationToken = default)
@@ -86,10 +95,11 @@ public sealed partial class InstanceGrain(
             return InstanceCommandResult.Of(hasSession ? InstanceCommandOutcome.NameInUse : InstanceCommandOutcome.AlreadyExists);
         }
 
+        using var change = BeginChange(cancellationToken);
         var now = Now();
-        var id = await registry.NextInstanceIdAsync(cancellationToken);
+        var id = await registry.NextInstanceIdAsync(change.Token);
         // A re-created name must not inherit a previous instance's keys.
-        await deviceStores.ForInstance(Name).PurgeAsync(cancellationToken);
+        await deviceStores.ForInstance(Name).PurgeAsync(change.Token);
         state.State = new InstanceState
         {
             Id = id,
@@ -103,7 +113,7 @@ public sealed partial class InstanceGrain(
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await SaveAsync(cancellationToken);
+        await SaveAsync(change.Token);
         LogCreated(Name, id);
         return new InstanceCommandResult(InstanceCommandOutcome.Succeeded, Snapshot());
     }
@@ -116,12 +126,13 @@ public sealed partial class InstanceGrain(
         if (!state.State.Exists)
             return InstanceCommandResult.Of(InstanceCommandOutcome.NotFound);
 
+        using var change = BeginChange(cancellationToken);
         if (command.Description is not null)
             state.State.Description = command.Description;
         if (command.ExternalAttributesJson is not null)
             state.State.ExternalAttributesJson = command.ExternalAttributesJson;
         state.State.UpdatedAt = Now();
-        await SaveAsync(cancellationToken);
+        await SaveAsync(change.Token);
         return new InstanceCommandResult(InstanceCommandOutcome.Succeeded, Snapshot());
     }
 
@@ -132,16 +143,18 @@ public sealed partial class InstanceGrain(
         if (state.State.ActualConnectionState == InstanceConnectionState.Open && !force)
             return InstanceCommandResult.Of(InstanceCommandOutcome.StillConnected);
 
-        if (state.State.ActualConnectionState == InstanceConnectionState.Open)
-            await LogoutAsync(cancellationToken);
+        using var change = BeginChange(cancellationToken);
+        if (state.State.ActualConnectionState == InstanceConnectionState.Open
+            && (await LogoutCoreAsync(change.Token)).Outcome == InstanceCommandOutcome.Superseded)
+            return InstanceCommandResult.Of(InstanceCommandOutcome.Superseded);
         await StopSessionAsync();
         await UnregisterWatchdogAsync();
 
         var deleted = Snapshot() with { DeletedAt = Now() };
         // Registry first: if clearing the state then fails, the next activation re-projects it.
-        await registry.DeleteAsync(Name, cancellationToken);
-        await sessions.DeleteAsync(Name, cancellationToken);
-        await deviceStores.ForInstance(Name).PurgeAsync(cancellationToken);
+        await registry.DeleteAsync(Name, change.Token);
+        await sessions.DeleteAsync(Name, change.Token);
+        await deviceStores.ForInstance(Name).PurgeAsync(change.Token);
         await state.ClearStateAsync();
         state.State = new InstanceState();
         LogDeleted(Name, deleted.Id);
@@ -157,13 +170,14 @@ public sealed partial class InstanceGrain(
         if (!string.Equals(presentedTokenId, state.State.TokenId, StringComparison.Ordinal))
             return InstanceCommandResult.Of(InstanceCommandOutcome.TokenMismatch);
 
+        using var change = BeginChange(cancellationToken);
         var now = Now();
         state.State.TokenId = replacement.TokenId;
         state.State.TokenSha256 = replacement.TokenSha256;
         state.State.ProtectedToken = replacement.ProtectedToken;
         state.State.TokenUpdatedAt = now;
         state.State.UpdatedAt = now;
-        await SaveAsync(cancellationToken);
+        await SaveAsync(change.Token);
         LogTokenRotated(Name);
         return new InstanceCommandResult(InstanceCommandOutcome.Succeeded, Snapshot());
     }
@@ -186,6 +200,7 @@ public sealed partial class InstanceGrain(
         if (state.State.ActualConnectionState == InstanceConnectionState.Open)
             return ConnectResult.Of(ConnectOutcome.AlreadyOpen);
 
+        using var change = BeginChange(cancellationToken);
         var phoneNumber = string.IsNullOrWhiteSpace(command.PhoneNumber) ? null : PhoneNumber.Normalize(command.PhoneNumber);
         if (_session is { } running)
         {
@@ -203,11 +218,11 @@ public sealed partial class InstanceGrain(
             // As CodeChat: report the refusal once; the next connect starts over.
             var refused = ConnectionView();
             if (TryMove(state.State.Connection.RefusalReported(), nameof(InstanceConnection.RefusalReported)))
-                await SaveSessionStateAsync(cancellationToken);
+                await SaveSessionStateAsync(change.Token);
             return new ConnectResult(ConnectOutcome.NotStarted, null, refused);
         }
 
-        return await StartSessionAsync(phoneNumber, cancellationToken)
+        return await StartSessionAsync(phoneNumber, change.Token)
             ? ConnectResult.Of(ConnectOutcome.Started)
             : new ConnectResult(ConnectOutcome.NotStarted, null, ConnectionView());
     }
@@ -217,8 +232,8 @@ public sealed partial class InstanceGrain(
         var ready = _codeReady.Task;
         if (_session is not null && !ready.IsCompleted)
         {
-            var timeLeft = timeout > TimeSpan.FromSeconds(60) ? TimeSpan.FromSeconds(60) : timeout;
-            await Task.WhenAny(ready, Task.Delay(timeLeft, timeProvider, cancellationToken));
+            var timeLeft = timeout > MaxCodeWait ? MaxCodeWait : timeout;
+            await BoundedWait.ForAsync(ready, timeLeft, timeProvider, cancellationToken);
         }
         return _qrCode;
     }
@@ -230,14 +245,44 @@ public sealed partial class InstanceGrain(
     {
         if (!state.State.Exists)
             return InstanceCommandResult.Of(InstanceCommandOutcome.NotFound);
+        using var change = BeginChange(cancellationToken);
+        return await LogoutCoreAsync(change.Token);
+    }
 
+    /// <summary>
+    /// Fences first: the logged-out state is persisted under a new session epoch (an ETag-checked write)
+    /// before anything is wiped. A stale activation fails that write and touches nothing, so it can never
+    /// wipe the keys of a session another activation runs; a newer activation reads "not wanted" and does
+    /// not resume. Then the server is told (connecting briefly if the socket is down), the device wiped,
+    /// and the event recorded.
+    /// </summary>
+    private async Task<InstanceCommandResult> LogoutCoreAsync(CancellationToken cancellationToken)
+    {
+        state.State.SessionEpoch++;
+        SetConnection(state.State.Connection.LoggedOut(Now()));
+        state.State.OwnerJid = null;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            LogFenced(Name, state.State.SessionEpoch);
+            await StopSessionAsync();
+            DeactivateOnIdle();
+            return InstanceCommandResult.Of(InstanceCommandOutcome.Superseded);
+        }
+
+        // Its signals are dropped from here on (no session), so a brief reconnect for the logout does
+        // not show up as "open".
         var session = _session;
         _session = null;
+        await registry.UpsertAsync(Snapshot(), cancellationToken);
+        await ProjectAsync(cancellationToken);
+
         var store = deviceStores.ForInstance(Name);
         if (session is not null)
         {
-            // Its signals are dropped from here on (no session), so a brief reconnect for the logout
-            // does not show up as "open".
             await LogoutOnServerAsync(session.Client, cancellationToken);
             await session.DisposeAsync();
         }
@@ -250,9 +295,6 @@ public sealed partial class InstanceGrain(
         }
         await store.WipeAsync(cancellationToken);
 
-        state.State.Connection = state.State.Connection.LoggedOut(Now());
-        state.State.OwnerJid = null;
-        await SaveAsync(cancellationToken);
         await AppendConnectionUpdateAsync(cancellationToken);
         await UnregisterWatchdogAsync();
         ResetCode();
@@ -275,8 +317,13 @@ public sealed partial class InstanceGrain(
         }
     }
 
-    public Task EnsureSessionAsync(CancellationToken cancellationToken = default) =>
-        state.State.Exists && WantsConnection ? ResumeIfWantedAsync(cancellationToken) : Task.CompletedTask;
+    public async Task EnsureSessionAsync(CancellationToken cancellationToken = default)
+    {
+        if (!state.State.Exists || !WantsConnection)
+            return;
+        using var change = BeginChange(cancellationToken);
+        await ResumeIfWantedAsync(change.Token);
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -290,146 +337,9 @@ public sealed partial class InstanceGrain(
         await ResumeIfWantedAsync(CancellationToken.None);
     }
 
-    public async Task DeliverAsync(long epoch, SessionSignal signal)
-    {
-        var session = _session;
-        if (session is null || session.Epoch != epoch)
-            return;
-
-        try
-        {
-            await ApplyAsync(session, signal);
-        }
-        catch (InconsistentStateException)
-        {
-            // Another activation wrote the state since we read it: it owns the session now.
-            LogFenced(Name, epoch);
-            await StopSessionAsync();
-            DeactivateOnIdle();
-        }
-    }
-
-    public async Task<bool> ConfirmSessionOwnershipAsync(long epoch)
-    {
-        var session = _session;
-        if (session is null || session.Epoch != epoch)
-            return false;
-        try
-        {
-            // Rewriting the unchanged state succeeds only if nobody wrote since we did: a newer
-            // activation's epoch write makes it fail, before this client can replace that live connection.
-            await state.WriteStateAsync();
-            return true;
-        }
-        catch (InconsistentStateException)
-        {
-            LogFenced(Name, epoch);
-            await StopSessionAsync();
-            DeactivateOnIdle();
-            return false;
-        }
-    }
-
-    private async Task ApplyAsync(InstanceSession session, SessionSignal signal)
-    {
-        var cancellationToken = CancellationToken.None;
-        switch (signal.Kind)
-        {
-            case SessionSignalKind.QrCode when signal.Text is { Length: > 0 } code:
-                _qrCode = _qrCode with { Count = signal.Count, Code = code, Base64 = QrCodeImages.ToPngDataUrl(code) };
-                await AppendQrCodeAsync(cancellationToken);
-                if (_pairingPhoneNumber is null)
-                    _codeReady.TrySetResult();
-                break;
-
-            case SessionSignalKind.PairingCode when signal.Text is { Length: > 0 } pairingCode:
-                _qrCode = _qrCode with { PairingCode = pairingCode };
-                await AppendQrCodeAsync(cancellationToken);
-                _codeReady.TrySetResult();
-                break;
-
-            case SessionSignalKind.PairingCodeFailed:
-                _codeReady.TrySetResult();
-                break;
-
-            case SessionSignalKind.PairSuccess:
-                LogPaired(Name, signal.Jid);
-                break;
-
-            case SessionSignalKind.Connected:
-                if (!TryMove(state.State.Connection.Opened(Now()), nameof(InstanceConnection.Opened)))
-                    break;
-                state.State.OwnerJid = OwnerJidOf(signal.Jid);
-                await SaveAsync(cancellationToken);
-                await AppendConnectionUpdateAsync(cancellationToken);
-                ResetCode();
-                LogOpen(Name, state.State.OwnerJid);
-                break;
-
-            case SessionSignalKind.Disconnected:
-                await ApplyDisconnectAsync(signal, cancellationToken);
-                break;
-
-            case SessionSignalKind.ConnectFailed:
-                await EndSessionAsync(
-                    InstanceConnectionState.Close, ConnectionStatusReasons.TimedOut,
-                    // A paired device retries from the watchdog; a QR nobody asked for again is pointless.
-                    keepWanted: session.IsPaired, clearOwner: false, cancellationToken);
-                break;
-
-            case SessionSignalKind.LoggedOut:
-                // The client wiped the store already; the Disconnected signal before it ended the session.
-                break;
-        }
-    }
-
-    private async Task ApplyDisconnectAsync(SessionSignal signal, CancellationToken cancellationToken)
-    {
-        var reason = ConnectionStatusReasons.For(signal.Reason, signal.Text);
-        LogDisconnected(Name, signal.Reason, reason, signal.WillReconnect);
-        if (signal.WillReconnect)
-        {
-            if (!TryMove(state.State.Connection.Reconnecting(reason, Now()), nameof(InstanceConnection.Reconnecting)))
-                return;
-            await SaveAsync(cancellationToken);
-            // As Baileys reports it through CodeChat: the close with its reason, then a new attempt.
-            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
-                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Close, reason), cancellationToken);
-            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
-                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Connecting, ConnectionStatusReasons.Ok), cancellationToken);
-            return;
-        }
-
-        // Replaced, logged out, unscanned QR, refused login: reconnecting by ourselves would be wrong.
-        var loggedOut = signal.Reason == DisconnectReason.LoggedOut;
-        await EndSessionAsync(ConnectionStatusReasons.StateAfter(signal.Reason), reason,
-            keepWanted: false, clearOwner: loggedOut, cancellationToken);
-        if (loggedOut)
-            await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
-    }
-
-    private async Task EndSessionAsync(
-        InstanceConnectionState endState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken)
-    {
-        if (!TryMove(state.State.Connection.Ended(endState, statusReason, keepWanted, Now()), nameof(InstanceConnection.Ended)))
-        {
-            // The client ended all the same: stop it, but record nothing the state cannot explain.
-            await StopSessionAsync();
-            return;
-        }
-        if (clearOwner)
-            state.State.OwnerJid = null;
-        await SaveAsync(cancellationToken);
-        await AppendConnectionUpdateAsync(cancellationToken);
-        await StopSessionAsync();
-        if (!keepWanted)
-            await UnregisterWatchdogAsync();
-        ResetCode();
-    }
-
     private async Task ResumeIfWantedAsync(CancellationToken cancellationToken)
     {
-        if (_session is not null || !WantsConnection)
+        if (_session is not null || !WantsConnection || SessionLeasedElsewhere())
             return;
         var credentials = await deviceStores.ForInstance(Name).LoadCredentialsAsync(cancellationToken);
         if (credentials?.IsPaired == true)
@@ -453,7 +363,7 @@ public sealed partial class InstanceGrain(
     private async Task<bool> StartSessionAsync(string? pairingPhoneNumber, CancellationToken cancellationToken)
     {
         state.State.SessionEpoch++;
-        state.State.Connection = state.State.Connection.Starting(Now());
+        SetConnection(state.State.Connection.Starting(Now()));
         try
         {
             await state.WriteStateAsync();
@@ -492,6 +402,7 @@ public sealed partial class InstanceGrain(
     {
         var session = _session;
         _session = null;
+        StopLeaseRenewal();
         if (session is not null)
             await session.DisposeAsync();
         _codeReady.TrySetResult();
@@ -540,6 +451,16 @@ public sealed partial class InstanceGrain(
         LogEvent(Name, record.Event, record.Sequence);
     }
 
+    /// <summary>
+    /// The token of a change the caller asked for: the caller's token is honoured up to here (nothing
+    /// written yet); from here on only the grain's own <see cref="ChangeTimeout"/> can cancel it.
+    /// </summary>
+    private CancellationTokenSource BeginChange(CancellationToken callerToken)
+    {
+        callerToken.ThrowIfCancellationRequested();
+        return new CancellationTokenSource(ChangeTimeout, timeProvider);
+    }
+
     /// <summary>Applies a connection move; an illegal one (null) is logged and changes nothing.</summary>
     private bool TryMove(InstanceConnection? next, string transition)
     {
@@ -548,7 +469,7 @@ public sealed partial class InstanceGrain(
             LogIllegalTransition(Name, transition, state.State.ActualConnectionState);
             return false;
         }
-        state.State.Connection = value;
+        SetConnection(value);
         return true;
     }
 
@@ -605,43 +526,4 @@ public sealed partial class InstanceGrain(
         Jid.TryParse(deviceJid, out var jid) ? jid.ToNonAd().ToString() : null;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} created with id {InstanceId}")]
-    private partial void LogCreated(string instanceName, long instanceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} (id {InstanceId}) deleted")]
-    private partial void LogDeleted(string instanceName, long instanceId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} token rotated")]
-    private partial void LogTokenRotated(string instanceName);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} connecting to WhatsApp (session {Epoch}, pairing code {ByPairingCode})")]
-    private partial void LogConnecting(string instanceName, long epoch, bool byPairingCode);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} linked as {Jid}")]
-    private partial void LogPaired(string instanceName, string? jid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} connection open as {OwnerJid}")]
-    private partial void LogOpen(string instanceName, string? ownerJid);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} disconnected: {Reason} ({StatusReason}), reconnecting {WillReconnect}")]
-    private partial void LogDisconnected(string instanceName, DisconnectReason reason, int statusReason, bool willReconnect);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} logged out")]
-    private partial void LogLoggedOut(string instanceName);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: the server could not be told about the logout; the device was wiped locally")]
-    private partial void LogLogoutIncomplete(string instanceName, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: another activation owns the session (epoch {Epoch}); this one stops")]
-    private partial void LogFenced(string instanceName, long epoch);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: connection move {Transition} is not allowed from {ActualState}; ignored")]
-    private partial void LogIllegalTransition(string instanceName, string transition, InstanceConnectionState actualState);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Instance {InstanceName} could not resume its session on activation; the watchdog retries")]
-    private partial void LogResumeFailed(string instanceName, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} event {EventName} #{Sequence} recorded")]
-    private partial void LogEvent(string instanceName, string eventName, long sequence);
 }

@@ -36,9 +36,16 @@ public sealed class InstanceState
     [Id(14)] public long SessionEpoch { get; set; }
     /// <summary>CodeChat's statusReason of <see cref="ActualConnectionState"/>; 400 = never loaded.</summary>
     [Id(15)] public int StatusReason { get; set; } = 400;
+    /// <summary>
+    /// While a session is open: the silo whose activation runs it (<c>SiloAddress.ToParsableString</c>),
+    /// renewed with <see cref="SessionLeaseUntil"/>. A resume elsewhere waits for it to lapse (or for
+    /// that silo to be declared dead) instead of dialling over the live socket. Null when not open.
+    /// </summary>
+    [Id(16)] public string? SessionLeaseHolder { get; set; }
+    [Id(17)] public DateTimeOffset? SessionLeaseUntil { get; set; }
     /// <summary>The current token encrypted by the API (Data Protection); null for tokens issued before tokens were kept.</summary>
     // Left out while null, so a record without one is stored exactly as before this property existed.
-    [Id(16)]
+    [Id(18)]
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? ProtectedToken { get; set; }
 

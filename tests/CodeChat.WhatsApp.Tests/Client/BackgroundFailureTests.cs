@@ -1,6 +1,7 @@
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Store;
+using System.Threading.Channels;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CodeChat.WhatsApp.Tests.Client;
@@ -12,6 +13,9 @@ namespace CodeChat.WhatsApp.Tests.Client;
 /// </summary>
 public sealed class BackgroundFailureTests
 {
+    // Every wait is for an event; the limit only bounds a hang, sized for a loaded 2-core CI machine.
+    private static readonly TimeSpan EventLimit = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task A_store_failure_during_the_prekey_upload_does_not_stop_reconnecting()
     {
@@ -22,25 +26,26 @@ public sealed class BackgroundFailureTests
             Jid = "15551234567:12@s.whatsapp.net",
             Account = [0x0A, 0x00],
         }, ct);
-        var time = new FakeTimeProvider();
+        var time = new TimerReportingTimeProvider();
         var connector = new FakeWaConnector();
         var options = new WaClientOptions { IqTimeout = TimeSpan.FromMinutes(30), ReconnectJitter = 0 };
         await using var client = new WaClient(options, store, null, time, connector);
         await client.ConnectAsync(ct);
-        var connection = await connector.NextConnectionAsync();
+        var connection = await connector.NextConnectionAsync(EventLimit);
 
         connection.Send(new Node("success", [new("t", "1700000000")]));
-        var active = await connection.ReceiveAsync();
+        var active = await connection.ReceiveAsync(EventLimit);
         connection.Send(FakeWaConnection.Result(active));
-        var count = await connection.ReceiveAsync();
+        var count = await connection.ReceiveAsync(EventLimit);
         // The server has no prekeys: the client asks the store for new ones, which fails.
         connection.Send(FakeWaConnection.Result(count, new Node("count", [new("value", "0")])));
-        await store.PreKeyFailure.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        await store.PreKeyFailure.Task.WaitAsync(EventLimit, ct);
 
+        time.DrainCreated();
         connection.Send(new Node("stream:error", [new("code", "503")]));
 
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        wait.CancelAfter(TimeSpan.FromSeconds(10));
+        wait.CancelAfter(EventLimit);
         DisconnectedEvent? disconnected = null;
         while (disconnected is null)
         {
@@ -48,8 +53,40 @@ public sealed class BackgroundFailureTests
                 disconnected = next;
         }
         Assert.True(disconnected.WillReconnect);
+        // The back-off (1 s, no jitter) must be sleeping on the fake clock before it is advanced, or the
+        // advance is lost and the reconnect never comes: wait for that timer, then move past it.
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(1), wait.Token);
         time.Advance(TimeSpan.FromSeconds(2));
-        Assert.NotNull(await connector.NextConnectionAsync());
+        Assert.NotNull(await connector.NextConnectionAsync(EventLimit));
+    }
+
+    /// <summary>A fake clock that reports the due time of every timer created on it.</summary>
+    private sealed class TimerReportingTimeProvider : FakeTimeProvider
+    {
+        private readonly Channel<TimeSpan> _created = Channel.CreateUnbounded<TimeSpan>();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            _created.Writer.TryWrite(dueTime);
+            return timer;
+        }
+
+        /// <summary>Forgets the timers created so far.</summary>
+        public void DrainCreated()
+        {
+            while (_created.Reader.TryRead(out _))
+            {
+            }
+        }
+
+        /// <summary>Completes once a timer due after <paramref name="dueTime"/> has been created since the last drain.</summary>
+        public async Task WaitForTimerAsync(TimeSpan dueTime, CancellationToken cancellationToken)
+        {
+            while (await _created.Reader.ReadAsync(cancellationToken) != dueTime)
+            {
+            }
+        }
     }
 
     /// <summary>An in-memory store whose prekey generation fails like a database that went away.</summary>

@@ -1,0 +1,151 @@
+using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.Grains.Events;
+using CodeChat.Grains.Sessions;
+using CodeChat.WhatsApp.Client;
+using Orleans.Storage;
+
+namespace CodeChat.Grains.Instances;
+
+/// <summary>
+/// <see cref="IInstanceSessionInbox"/>: what the running session's pump hands in (client events, and
+/// the question asked before every automatic reconnect), applied on grain turns.
+/// </summary>
+public sealed partial class InstanceGrain
+{
+    public async Task DeliverAsync(long epoch, SessionSignal signal)
+    {
+        var session = _session;
+        if (session is null || session.Epoch != epoch)
+            return;
+
+        try
+        {
+            await ApplyAsync(session, signal);
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote the state since we read it: it owns the session now.
+            LogFenced(Name, epoch);
+            await StopSessionAsync();
+            DeactivateOnIdle();
+        }
+    }
+
+    public async Task<bool> ConfirmSessionOwnershipAsync(long epoch)
+    {
+        var session = _session;
+        if (session is null || session.Epoch != epoch)
+            return false;
+        try
+        {
+            // Rewriting the unchanged state succeeds only if nobody wrote since we did: a newer
+            // activation's epoch write makes it fail, before this client can replace that live connection.
+            await state.WriteStateAsync();
+            return true;
+        }
+        catch (InconsistentStateException)
+        {
+            LogFenced(Name, epoch);
+            await StopSessionAsync();
+            DeactivateOnIdle();
+            return false;
+        }
+    }
+
+    private async Task ApplyAsync(InstanceSession session, SessionSignal signal)
+    {
+        var cancellationToken = CancellationToken.None;
+        switch (signal.Kind)
+        {
+            case SessionSignalKind.QrCode when signal.Text is { Length: > 0 } code:
+                _qrCode = _qrCode with { Count = signal.Count, Code = code, Base64 = QrCodeImages.ToPngDataUrl(code) };
+                await AppendQrCodeAsync(cancellationToken);
+                if (_pairingPhoneNumber is null)
+                    _codeReady.TrySetResult();
+                break;
+
+            case SessionSignalKind.PairingCode when signal.Text is { Length: > 0 } pairingCode:
+                _qrCode = _qrCode with { PairingCode = pairingCode };
+                await AppendQrCodeAsync(cancellationToken);
+                _codeReady.TrySetResult();
+                break;
+
+            case SessionSignalKind.PairingCodeFailed:
+                _codeReady.TrySetResult();
+                break;
+
+            case SessionSignalKind.PairSuccess:
+                LogPaired(Name, signal.Jid);
+                break;
+
+            case SessionSignalKind.Connected:
+                if (!TryMove(state.State.Connection.Opened(Now()), nameof(InstanceConnection.Opened)))
+                    break;
+                state.State.OwnerJid = OwnerJidOf(signal.Jid);
+                await SaveAsync(cancellationToken);
+                await AppendConnectionUpdateAsync(cancellationToken);
+                ResetCode();
+                LogOpen(Name, state.State.OwnerJid);
+                break;
+
+            case SessionSignalKind.Disconnected:
+                await ApplyDisconnectAsync(signal, cancellationToken);
+                break;
+
+            case SessionSignalKind.ConnectFailed:
+                await EndSessionAsync(
+                    InstanceConnectionState.Close, ConnectionStatusReasons.TimedOut,
+                    // A paired device retries from the watchdog; a QR nobody asked for again is pointless.
+                    keepWanted: session.IsPaired, clearOwner: false, cancellationToken);
+                break;
+
+            case SessionSignalKind.LoggedOut:
+                // The client wiped the store already; the Disconnected signal before it ended the session.
+                break;
+        }
+    }
+
+    private async Task ApplyDisconnectAsync(SessionSignal signal, CancellationToken cancellationToken)
+    {
+        var reason = ConnectionStatusReasons.For(signal.Reason, signal.Text);
+        LogDisconnected(Name, signal.Reason, reason, signal.WillReconnect);
+        if (signal.WillReconnect)
+        {
+            if (!TryMove(state.State.Connection.Reconnecting(reason, Now()), nameof(InstanceConnection.Reconnecting)))
+                return;
+            await SaveAsync(cancellationToken);
+            // As Baileys reports it through CodeChat: the close with its reason, then a new attempt.
+            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Close, reason), cancellationToken);
+            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Connecting, ConnectionStatusReasons.Ok), cancellationToken);
+            return;
+        }
+
+        // Replaced, logged out, unscanned QR, refused login: reconnecting by ourselves would be wrong.
+        var loggedOut = signal.Reason == DisconnectReason.LoggedOut;
+        await EndSessionAsync(ConnectionStatusReasons.StateAfter(signal.Reason), reason,
+            keepWanted: false, clearOwner: loggedOut, cancellationToken);
+        if (loggedOut)
+            await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
+    }
+
+    private async Task EndSessionAsync(
+        InstanceConnectionState endState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken)
+    {
+        if (!TryMove(state.State.Connection.Ended(endState, statusReason, keepWanted, Now()), nameof(InstanceConnection.Ended)))
+        {
+            // The client ended all the same: stop it, but record nothing the state cannot explain.
+            await StopSessionAsync();
+            return;
+        }
+        if (clearOwner)
+            state.State.OwnerJid = null;
+        await SaveAsync(cancellationToken);
+        await AppendConnectionUpdateAsync(cancellationToken);
+        await StopSessionAsync();
+        if (!keepWanted)
+            await UnregisterWatchdogAsync();
+        ResetCode();
+    }
+}

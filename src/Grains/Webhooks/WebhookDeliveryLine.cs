@@ -1,0 +1,236 @@
+using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Abstractions.Webhooks;
+using CodeChat.Grains.Events;
+using CodeChat.Grains.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.Grains.Webhooks;
+
+/// <summary>The services a delivery line uses, shared by the lines of a dispatcher.</summary>
+public sealed record WebhookLineServices(
+    WebhookLineStore Lines,
+    PostgresInstanceEventStore Events,
+    WebhookSender Sender,
+    WebhookRetryPolicy RetryPolicy,
+    WebhookMetrics Metrics,
+    TimeProvider TimeProvider,
+    ILogger Logger);
+
+/// <summary>
+/// One instance × endpoint line: a loop that delivers the outbox in sequence order, one POST at a
+/// time, queued replays first. It keeps the line's stored state in memory (the dispatcher grain is
+/// the only writer) and writes every attempt's outcome before it moves on, so whichever activation
+/// runs the line next — here after a wake-up, or on another silo after a crash — resumes from the
+/// last acknowledged sequence with the head's retry count and schedule intact.
+/// Runs on the dispatcher's activation scheduler: no locking needed.
+/// </summary>
+internal sealed partial class WebhookDeliveryLine(
+    string instanceName,
+    string endpoint,
+    WebhookLineServices services,
+    Func<CancellationToken, ValueTask<WebhookTarget?>> targetOf,
+    Func<string, CancellationToken, Task> disableEndpoint,
+    Action keepAlive)
+{
+    private const int EventBatch = 256;
+    private const int ReplayBatch = 64;
+    private static readonly TimeSpan ErrorBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly Queue<InstanceEventRecord> _buffer = new();
+    private WebhookLineState? _state;
+    private List<WebhookReplayItem>? _replays;
+    private Task? _loop;
+    private readonly ILogger _logger = services.Logger;
+
+    public Task Completion => _loop ?? Task.CompletedTask;
+
+    /// <summary>Runs the loop if it is not running, and has it look for work now.</summary>
+    public void Wake(CancellationToken stopping)
+    {
+        if (_loop is null || _loop.IsCompleted)
+            _loop = RunAsync(stopping);
+        if (_signal.CurrentCount == 0)
+        {
+            try
+            {
+                _signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    /// <summary>Forget what is cached (the endpoint or the replay queue changed) and look again.</summary>
+    public void Reload(CancellationToken stopping)
+    {
+        _state = null;
+        _replays = null;
+        _buffer.Clear();
+        Wake(stopping);
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        await Task.Yield();
+        while (!stopping.IsCancellationRequested)
+        {
+            TimeSpan? wait;
+            try
+            {
+                wait = await StepAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogStepFailed(instanceName, endpoint, exception);
+                _state = null;
+                _replays = null;
+                _buffer.Clear();
+                wait = ErrorBackoff;
+            }
+
+            if (wait is not { } delay)
+                continue;
+            try
+            {
+                await _signal.WaitAsync(delay, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One step: deliver or skip something and return null, or return how long to wait for work.</summary>
+    private async Task<TimeSpan?> StepAsync(CancellationToken cancellationToken)
+    {
+        var target = await targetOf(cancellationToken);
+        if (target is null)
+            return Timeout.InfiniteTimeSpan;
+        var now = services.TimeProvider.GetUtcNow();
+
+        _replays ??= [.. await services.Lines.ReadReplaysAsync(instanceName, endpoint, ReplayBatch, cancellationToken)];
+        if (_replays.Count > 0)
+        {
+            var item = _replays[0];
+            if (item.NextAttemptAt > now)
+                return item.NextAttemptAt.Value - now;
+            keepAlive();
+            var replayDecision = await AttemptAsync(target, item.Record, item.Attempts, item.FirstFailedAt, item.Id, cancellationToken);
+            if (replayDecision.Kind == WebhookDecisionKind.Retry)
+                _replays[0] = item with { Attempts = item.Attempts + 1, FirstFailedAt = item.FirstFailedAt ?? now, NextAttemptAt = replayDecision.NextAttemptAt };
+            else
+                _replays.RemoveAt(0);
+            if (_replays.Count == 0)
+                _replays = null; // look for more queued meanwhile
+            return null;
+        }
+
+        _state ??= await services.Lines.GetLineAsync(instanceName, endpoint, cancellationToken);
+        if (_state.NextAttemptAt > now)
+            return _state.NextAttemptAt.Value - now;
+
+        if (_buffer.Count == 0)
+        {
+            foreach (var record in await services.Events.ReadAsync(instanceName, _state.AckedSequence, EventBatch, cancellationToken))
+                _buffer.Enqueue(record);
+            if (_buffer.Count == 0)
+                return Timeout.InfiniteTimeSpan;
+        }
+
+        long skippedTo = 0;
+        while (_buffer.TryPeek(out var next) && !target.Wants(next.Event, next.InstanceId))
+            skippedTo = _buffer.Dequeue().Sequence;
+        if (skippedTo > 0)
+        {
+            await services.Lines.AdvanceAsync(instanceName, endpoint, skippedTo, cancellationToken);
+            _state = WebhookLineState.Start with { AckedSequence = skippedTo };
+            return null;
+        }
+
+        keepAlive();
+        var head = _buffer.Peek();
+        var decision = await AttemptAsync(target, head, _state.HeadAttempts, _state.HeadFailedAt, null, cancellationToken);
+        if (decision.Kind == WebhookDecisionKind.Retry)
+        {
+            _state = _state with { HeadAttempts = _state.HeadAttempts + 1, HeadFailedAt = _state.HeadFailedAt ?? now, NextAttemptAt = decision.NextAttemptAt };
+        }
+        else
+        {
+            _buffer.Dequeue();
+            _state = WebhookLineState.Start with { AckedSequence = head.Sequence };
+        }
+
+        return null;
+    }
+
+    private async Task<WebhookDecision> AttemptAsync(
+        WebhookTarget target, InstanceEventRecord record, int failedAttempts, DateTimeOffset? firstFailedAt, long? replayId,
+        CancellationToken cancellationToken)
+    {
+        var attemptedAt = services.TimeProvider.GetUtcNow();
+        var response = await services.Sender.SendAsync(target, record, WebhookEnvelope.Serialize(record), cancellationToken);
+        var answeredAt = services.TimeProvider.GetUtcNow();
+        var decision = services.RetryPolicy.Decide(response, failedAttempts, firstFailedAt, answeredAt);
+        var disables = decision.Kind == WebhookDecisionKind.Gone && endpoint == WebhookEndpoints.Instance;
+        var outcome = decision.Kind switch
+        {
+            WebhookDecisionKind.Delivered => WebhookAttemptOutcomes.Delivered,
+            WebhookDecisionKind.Retry => WebhookAttemptOutcomes.Retrying,
+            _ when disables => WebhookAttemptOutcomes.EndpointDisabled,
+            _ => WebhookAttemptOutcomes.DeadLettered,
+        };
+
+        // Recorded even when the activation is stopping: the receiver has answered, and an unrecorded
+        // success would only be delivered again.
+        await services.Lines.RecordAttemptAsync(
+            new WebhookAttemptRecord(endpoint, record, failedAttempts + 1, outcome, response, decision, attemptedAt, replayId),
+            CancellationToken.None);
+        services.Metrics.Attempted(endpoint, outcome, response.Latency);
+
+        switch (decision.Kind)
+        {
+            case WebhookDecisionKind.Delivered:
+                services.Metrics.Delivered(endpoint, record.Event, answeredAt - record.CreatedAt);
+                LogDelivered(instanceName, endpoint, record.Event, record.Sequence, failedAttempts + 1);
+                break;
+            case WebhookDecisionKind.Retry:
+                services.Metrics.Retried(endpoint);
+                LogRetrying(instanceName, endpoint, record.Sequence, failedAttempts + 1, decision.Error, decision.NextAttemptAt);
+                break;
+            default:
+                services.Metrics.DeadLettered(endpoint);
+                LogDeadLettered(instanceName, endpoint, record.Sequence, failedAttempts + 1, decision.Error);
+                if (disables)
+                {
+                    await disableEndpoint($"The receiver answered 410 Gone at {WebhookEnvelope.FormatDate(answeredAt)}", CancellationToken.None);
+                    LogDisabled(instanceName);
+                }
+                break;
+        }
+
+        return decision;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {InstanceName}/{Endpoint}: {EventName} #{Sequence} delivered (attempt {Attempt})")]
+    private partial void LogDelivered(string instanceName, string endpoint, string eventName, long sequence, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {InstanceName}/{Endpoint}: event #{Sequence} attempt {Attempt} failed ({Error}); next try at {NextAttemptAt}")]
+    private partial void LogRetrying(string instanceName, string endpoint, long sequence, int attempt, string? error, DateTimeOffset? nextAttemptAt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {InstanceName}/{Endpoint}: event #{Sequence} dead-lettered after {Attempts} attempts ({Error})")]
+    private partial void LogDeadLettered(string instanceName, string endpoint, long sequence, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of instance {InstanceName} disabled: the receiver answered 410 Gone")]
+    private partial void LogDisabled(string instanceName);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {InstanceName}/{Endpoint}: delivery step failed; retrying shortly")]
+    private partial void LogStepFailed(string instanceName, string endpoint, Exception exception);
+}

@@ -1,0 +1,3 @@
+using CodeChat.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresServerFixture))]
