@@ -1,4 +1,5 @@
 using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Socket;
 
 namespace CodeChat.WaEmulator;

@@ -25,9 +25,7 @@ public sealed partial class InstanceGrain
         catch (InconsistentStateException)
         {
             // Another activation wrote the state since we read it: it owns the session now.
-            LogFenced(Name, epoch);
-            await StopSessionAsync();
-            DeactivateOnIdle();
+            await StepDownAsync();
         }
     }
 
@@ -36,20 +34,9 @@ public sealed partial class InstanceGrain
         var session = _session;
         if (session is null || session.Epoch != epoch)
             return false;
-        try
-        {
-            // Rewriting the unchanged state succeeds only if nobody wrote since we did: a newer
-            // activation's epoch write makes it fail, before this client can replace that live connection.
-            await state.WriteStateAsync();
-            return true;
-        }
-        catch (InconsistentStateException)
-        {
-            LogFenced(Name, epoch);
-            await StopSessionAsync();
-            DeactivateOnIdle();
-            return false;
-        }
+        // Rewriting the unchanged state succeeds only if nobody wrote since we did: a newer
+        // activation's epoch write makes it fail, before this client can replace that live connection.
+        return await TryWriteAsOwnerAsync();
     }
 
     private async Task ApplyAsync(InstanceSession session, SessionSignal signal)

@@ -1,7 +1,6 @@
 using CodeChat.Grains.Abstractions.Instances;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
-using Orleans.Storage;
 
 namespace CodeChat.Grains.Instances;
 
@@ -87,16 +86,7 @@ public sealed partial class InstanceGrain
             return;
         }
         state.State.SessionLeaseUntil = Now() + LeaseDuration;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            LogFenced(Name, state.State.SessionEpoch);
-            await StopSessionAsync();
-            DeactivateOnIdle();
-        }
+        await TryWriteAsOwnerAsync();
     }
 
     /// <summary>On a clean deactivation (silo shutdown, idle): hands the lease back, so a resume elsewhere need not wait.</summary>

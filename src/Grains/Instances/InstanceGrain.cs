@@ -261,17 +261,8 @@ public sealed partial class InstanceGrain(
         state.State.SessionEpoch++;
         SetConnection(state.State.Connection.LoggedOut(Now()));
         state.State.OwnerJid = null;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            LogFenced(Name, state.State.SessionEpoch);
-            await StopSessionAsync();
-            DeactivateOnIdle();
+        if (!await TryWriteAsOwnerAsync())
             return InstanceCommandResult.Of(InstanceCommandOutcome.Superseded);
-        }
 
         // Its signals are dropped from here on (no session), so a brief reconnect for the logout does
         // not show up as "open".
@@ -364,16 +355,8 @@ public sealed partial class InstanceGrain(
     {
         state.State.SessionEpoch++;
         SetConnection(state.State.Connection.Starting(Now()));
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (InconsistentStateException)
-        {
-            LogFenced(Name, state.State.SessionEpoch);
-            DeactivateOnIdle();
+        if (!await TryWriteAsOwnerAsync())
             return false;
-        }
         await ProjectAsync(cancellationToken);
         await AppendConnectionUpdateAsync(cancellationToken);
         await EnsureWatchdogAsync();
@@ -474,6 +457,32 @@ public sealed partial class InstanceGrain(
     }
 
     private InstanceConnectionView ConnectionView() => new(state.State.ActualConnectionState, state.State.StatusReason);
+
+    /// <summary>
+    /// Writes the record only if nobody else wrote it since this activation last read or wrote it. False
+    /// when someone did: another activation owns the instance, so this one stops its session and
+    /// deactivates (the next call reaches a fresh activation that reads the current state).
+    /// </summary>
+    private async Task<bool> TryWriteAsOwnerAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+            return true;
+        }
+        catch (InconsistentStateException)
+        {
+            await StepDownAsync();
+            return false;
+        }
+    }
+
+    private async Task StepDownAsync()
+    {
+        LogFenced(Name, state.State.SessionEpoch);
+        await StopSessionAsync();
+        DeactivateOnIdle();
+    }
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {

@@ -233,8 +233,9 @@ public sealed class PostgresDeviceStore : IDeviceStore
         LookUpMappingAsync("SELECT phone_number FROM device_lid_mappings WHERE instance_name = $1 AND lid = $2", lid, cancellationToken);
 
     /// <summary>
-    /// Logout / 401: removes credentials, prekeys, identities, mappings and Signal sessions
-    /// (<see cref="PostgresSignalSessionStore"/>'s rows) in one transaction. The
+    /// Logout / 401: removes credentials, prekeys, identities, mappings, Signal sessions and sender
+    /// keys (<see cref="PostgresSignalSessionStore"/>'s and <see cref="PostgresSenderKeyStore"/>'s
+    /// rows) in one transaction. The
     /// prekey counter stays, so ids keep counting for the life of the instance.
     /// </summary>
     public ValueTask WipeAsync(CancellationToken cancellationToken = default) => DeleteAsync(includeCounter: false, cancellationToken);
@@ -246,7 +247,7 @@ public sealed class PostgresDeviceStore : IDeviceStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var tables = new List<string> { "device_credentials", "device_prekeys", "device_identities", "device_lid_mappings", "signal_sessions" };
+        var tables = new List<string> { "device_credentials", "device_prekeys", "device_identities", "device_lid_mappings", "signal_sessions", "signal_sender_keys" };
         if (includeCounter)
             tables.Add("device_prekey_counters");
         foreach (var table in tables)

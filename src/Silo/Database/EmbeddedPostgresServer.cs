@@ -177,8 +177,11 @@ public sealed class EmbeddedPostgresServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The semaphore is left undisposed on purpose: a web host can be stopped along two paths at
+        // once (Program's RunAsync disposing the container while WebApplicationFactory still runs the
+        // hosted services' StopAsync), and a late StopAsync must find it usable and return. Its wait
+        // handle is never created, so there is nothing to release.
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _lifecycle.Dispose();
     }
 
     private PreparedCluster PrepareCore()

@@ -5,7 +5,8 @@ namespace CodeChat.WhatsApp.Pairing;
 
 /// <summary>
 /// The key bundle of the companion_finish stage and the adv secret both sides derive from it
-/// (whatsapp-protocol.md §4.4 steps 7–10).
+/// (whatsapp-protocol.md §4.4 steps 7–10). The companion seals; opening is the phone's part and
+/// lives with the emulator (tests/CodeChat.WhatsApp.ServerSide, <c>PrimaryPairingCode</c>).
 /// </summary>
 public static class PairingCodeKeyBundle
 {
@@ -59,35 +60,6 @@ public static class PairingCodeKeyBundle
         {
             CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(plaintext);
-        }
-    }
-
-    /// <summary>Opens a sealed bundle (the phone's side).</summary>
-    /// <exception cref="PairingException">Wrong length or failed authentication.</exception>
-    public static (Curve25519PublicKey CompanionIdentity, Curve25519PublicKey PrimaryIdentity, byte[] AdvRandom) Open(
-        ReadOnlySpan<byte> ephemeralSharedSecret,
-        ReadOnlySpan<byte> wrapped)
-    {
-        if (wrapped.Length != WrappedLength)
-        {
-            throw new PairingException(PairingError.InternalError, $"A wrapped key bundle is {WrappedLength} bytes; got {wrapped.Length}.");
-        }
-        var key = DeriveBundleKey(ephemeralSharedSecret, wrapped[..SaltLength]);
-        try
-        {
-            var plaintext = AesGcmCipher.Decrypt(key, wrapped.Slice(SaltLength, AesGcmCipher.NonceLength), wrapped[(SaltLength + AesGcmCipher.NonceLength)..]);
-            return (
-                Curve25519PublicKey.FromBytes(plaintext.AsSpan(0, 32)),
-                Curve25519PublicKey.FromBytes(plaintext.AsSpan(32, 32)),
-                plaintext.AsSpan(64, 32).ToArray());
-        }
-        catch (AuthenticationTagMismatchException exception)
-        {
-            throw new PairingException(PairingError.InternalError, "The key bundle failed authentication (wrong code or tampered).", exception);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
         }
     }
 }

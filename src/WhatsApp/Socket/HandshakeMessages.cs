@@ -6,7 +6,12 @@ using Google.Protobuf;
 namespace CodeChat.WhatsApp.Socket;
 
 /// <summary>Parsing and key helpers shared by both handshake sides; failures become handshake exceptions.</summary>
-internal static class HandshakeMessages
+/// <remarks>
+/// Public, not internal, because WhatsApp's side of the handshake (the responder) lives with the
+/// test emulator in tests/CodeChat.WhatsApp.ServerSide and runs this same primitive; a shared
+/// primitive is safer than a second copy, and a test assembly gets no view into the library's internals.
+/// </remarks>
+public static class HandshakeMessages
 {
     public static HandshakeMessage Parse(ReadOnlySpan<byte> bytes)
     {

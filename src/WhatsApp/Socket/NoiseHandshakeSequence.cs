@@ -5,7 +5,12 @@ namespace CodeChat.WhatsApp.Socket;
 /// a step out of order would mix hashes in the wrong order and silently produce wrong keys, so it
 /// is refused instead.
 /// </summary>
-internal sealed class NoiseHandshakeSequence
+/// <remarks>
+/// Public, not internal, because WhatsApp's side of the handshake (the responder) lives with the
+/// test emulator in tests/CodeChat.WhatsApp.ServerSide and runs this same primitive; a shared
+/// primitive is safer than a second copy, and a test assembly gets no view into the library's internals.
+/// </remarks>
+public sealed class NoiseHandshakeSequence
 {
     private NoiseHandshakeStep _current;
 
@@ -19,7 +24,8 @@ internal sealed class NoiseHandshakeSequence
     }
 }
 
-internal enum NoiseHandshakeStep
+/// <summary>The steps of the XX handshake, in order.</summary>
+public enum NoiseHandshakeStep
 {
     ClientHello,
     ServerHello,

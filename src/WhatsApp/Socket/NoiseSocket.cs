@@ -158,56 +158,45 @@ public sealed partial class NoiseSocket : IAsyncDisposable
         try
         {
             var intro = FrameCodec.BuildIntroHeader(options.EdgeRoutingInfo.Span);
-            await SendRawAsync(webSocket, FrameCodec.EncodeFrame(handshake.CreateClientHello(), intro), timeout.Token).ConfigureAwait(false);
+            await SendHandshakeFrameAsync(webSocket, FrameCodec.EncodeFrame(handshake.CreateClientHello(), intro), timeout.Token).ConfigureAwait(false);
             var serverHello = await ReadHandshakeFrameAsync(webSocket, frameReader, timeout.Token).ConfigureAwait(false);
             var result = handshake.ProcessServerHello(serverHello);
-            await SendRawAsync(webSocket, FrameCodec.EncodeFrame(handshake.CreateClientFinish(clientPayload.Span)), timeout.Token).ConfigureAwait(false);
+            await SendHandshakeFrameAsync(webSocket, FrameCodec.EncodeFrame(handshake.CreateClientFinish(clientPayload.Span)), timeout.Token).ConfigureAwait(false);
             var keys = handshake.Finish();
-            Log.HandshakeCompleted(logger, "client", result.ServerStaticKey.ToString());
-            return new NoiseSocket(webSocket, frameReader, keys, isClient: true, result.ServerStaticKey, ReadOnlyMemory<byte>.Empty, options, logger);
+            return FromCompletedHandshake(webSocket, frameReader, keys, isClient: true, result.ServerStaticKey, ReadOnlyMemory<byte>.Empty, options, logger);
         }
         catch (Exception exception)
         {
-            throw FailHandshake(webSocket, exception, logger, cancellationToken);
+            throw HandshakeFailure(webSocket, exception, logger, cancellationToken);
         }
     }
 
     /// <summary>
-    /// Runs the server handshake over an accepted WebSocket. The returned socket carries the
-    /// client's static key and decrypted ClientPayload; the caller decides whether to keep it.
+    /// Wraps a WebSocket whose handshake has just completed. The client side reaches this through
+    /// <see cref="HandshakeAsClientAsync"/>; it is public because the server side of the handshake
+    /// (WhatsApp's, which this library does not ship) lives with the test emulator and ends the same way.
     /// </summary>
-    public static async Task<NoiseSocket> AcceptAsync(
+    /// <param name="frameReader">The reader the handshake frames came through (it may hold bytes of the first transport frame).</param>
+    /// <param name="isClient">True on the initiator's side: it writes with <see cref="NoiseTransportKeys.InitiatorToResponder"/>.</param>
+    /// <param name="clientPayload">Server side: the decrypted ClientPayload bytes; empty on the client side.</param>
+    public static NoiseSocket FromCompletedHandshake(
         WebSocket webSocket,
-        NoiseServerOptions options,
-        ILogger? logger = null,
-        CancellationToken cancellationToken = default)
+        FrameReader frameReader,
+        NoiseTransportKeys keys,
+        bool isClient,
+        Curve25519PublicKey remoteStaticKey,
+        ReadOnlyMemory<byte> clientPayload,
+        NoiseSocketOptions options,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(webSocket);
+        ArgumentNullException.ThrowIfNull(frameReader);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(remoteStaticKey);
         ArgumentNullException.ThrowIfNull(options);
         logger ??= NullLogger.Instance;
-        var frameReader = new FrameReader(expectIntroHeader: true, options.MaxFrameLength);
-        using var handshake = new NoiseServerHandshake(options.StaticKey, options.CertificateChain.Span, options.EphemeralKey);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.HandshakeTimeout);
-        try
-        {
-            var clientHello = await ReadHandshakeFrameAsync(webSocket, frameReader, timeout.Token).ConfigureAwait(false);
-            if (!frameReader.IntroHeader.AsSpan().SequenceEqual(NoiseConstants.ConnectionHeader))
-            {
-                throw new NoiseHandshakeException($"Unsupported intro header {Convert.ToHexString(frameReader.IntroHeader ?? [])}.");
-            }
-            handshake.ProcessClientHello(clientHello);
-            await SendRawAsync(webSocket, FrameCodec.EncodeFrame(handshake.CreateServerHello()), timeout.Token).ConfigureAwait(false);
-            var clientFinish = await ReadHandshakeFrameAsync(webSocket, frameReader, timeout.Token).ConfigureAwait(false);
-            var result = handshake.ProcessClientFinish(clientFinish);
-            var keys = handshake.Finish();
-            Log.HandshakeCompleted(logger, "server", result.ClientStaticKey.ToString());
-            return new NoiseSocket(webSocket, frameReader, keys, isClient: false, result.ClientStaticKey, result.ClientPayload, options, logger);
-        }
-        catch (Exception exception)
-        {
-            throw FailHandshake(webSocket, exception, logger, cancellationToken);
-        }
+        Log.HandshakeCompleted(logger, isClient ? "client" : "server", remoteStaticKey.ToString());
+        return new NoiseSocket(webSocket, frameReader, keys, isClient, remoteStaticKey, clientPayload, options, logger);
     }
 
     /// <summary>
@@ -476,11 +465,22 @@ public sealed partial class NoiseSocket : IAsyncDisposable
         }
     }
 
-    private static async Task SendRawAsync(WebSocket webSocket, byte[] message, CancellationToken cancellationToken) =>
-        await webSocket.SendAsync(message, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+    // The three handshake helpers below are public for the same reason as FromCompletedHandshake:
+    // the server side of the handshake, kept out of this library, frames its messages the same way.
 
-    private static async Task<byte[]> ReadHandshakeFrameAsync(WebSocket webSocket, FrameReader frameReader, CancellationToken cancellationToken)
+    /// <summary>Sends one already framed handshake message (<see cref="FrameCodec.EncodeFrame"/>) as a binary WebSocket message.</summary>
+    public static async Task SendHandshakeFrameAsync(WebSocket webSocket, byte[] frame, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        await webSocket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the next handshake frame, however the peer split it across WebSocket messages.</summary>
+    /// <exception cref="NoiseHandshakeException">The peer closed the connection.</exception>
+    public static async Task<byte[]> ReadHandshakeFrameAsync(WebSocket webSocket, FrameReader frameReader, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        ArgumentNullException.ThrowIfNull(frameReader);
         var buffer = new byte[ReceiveBufferSize];
         while (true)
         {
@@ -500,8 +500,16 @@ public sealed partial class NoiseSocket : IAsyncDisposable
         }
     }
 
-    private static Exception FailHandshake(WebSocket webSocket, Exception exception, ILogger logger, CancellationToken callerToken)
+    /// <summary>
+    /// Aborts the WebSocket of a failed handshake and returns the exception to throw: a timeout or a
+    /// broken connection becomes a <see cref="NoiseHandshakeException"/>, the caller's own
+    /// cancellation stays an <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public static Exception HandshakeFailure(WebSocket webSocket, Exception exception, ILogger logger, CancellationToken callerToken)
     {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        ArgumentNullException.ThrowIfNull(exception);
+        ArgumentNullException.ThrowIfNull(logger);
         webSocket.Abort();
         var failure = exception switch
         {

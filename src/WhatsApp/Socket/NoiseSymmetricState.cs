@@ -8,7 +8,12 @@ namespace CodeChat.WhatsApp.Socket;
 /// the 32-byte protocol name is h, ck and k at the start; MixKey resets the counter; Split gives
 /// the initiator's write key first.
 /// </summary>
-internal sealed class NoiseSymmetricState : IDisposable
+/// <remarks>
+/// Public, not internal, because WhatsApp's side of the handshake (the responder) lives with the
+/// test emulator in tests/CodeChat.WhatsApp.ServerSide and runs this same primitive; a shared
+/// primitive is safer than a second copy, and a test assembly gets no view into the library's internals.
+/// </remarks>
+public sealed class NoiseSymmetricState : IDisposable
 {
     private byte[] _hash;
     private byte[] _chainingKey;
@@ -26,9 +31,10 @@ internal sealed class NoiseSymmetricState : IDisposable
 
     public ReadOnlySpan<byte> Hash => _hash;
 
-    public ReadOnlySpan<byte> ChainingKey => _chainingKey;
+    // Key material: visible to the known-answer tests only.
+    internal ReadOnlySpan<byte> ChainingKey => _chainingKey;
 
-    public ReadOnlySpan<byte> CipherKey => _cipherKey;
+    internal ReadOnlySpan<byte> CipherKey => _cipherKey;
 
     public void MixHash(ReadOnlySpan<byte> data)
     {

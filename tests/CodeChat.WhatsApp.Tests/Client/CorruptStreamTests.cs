@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Socket;
 using CodeChat.WhatsApp.Store;
 using CodeChat.WhatsApp.Tests.Socket;

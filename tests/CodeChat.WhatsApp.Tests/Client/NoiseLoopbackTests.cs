@@ -4,6 +4,7 @@ using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Socket;
 using CodeChat.WhatsApp.Store;
 
@@ -82,7 +83,7 @@ public sealed class NoiseLoopbackTests : IAsyncDisposable
             StaticKey = _serverStatic,
             CertificateChain = CertificateChainBuilder.Build(_root, Curve25519KeyPair.Generate(), _serverStatic.PublicKey, now.AddDays(-1), now.AddDays(1)),
         };
-        return await NoiseSocket.AcceptAsync(webSocket.WebSocket, options, cancellationToken: cancellationToken);
+        return await NoiseServerSocket.AcceptAsync(webSocket.WebSocket, options, cancellationToken: cancellationToken);
     }
 
     private static int FreePort()

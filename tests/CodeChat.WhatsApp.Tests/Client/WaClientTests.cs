@@ -2,6 +2,7 @@ using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Pairing;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Store;
 
 namespace CodeChat.WhatsApp.Tests.Client;

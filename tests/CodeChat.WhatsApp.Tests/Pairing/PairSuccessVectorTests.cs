@@ -2,6 +2,7 @@ using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Pairing;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Tests.Crypto;
 using Google.Protobuf;
 using static CodeChat.WhatsApp.Tests.Pairing.PairingVectorKeys;

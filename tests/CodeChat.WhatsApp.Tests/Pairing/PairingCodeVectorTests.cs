@@ -1,5 +1,6 @@
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Pairing;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Tests.Crypto;
 using static CodeChat.WhatsApp.Tests.Pairing.PairingVectorKeys;
 

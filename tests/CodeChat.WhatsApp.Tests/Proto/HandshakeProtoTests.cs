@@ -113,25 +113,4 @@ public class HandshakeProtoTests
         Assert.Equal(ProtoVectors.Hex("noise.cert.intermediate_details"), intermediate.ToByteArray());
         Assert.Equal(ProtoVectors.Hex("noise.cert.leaf_details"), leaf.ToByteArray());
     }
-
-    [Fact]
-    public void Legacy_NoiseCertificate_round_trips_with_its_own_field_numbers()
-    {
-        // WACert.NoiseCertificate.Details{serial=1, issuer=2, expires=3, subject=4, key=5} (§2.6)
-        var details = new NoiseCertificate.Types.Details
-        {
-            Serial = 7,
-            Issuer = "WhatsAppLongTerm1",
-            Expires = 1900000000,
-            Subject = "WhatsApp",
-            Key = ByteString.CopyFrom(new byte[32]),
-        };
-        var bytes = details.ToByteArray();
-
-        Assert.Equal(new byte[] { 0x08, 0x07, 0x12, 17 }, bytes[..4]);
-        var certificate = new NoiseCertificate { Details = ByteString.CopyFrom(bytes), Signature = ByteString.CopyFrom(new byte[64]) };
-        var parsed = NoiseCertificate.Parser.ParseFrom(certificate.ToByteArray());
-        Assert.Equal(details, NoiseCertificate.Types.Details.Parser.ParseFrom(parsed.Details));
-        Assert.Equal(64, parsed.Signature.Length);
-    }
 }

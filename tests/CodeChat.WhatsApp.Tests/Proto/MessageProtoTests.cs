@@ -259,15 +259,6 @@ public class MessageProtoTests
             new Message { DeclinePaymentRequestMessage = new DeclinePaymentRequestMessage { Key = key } },
             new Message { CancelPaymentRequestMessage = new CancelPaymentRequestMessage { Key = key } },
             new Message { SendPaymentMessage = new SendPaymentMessage { NoteMessage = inner, RequestMessageKey = key } },
-            new Message
-            {
-                PollCreationMessageV3 = new PollCreationMessage
-                {
-                    Name = "q?",
-                    Options = { new PollCreationMessage.Types.Option { OptionName = "a" } },
-                    SelectableOptionsCount = 1,
-                },
-            },
         };
 
         foreach (var message in messages)

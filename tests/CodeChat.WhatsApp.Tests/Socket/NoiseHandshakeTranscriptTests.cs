@@ -1,5 +1,6 @@
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Socket;
 using static CodeChat.WhatsApp.Tests.Crypto.KnownAnswers;
 

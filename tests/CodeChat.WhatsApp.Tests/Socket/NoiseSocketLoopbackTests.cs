@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Socket;
 using static CodeChat.WhatsApp.Tests.Crypto.KnownAnswers;
 
@@ -32,7 +33,7 @@ public class NoiseSocketLoopbackTests
         var accepted = new TaskCompletionSource<NoiseSocket>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await LoopbackWebSocketServer.StartAsync(async webSocket =>
         {
-            var socket = await NoiseSocket.AcceptAsync(webSocket, identity.ServerOptions, cancellationToken: ct);
+            var socket = await NoiseServerSocket.AcceptAsync(webSocket, identity.ServerOptions, cancellationToken: ct);
             accepted.SetResult(socket);
             await socket.Completion;
         });
@@ -87,7 +88,7 @@ public class NoiseSocketLoopbackTests
         {
             try
             {
-                await using var socket = await NoiseSocket.AcceptAsync(webSocket, identity.ServerOptions, cancellationToken: ct);
+                await using var socket = await NoiseServerSocket.AcceptAsync(webSocket, identity.ServerOptions, cancellationToken: ct);
             }
             catch (NoiseException)
             {
@@ -110,7 +111,7 @@ public class NoiseSocketLoopbackTests
         var identity = ServerIdentity.Create();
         await using var server = await LoopbackWebSocketServer.StartAsync(async webSocket =>
         {
-            await using var socket = await NoiseSocket.AcceptAsync(webSocket, identity.ServerOptions, cancellationToken: ct);
+            await using var socket = await NoiseServerSocket.AcceptAsync(webSocket, identity.ServerOptions, cancellationToken: ct);
             await socket.Completion.WaitAsync(TestTimeout, ct);
         });
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Pairing;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.ServerSide;
 
 namespace CodeChat.WaEmulator.Model;
 

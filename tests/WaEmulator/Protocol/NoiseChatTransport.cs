@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Socket;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +24,7 @@ internal sealed class NoiseChatTransport : IChatTransport, IAsyncDisposable
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        var socket = await NoiseSocket.AcceptAsync(
+        var socket = await NoiseServerSocket.AcceptAsync(
             webSocket,
             new NoiseServerOptions
             {

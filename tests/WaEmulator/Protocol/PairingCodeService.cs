@@ -4,6 +4,7 @@ using CodeChat.WaEmulator.Model;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Pairing;
+using CodeChat.WhatsApp.ServerSide;
 using Microsoft.Extensions.Logging;
 
 namespace CodeChat.WaEmulator.Protocol;

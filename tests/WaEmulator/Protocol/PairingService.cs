@@ -5,6 +5,7 @@ using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Pairing;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.ServerSide;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Checks our hand-written proto subset against whatsmeow's schema: every message, enum, field and
+# Checks our proto subset against whatsmeow's schema: every message, enum, field and
 # enum value we declare must exist upstream with identical name, number, label, type, type name and
 # packed option. Upstream-only declarations are fine (we keep a subset on purpose).
 #

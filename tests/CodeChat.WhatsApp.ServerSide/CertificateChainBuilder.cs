@@ -1,8 +1,9 @@
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.Socket;
 using Google.Protobuf;
 
-namespace CodeChat.WhatsApp.Socket;
+namespace CodeChat.WhatsApp.ServerSide;
 
 /// <summary>
 /// Builds a serialized CertChain (whatsapp-protocol.md §2.6) for a server that owns a root key pair,

@@ -1,11 +1,13 @@
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.Socket;
 using Google.Protobuf;
 
-namespace CodeChat.WhatsApp.Socket;
+namespace CodeChat.WhatsApp.ServerSide;
 
 /// <summary>
-/// Responder (server) side of the same handshake, for test servers and the emulator. Call
+/// Responder (server) side of the Noise handshake (whatsapp-protocol.md §2), WhatsApp's part, for
+/// test servers and the emulator; the shipped library only initiates. Call
 /// <see cref="ProcessClientHello"/>, <see cref="CreateServerHello"/>,
 /// <see cref="ProcessClientFinish"/>, then <see cref="Finish"/>, in that order.
 /// </summary>
@@ -29,7 +31,8 @@ public sealed class NoiseServerHandshake : IDisposable
         _state = new NoiseSymmetricState(NoiseConstants.ConnectionHeader);
     }
 
-    internal NoiseSymmetricState State => _state;
+    /// <summary>The running symmetric state, for known-answer tests of the intermediate hashes.</summary>
+    public NoiseSymmetricState State => _state;
 
     public void ProcessClientHello(ReadOnlySpan<byte> handshakeMessage)
     {

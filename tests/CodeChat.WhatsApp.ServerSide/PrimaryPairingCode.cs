@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.Pairing;
 
-namespace CodeChat.WhatsApp.Pairing;
+namespace CodeChat.WhatsApp.ServerSide;
 
 /// <summary>
 /// Phone (primary device) side of pairing-code linking, for the test emulator: the user typed
@@ -55,7 +56,7 @@ public sealed class PrimaryPairingCode
         byte[]? identityShared = null;
         try
         {
-            var (companionIdentity, primaryIdentity, advRandom) = PairingCodeKeyBundle.Open(ephemeralShared, wrappedKeyBundle);
+            var (companionIdentity, primaryIdentity, advRandom) = OpenSealedBundle(ephemeralShared, wrappedKeyBundle);
             if (!primaryIdentity.Equals(PrimaryIdentity.PublicKey))
             {
                 throw new PairingException(PairingError.InternalError, "The key bundle names another primary identity.");
@@ -71,6 +72,35 @@ public sealed class PrimaryPairingCode
             {
                 CryptographicOperations.ZeroMemory(identityShared);
             }
+        }
+    }
+
+    /// <summary>Opens a sealed bundle (the phone's side).</summary>
+    /// <exception cref="PairingException">Wrong length or failed authentication.</exception>
+    private static (Curve25519PublicKey CompanionIdentity, Curve25519PublicKey PrimaryIdentity, byte[] AdvRandom) OpenSealedBundle(
+        ReadOnlySpan<byte> ephemeralSharedSecret,
+        ReadOnlySpan<byte> wrapped)
+    {
+        if (wrapped.Length != PairingCodeKeyBundle.WrappedLength)
+        {
+            throw new PairingException(PairingError.InternalError, $"A wrapped key bundle is {PairingCodeKeyBundle.WrappedLength} bytes; got {wrapped.Length}.");
+        }
+        var key = PairingCodeKeyBundle.DeriveBundleKey(ephemeralSharedSecret, wrapped[..PairingCodeKeyBundle.SaltLength]);
+        try
+        {
+            var plaintext = AesGcmCipher.Decrypt(key, wrapped.Slice(PairingCodeKeyBundle.SaltLength, AesGcmCipher.NonceLength), wrapped[(PairingCodeKeyBundle.SaltLength + AesGcmCipher.NonceLength)..]);
+            return (
+                Curve25519PublicKey.FromBytes(plaintext.AsSpan(0, 32)),
+                Curve25519PublicKey.FromBytes(plaintext.AsSpan(32, 32)),
+                plaintext.AsSpan(64, 32).ToArray());
+        }
+        catch (AuthenticationTagMismatchException exception)
+        {
+            throw new PairingException(PairingError.InternalError, "The key bundle failed authentication (wrong code or tampered).", exception);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
         }
     }
 

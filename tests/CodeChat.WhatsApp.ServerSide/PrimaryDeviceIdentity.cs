@@ -1,8 +1,9 @@
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.Pairing;
 using Google.Protobuf;
 
-namespace CodeChat.WhatsApp.Pairing;
+namespace CodeChat.WhatsApp.ServerSide;
 
 /// <summary>
 /// Phone (primary device) side of pairing, for the test emulator and interop tools: signs a companion
@@ -22,7 +23,8 @@ public static class PrimaryDeviceIdentity
         ADVEncryptionType accountType = ADVEncryptionType.E2Ee) =>
         CreateSignedDeviceIdentity(accountKey, details, companionIdentity, advSecret, accountType, deterministicSignature: false);
 
-    internal static ADVSignedDeviceIdentityHMAC CreateSignedDeviceIdentity(
+    /// <param name="deterministicSignature">True for known-answer tests: the signature then matches published vectors.</param>
+    public static ADVSignedDeviceIdentityHMAC CreateSignedDeviceIdentity(
         Curve25519KeyPair accountKey,
         ADVDeviceIdentity details,
         Curve25519PublicKey companionIdentity,

@@ -1,8 +1,9 @@
 using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.Socket;
 
-namespace CodeChat.WhatsApp.Socket;
+namespace CodeChat.WhatsApp.ServerSide;
 
-/// <summary>The identity a server-side <see cref="NoiseSocket"/> presents.</summary>
+/// <summary>The identity a server-side <see cref="NoiseSocket"/> presents (see <see cref="NoiseServerSocket"/>).</summary>
 public sealed class NoiseServerOptions : NoiseSocketOptions
 {
     /// <summary>The server static key; the leaf certificate must carry its public key.</summary>
