@@ -15,8 +15,9 @@ namespace CodeChat.Api;
 /// <summary>
 /// The REST front end as two calls, so the silo (one process = the whole product) and the
 /// stand-alone API host (an Orleans client) serve exactly the same endpoints.
-/// Both hosts must provide an <see cref="Npgsql.NpgsqlDataSource"/>, an <see cref="IGrainFactory"/>
-/// and the Orleans dashboard services (AddDashboard on the silo or client builder).
+/// Both hosts must provide an <see cref="Npgsql.NpgsqlDataSource"/>, an <see cref="IGrainFactory"/>,
+/// Data Protection on the shared key ring (<c>AddCodeChatDataProtection</c>, which needs the master
+/// key) and the Orleans dashboard services (AddDashboard on the silo or client builder).
 /// </summary>
 public static class ApiHostingExtensions
 {
@@ -30,6 +31,7 @@ public static class ApiHostingExtensions
         services.TryAddSingleton<IGeneratedApiKeyAnnouncer, ConsoleGeneratedApiKeyAnnouncer>();
         services.AddSingleton<ApiSettingsStore>();
         services.AddSingleton<ApiCredentials>();
+        services.AddSingleton<InstanceTokenProtector>();
         services.AddSingleton<InstanceTokenService>();
         services.AddHostedService<ApiCredentialsInitializer>();
         services.AddSingleton<InstanceEventNotifications>();

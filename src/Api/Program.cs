@@ -1,5 +1,6 @@
 using CodeChat.Api.Cluster;
 using CodeChat.Api.Errors;
+using CodeChat.Secrets;
 using Microsoft.Extensions.Configuration.Memory;
 using Npgsql;
 using Orleans.Dashboard;
@@ -36,7 +37,17 @@ public partial class Program
                 "silos through the cluster membership table in that PostgreSQL database.");
         }
 
+        var masterKey = builder.Configuration[MasterKey.ConfigurationKey];
+        if (string.IsNullOrWhiteSpace(masterKey))
+        {
+            throw new InvalidOperationException(
+                $"{MasterKey.ConfigurationKey} is required (env Security__MasterKey): the same master key as the silos', " +
+                "which opens the key ring that encrypts the stored secrets.");
+        }
+
         builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddCodeChatDataProtection(_ => MasterKey.FromText(masterKey));
+        builder.Services.AddHostedService<KeyRingStartupCheck>();
         builder.UseOrleansClient(client =>
         {
             client.UseCodeChatCluster(connectionString);
@@ -55,6 +66,11 @@ public partial class Program
         {
             // One line the operator can act on, instead of a stack trace.
             await Console.Error.WriteLineAsync($"CodeChat.NET API cannot start: {clusterProblem.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ExceptionChain.FindFirst<MasterKeyException>(ex) is { } masterKeyProblem)
+        {
+            await Console.Error.WriteLineAsync($"CodeChat.NET API cannot start: {masterKeyProblem.Message}");
             return 1;
         }
     }

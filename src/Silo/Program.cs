@@ -2,8 +2,10 @@ using CodeChat.Api;
 using CodeChat.Api.Cluster;
 using CodeChat.Api.Errors;
 using CodeChat.Grains;
+using CodeChat.Secrets;
 using CodeChat.Silo.Database;
 using CodeChat.Silo.Hosting;
+using CodeChat.Silo.Secrets;
 
 namespace CodeChat.Silo;
 
@@ -26,6 +28,7 @@ public partial class Program
         }
 
         builder.AddCodeChatDatabase();
+        builder.AddCodeChatSecrets();
         builder.UseOrleans(silo => silo.UseCodeChatCluster());
         builder.Services.AddCodeChatGrains();
         builder.AddCodeChatApi();
@@ -48,6 +51,11 @@ public partial class Program
         catch (Exception ex) when (ExceptionChain.FindFirst<ClusterConfigurationException>(ex) is { } clusterProblem)
         {
             await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {clusterProblem.Message}");
+            return 1;
+        }
+        catch (Exception ex) when (ExceptionChain.FindFirst<MasterKeyException>(ex) is { } masterKeyProblem)
+        {
+            await Console.Error.WriteLineAsync($"CodeChat.NET cannot start: {masterKeyProblem.Message}");
             return 1;
         }
     }

@@ -41,6 +41,7 @@ public sealed class ApiCredentialsStoreTests(MigratedPostgresDatabaseFixture pos
         Options.Create(new CodeChatAuthenticationOptions()),
         new ApiSettingsStore(postgres.DataSource),
         announcer,
+        postgres.DataProtection,
         NullLogger<ApiCredentials>.Instance);
 
     private sealed class RecordingAnnouncer : IGeneratedApiKeyAnnouncer

@@ -20,6 +20,7 @@ public sealed class InstanceGrainClusterFixture(PostgresServerFixture server) : 
         {
             silo.AddMemoryGrainStorage("Default");
             silo.Services.AddSingleton(Postgres.DataSource);
+            silo.Services.AddTestDataProtection();
             silo.Services.AddCodeChatGrains();
         });
         Cluster = builder.Build();

@@ -9,7 +9,7 @@ public sealed class InstanceGrainTests(InstanceGrainClusterFixture fixture) : IC
     private IGrainFactory Grains => fixture.Cluster.Client;
 
     private static InstanceTokenCredential Token(string text) =>
-        new(Guid.NewGuid().ToString("N"), SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        new(Guid.NewGuid().ToString("N"), SHA256.HashData(Encoding.UTF8.GetBytes(text)), "protected:" + text);
 
     private static string UniqueName() => "grain-" + Guid.NewGuid().ToString("N")[..12];
 

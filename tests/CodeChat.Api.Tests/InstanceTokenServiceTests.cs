@@ -1,4 +1,5 @@
 using CodeChat.Api.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -7,14 +8,18 @@ namespace CodeChat.Api.Tests;
 
 public sealed class InstanceTokenServiceTests
 {
+    // Tokens are encrypted for storage; an ephemeral provider stands in for the database key ring here.
+    private static readonly IDataProtectionProvider Protection = new EphemeralDataProtectionProvider();
+
     private static InstanceTokenService Service(string secret) =>
-        new(Credentials(secret), TimeProvider.System);
+        new(Credentials(secret), new InstanceTokenProtector(Protection, NullLogger<InstanceTokenProtector>.Instance), TimeProvider.System);
 
     // Both values configured: the credentials never need the database.
     private static ApiCredentials Credentials(string secret) => new(
         Options.Create(new CodeChatAuthenticationOptions { GlobalApiKey = "global-key", JwtSecret = secret }),
         new ApiSettingsStore(null!),
         new ThrowingAnnouncer(),
+        Protection,
         NullLogger<ApiCredentials>.Instance);
 
     private const string Secret = "0123456789abcdef0123456789abcdef-test-secret";
@@ -35,7 +40,11 @@ public sealed class InstanceTokenServiceTests
 
         var claims = await service.ReadAsync(issued.Token, TestContext.Current.CancellationToken);
         Assert.Equal(new InstanceTokenService.TokenClaims("sales-01", issued.TokenId), claims);
-        Assert.Equal(ApiCredentials.Sha256(issued.Token), issued.TokenSha256);
+        Assert.Equal(ApiCredentials.Sha256(issued.Token), issued.Credential.TokenSha256);
+        Assert.Equal(issued.TokenId, issued.Credential.TokenId);
+        Assert.DoesNotContain(issued.Token, issued.Credential.ProtectedToken);
+        var protector = new InstanceTokenProtector(Protection, NullLogger<InstanceTokenProtector>.Instance);
+        Assert.Equal(issued.Token, protector.Reveal("sales-01", issued.Credential.ProtectedToken));
     }
 
     [Fact]

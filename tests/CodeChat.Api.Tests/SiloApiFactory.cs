@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CodeChat.Api.Tests;
 
@@ -12,11 +13,15 @@ public sealed class SiloApiFactory(string connectionString, string? globalApiKey
 {
     public RecordingApiKeyAnnouncer Announcer { get; } = new();
 
+    /// <summary>The host's log lines: CodeChat categories at every level, the rest from Information up.</summary>
+    public RecordingLoggerProvider Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:CodeChat"] = connectionString,
+            ["Security:MasterKey"] = TestSecrets.MasterKeyText,
             ["Authentication:GlobalApiKey"] = globalApiKey,
             ["Orleans:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
             ["Orleans:SiloPort"] = "0",
@@ -24,6 +29,10 @@ public sealed class SiloApiFactory(string connectionString, string? globalApiKey
             ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
         }));
         builder.ConfigureServices(services => services.AddSingleton<IGeneratedApiKeyAnnouncer>(Announcer));
+        // Our own categories at every level, everything else as a production host logs it.
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs)
+            .AddFilter<RecordingLoggerProvider>(null, LogLevel.Information)
+            .AddFilter<RecordingLoggerProvider>("CodeChat", LogLevel.Trace));
     }
 }
 

@@ -9,7 +9,7 @@ public sealed class PostgresDeviceStoreTests(MigratedPostgresDatabaseFixture dat
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private PostgresDeviceStore NewStore() => new(database.DataSource, "store-" + Guid.NewGuid().ToString("N")[..12]);
+    private PostgresDeviceStore NewStore() => new(database.DataSource, "store-" + Guid.NewGuid().ToString("N")[..12], database.DataProtection);
 
     [Fact]
     public async Task Credentials_survive_a_new_store_object_and_keep_every_field()
@@ -29,7 +29,7 @@ public sealed class PostgresDeviceStoreTests(MigratedPostgresDatabaseFixture dat
         await store.SaveCredentialsAsync(credentials, Ct);
 
         // A second object on the same rows stands for the silo after a restart.
-        var loaded = await new PostgresDeviceStore(database.DataSource, store.InstanceName).LoadCredentialsAsync(Ct);
+        var loaded = await new PostgresDeviceStore(database.DataSource, store.InstanceName, database.DataProtection).LoadCredentialsAsync(Ct);
         Assert.NotNull(loaded);
         Assert.Equal(credentials.NoiseKey.PrivateKey, loaded.NoiseKey.PrivateKey);
         Assert.Equal(credentials.IdentityKey.PublicKey, loaded.IdentityKey.PublicKey);
@@ -73,7 +73,7 @@ public sealed class PostgresDeviceStoreTests(MigratedPostgresDatabaseFixture dat
         var store = NewStore();
         var interrupted = await store.GetOrGeneratePreKeysAsync(2, Ct);
 
-        var retry = await new PostgresDeviceStore(database.DataSource, store.InstanceName).GetOrGeneratePreKeysAsync(3, Ct);
+        var retry = await new PostgresDeviceStore(database.DataSource, store.InstanceName, database.DataProtection).GetOrGeneratePreKeysAsync(3, Ct);
 
         Assert.Equal([1u, 2u, 3u], retry.Select(key => key.Id));
         Assert.Equal(interrupted[0].KeyPair.PrivateKey, retry[0].KeyPair.PrivateKey);
@@ -88,7 +88,7 @@ public sealed class PostgresDeviceStoreTests(MigratedPostgresDatabaseFixture dat
         // different key pairs under the same ids.
         var batches = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {
-            var keys = await new PostgresDeviceStore(database.DataSource, store.InstanceName).GetOrGeneratePreKeysAsync(5 + i, Ct);
+            var keys = await new PostgresDeviceStore(database.DataSource, store.InstanceName, database.DataProtection).GetOrGeneratePreKeysAsync(5 + i, Ct);
             return keys;
         }));
 

@@ -71,7 +71,7 @@ public sealed class PostgresSenderKeyStoreTests(MigratedPostgresDatabaseFixture 
             await new GroupSessionBuilder(new PostgresSenderKeyStore(database.DataSource, name)).CreateAsync(Ours, Ct);
         }
 
-        await new PostgresDeviceStore(database.DataSource, instance).WipeAsync(Ct);
+        await new PostgresDeviceStore(database.DataSource, instance, database.DataProtection).WipeAsync(Ct);
 
         Assert.Null(await new PostgresSenderKeyStore(database.DataSource, instance).LoadSenderKeyAsync(Ours, Ct));
         Assert.NotNull(await new PostgresSenderKeyStore(database.DataSource, other).LoadSenderKeyAsync(Ours, Ct));

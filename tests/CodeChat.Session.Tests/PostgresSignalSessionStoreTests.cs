@@ -16,7 +16,7 @@ public sealed class PostgresSignalSessionStoreTests(MigratedPostgresDatabaseFixt
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private PostgresSignalSessionStore NewStore() => new(database.DataSource, "signal-" + Guid.NewGuid().ToString("N")[..12]);
+    private PostgresSignalSessionStore NewStore() => new(database.DataSource, "signal-" + Guid.NewGuid().ToString("N")[..12], database.DataProtection);
 
     [Fact]
     public async Task Records_round_trip_per_address_and_survive_a_new_store_object()
@@ -26,7 +26,7 @@ public sealed class PostgresSignalSessionStoreTests(MigratedPostgresDatabaseFixt
         await store.StoreSessionsAsync([new(Phone, [1, 2, 3]), new(Laptop, [4])], Ct);
         await store.StoreSessionsAsync([new(Phone, [9])], Ct);
 
-        var restarted = new PostgresSignalSessionStore(database.DataSource, store.InstanceName);
+        var restarted = new PostgresSignalSessionStore(database.DataSource, store.InstanceName, database.DataProtection);
         Assert.Equal([9], await restarted.LoadSessionAsync(Phone, Ct));
         var both = await restarted.LoadSessionsAsync([Phone, Laptop, LidPhone], Ct);
         Assert.Equal(2, both.Count);
@@ -74,12 +74,12 @@ public sealed class PostgresSignalSessionStoreTests(MigratedPostgresDatabaseFixt
         // Our device on PostgreSQL talks to a peer of ours in memory; a new manager over the same
         // rows (the silo restarted) continues the same sessions.
         var instance = "signal-" + Guid.NewGuid().ToString("N")[..12];
-        var devices = new PostgresDeviceStore(database.DataSource, instance);
+        var devices = new PostgresDeviceStore(database.DataSource, instance, database.DataProtection);
         var credentials = DeviceCredentials.CreateNew();
         await devices.SaveCredentialsAsync(credentials, Ct);
         var ourPreKeys = await devices.GetOrGeneratePreKeysAsync(2, Ct);
         var ours = LocalSignalIdentity.FromCredentials(credentials);
-        SignalSessionManager OpenManager() => new(ours, new PostgresSignalSessionStore(database.DataSource, instance), devices, devices);
+        SignalSessionManager OpenManager() => new(ours, new PostgresSignalSessionStore(database.DataSource, instance, database.DataProtection), devices, devices);
 
         var peerStore = new InMemoryDeviceStore();
         var peerCredentials = DeviceCredentials.CreateNew();
@@ -112,5 +112,19 @@ public sealed class PostgresSignalSessionStoreTests(MigratedPostgresDatabaseFixt
             Assert.Equal("msg", second.EncType);
             Assert.Equal("after restart", Encoding.UTF8.GetString((await restarted.DecryptAsync(peerAddress, second.Type, second.Serialized, Ct)).Plaintext));
         }
+    }
+
+    [Fact]
+    public async Task Records_are_stored_only_encrypted()
+    {
+        var store = NewStore();
+        byte[] record = [.. Enumerable.Range(0, 64).Select(i => (byte)(i * 7))];
+        await store.StoreSessionsAsync([new(Phone, record)], Ct);
+
+        await using var raw = database.DataSource.CreateCommand("SELECT record FROM signal_sessions WHERE instance_name = $1");
+        raw.Parameters.Add(new NpgsqlParameter { Value = store.InstanceName });
+        var stored = Assert.IsType<byte[]>(await raw.ExecuteScalarAsync(Ct));
+        Assert.DoesNotContain(Convert.ToHexStringLower(record), Convert.ToHexStringLower(stored));
+        Assert.Equal(record, await store.LoadSessionAsync(Phone, Ct));
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Storage;
+using CodeChat.Testing;
 using CodeChat.WaEmulator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -41,6 +42,7 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:CodeChat"] = _connectionString,
+            ["Security:MasterKey"] = TestSecrets.MasterKeyText,
             ["Authentication:GlobalApiKey"] = GlobalApiKey,
             ["Orleans:ClusterId"] = "session-" + Guid.NewGuid().ToString("N")[..8],
             ["Orleans:SiloPort"] = "0",

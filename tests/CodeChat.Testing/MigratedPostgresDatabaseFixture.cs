@@ -1,4 +1,5 @@
 using CodeChat.Silo.Database;
+using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using Xunit;
 
@@ -14,12 +15,16 @@ public sealed class MigratedPostgresDatabaseFixture(PostgresServerFixture server
 {
     private string? _connectionString;
     private NpgsqlDataSource? _dataSource;
+    private IDataProtectionProvider? _dataProtection;
 
     public PostgresServerFixture Server { get; } = server;
 
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The database is created in InitializeAsync.");
 
     public NpgsqlDataSource DataSource => _dataSource ?? throw new InvalidOperationException("The database is created in InitializeAsync.");
+
+    /// <summary>Data Protection on this database's key ring with <see cref="TestSecrets.MasterKeyText"/>.</summary>
+    public IDataProtectionProvider DataProtection => _dataProtection ??= TestSecrets.DataProtection(DataSource);
 
     public async ValueTask InitializeAsync()
     {

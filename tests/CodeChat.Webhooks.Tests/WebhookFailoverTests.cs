@@ -28,6 +28,7 @@ public sealed class WebhookFailoverTests(PostgresServerFixture postgres)
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:CodeChat"] = connectionString,
+            ["Security:MasterKey"] = TestSecrets.MasterKeyText,
             ["Authentication:GlobalApiKey"] = GlobalKey,
             ["Orleans:ClusterId"] = "failover-" + Guid.NewGuid().ToString("N")[..8],
             ["Orleans:SiloPort"] = "0",

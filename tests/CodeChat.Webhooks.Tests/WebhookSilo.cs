@@ -35,6 +35,7 @@ public sealed class WebhookSilo(string connectionString, IReadOnlyDictionary<str
         var values = new Dictionary<string, string?>
         {
             ["ConnectionStrings:CodeChat"] = connectionString,
+            ["Security:MasterKey"] = TestSecrets.MasterKeyText,
             ["Authentication:GlobalApiKey"] = GlobalApiKey,
             ["Orleans:ClusterId"] = "webhooks-" + Guid.NewGuid().ToString("N")[..8],
             ["Orleans:SiloPort"] = "0",

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using CodeChat.Secrets;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,15 +9,18 @@ namespace CodeChat.Api.Authentication;
 
 /// <summary>
 /// The global API key (as its SHA-256) and the instance-token signing key, from configuration
-/// or, when configuration has none, generated once and kept in the database.
+/// or, when configuration has none, generated once and kept in the database (the signing key only
+/// encrypted, with Data Protection).
 /// Initialisation is retried until it succeeds, because the schema may still be migrating.
 /// </summary>
 public sealed partial class ApiCredentials(
     IOptions<CodeChatAuthenticationOptions> options,
     ApiSettingsStore settings,
     IGeneratedApiKeyAnnouncer announcer,
+    IDataProtectionProvider protection,
     ILogger<ApiCredentials> logger)
 {
+    private readonly IDataProtector signingSecretProtector = protection.CreateProtector(SecretPurposes.InstanceTokenSigningSecret);
     private const int MinimumSigningKeyBytes = 32;
     private readonly SemaphoreSlim initialisation = new(1, 1);
     private volatile Loaded? loaded;
@@ -93,11 +98,20 @@ public sealed partial class ApiCredentials(
             return bytes;
         }
 
-        var (value, _) = await settings.GetOrAddAsync(
-            ApiSettingsStore.InstanceTokenSigningSecret,
-            Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)),
-            cancellationToken);
-        return Convert.FromBase64String(value);
+        var stored = await settings.GetAsync(ApiSettingsStore.ProtectedInstanceTokenSigningSecret, cancellationToken);
+        if (stored is null)
+        {
+            // A database not migrated yet (this host may start before any silo did) keeps it in clear:
+            // use it rather than generate a new one, which would invalidate every issued token.
+            if (await settings.GetAsync(ApiSettingsStore.LegacyInstanceTokenSigningSecret, cancellationToken) is { } legacy)
+                return Convert.FromBase64String(legacy);
+            (stored, _) = await settings.GetOrAddAsync(
+                ApiSettingsStore.ProtectedInstanceTokenSigningSecret,
+                signingSecretProtector.Protect(Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))),
+                cancellationToken);
+        }
+
+        return Convert.FromBase64String(signingSecretProtector.Unprotect(stored));
     }
 
     private static string Base64Url(byte[] bytes) =>

@@ -6,7 +6,15 @@ namespace CodeChat.Api.Authentication;
 public sealed class ApiSettingsStore(NpgsqlDataSource dataSource)
 {
     public const string GlobalApiKeySha256 = "global_api_key_sha256";
-    public const string InstanceTokenSigningSecret = "instance_token_signing_secret";
+
+    /// <summary>The generated signing secret (base64), encrypted with Data Protection.</summary>
+    public const string ProtectedInstanceTokenSigningSecret = "instance_token_signing_secret_protected";
+
+    /// <summary>
+    /// The same secret in clear, as versions before secrets at rest stored it. Silo start-up moves it to
+    /// <see cref="ProtectedInstanceTokenSigningSecret"/> (ProtectStoredSecretsMigration); read only until then.
+    /// </summary>
+    public const string LegacyInstanceTokenSigningSecret = "instance_token_signing_secret";
 
     /// <summary>
     /// Stores <paramref name="candidate"/> under <paramref name="key"/> unless a value is already there.

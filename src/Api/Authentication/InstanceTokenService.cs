@@ -1,3 +1,4 @@
+using CodeChat.Grains.Abstractions.Instances;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -7,12 +8,13 @@ namespace CodeChat.Api.Authentication;
 /// Instance tokens as CodeChat 1.3 issues them: HS256 JWTs with claims instanceName,
 /// apiName "whatsapp-api" and tokenId (a ULID). They carry no expiry; rotation revokes them.
 /// </summary>
-public sealed class InstanceTokenService(ApiCredentials credentials, TimeProvider timeProvider)
+public sealed class InstanceTokenService(ApiCredentials credentials, InstanceTokenProtector protector, TimeProvider timeProvider)
 {
     public const string ApiName = "whatsapp-api";
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
 
-    public sealed record IssuedToken(string TokenId, string Token, byte[] TokenSha256);
+    /// <summary>A new token: in clear for the one answer that shows it, and as the grain keeps it.</summary>
+    public sealed record IssuedToken(string TokenId, string Token, InstanceTokenCredential Credential);
 
     public sealed record TokenClaims(string InstanceName, string TokenId);
 
@@ -32,7 +34,7 @@ public sealed class InstanceTokenService(ApiCredentials credentials, TimeProvide
             IssuedAt = timeProvider.GetUtcNow().UtcDateTime,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256),
         });
-        return new IssuedToken(tokenId, token, ApiCredentials.Sha256(token));
+        return new IssuedToken(tokenId, token, new InstanceTokenCredential(tokenId, ApiCredentials.Sha256(token), protector.Protect(token)));
     }
 
     /// <summary>The claims of a token signed with our key for our API, or null. Does not check that it is current.</summary>

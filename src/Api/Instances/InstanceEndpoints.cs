@@ -111,7 +111,7 @@ public static class InstanceEndpoints
         var command = new CreateInstanceCommand(
             description,
             JsonRequestBody.OptionalRawJson(body, "externalAttributes"),
-            new InstanceTokenCredential(token.TokenId, token.TokenSha256));
+            token.Credential);
         var result = await grains.GetGrain<IInstanceGrain>(name!).CreateAsync(command, cancellationToken);
         return result.Outcome switch
         {
@@ -126,27 +126,36 @@ public static class InstanceEndpoints
         };
     }
 
+    // Only the global key reaches this route (GlobalApiKeyFilter), so every token may be shown.
     private static async Task<IResult> FetchInstancesAsync(
-        [FromQuery] string? instanceName, IGrainFactory grains, CancellationToken cancellationToken)
+        [FromQuery] string? instanceName, IGrainFactory grains, InstanceTokenProtector tokenProtector, CancellationToken cancellationToken)
     {
         var filter = string.IsNullOrEmpty(instanceName) ? null : instanceName;
         var instances = await grains.GetGrain<IInstanceDirectoryGrain>(0).ListAsync(filter, cancellationToken);
         if (filter is not null && instances.Count == 0)
             return ApiErrors.InstanceNotFound();
         var webhooks = await WebhookRouteEndpoints.FindViewsAsync(grains, instances, cancellationToken);
-        return Results.Json(instances.Select(instance => InstanceResponseMapping.Listed(instance, withConnection: false)
-            with { Webhook = WebhookOf(webhooks, instance) }), ApiJson.Options);
+        return Results.Json(
+            instances.Select(instance => InstanceResponseMapping.Listed(
+                    instance, tokenProtector.Reveal(instance.Name, instance.ProtectedToken), withConnection: false)
+                with { Webhook = WebhookOf(webhooks, instance) }),
+            ApiJson.Options);
     }
 
-    private static async Task<IResult> FetchInstanceAsync(string instanceName, IGrainFactory grains, CancellationToken cancellationToken)
+    // InstanceAccessFilter admits the global key or this instance's own current token; either may see
+    // this instance's token (1.3 shows it too), never another instance's.
+    private static async Task<IResult> FetchInstanceAsync(
+        string instanceName, IGrainFactory grains, InstanceTokenProtector tokenProtector, CancellationToken cancellationToken)
     {
         var instance = await grains.GetGrain<IInstanceGrain>(instanceName).GetAsync(cancellationToken);
         if (instance is null)
             return ApiErrors.InstanceNotFound();
         var connection = await grains.GetGrain<IInstanceSessionGrain>(instanceName).GetConnectionStateAsync(cancellationToken);
         var webhooks = await WebhookRouteEndpoints.FindViewsAsync(grains, [instance], cancellationToken);
-        return Results.Json(InstanceResponseMapping.Listed(instance, withConnection: true, connection)
-            with { Webhook = WebhookOf(webhooks, instance) }, ApiJson.Options);
+        return Results.Json(
+            InstanceResponseMapping.Listed(instance, tokenProtector.Reveal(instanceName, instance.ProtectedToken), withConnection: true, connection)
+                with { Webhook = WebhookOf(webhooks, instance) },
+            ApiJson.Options);
     }
 
     /// <summary>CodeChat's <c>Webhook</c> relation of an instance: its webhook row, or null.</summary>
@@ -219,7 +228,7 @@ public static class InstanceEndpoints
 
         var replacement = await tokens.IssueAsync(instanceName, cancellationToken);
         var result = await grains.GetGrain<IInstanceGrain>(instanceName).RotateTokenAsync(
-            claims.TokenId, new InstanceTokenCredential(replacement.TokenId, replacement.TokenSha256), cancellationToken);
+            claims.TokenId, replacement.Credential, cancellationToken);
         return result.Outcome == InstanceCommandOutcome.Succeeded
             ? Results.Json(InstanceResponseMapping.Refreshed(result.Instance!, replacement.Token), ApiJson.Options, statusCode: StatusCodes.Status201Created)
             : invalidOldToken;

@@ -7,7 +7,8 @@ namespace CodeChat.Api.Instances;
 // Shapes follow CodeChat 1.3 (codechat-api.md §3), including its capitalised relation names.
 // Auth.id is a number as 1.3's Auth row id (prisma/schema.prisma, Int autoincrement): the Auth row
 // is one per instance and survives token rotation there, so the instance id serves as its id.
-// Tokens are stored only as hashes, so only create and refreshToken can show one.
+// The fetch routes show Auth.token as 1.3 does: the API keeps tokens encrypted and opens them only
+// for a caller allowed on that instance (api-contract.md §6).
 
 public sealed record CreatedAuth(long Id, string Token);
 
@@ -15,7 +16,8 @@ public sealed record CreatedInstanceResponse(
     long Id, string Name, string? Description, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     [property: JsonPropertyName("Auth")] CreatedAuth Auth);
 
-public sealed record InstanceAuth(long Id, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <summary><c>Token</c> is null only for a token issued before tokens were kept (refreshToken replaces it).</summary>
+public sealed record InstanceAuth(long Id, string? Token, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public sealed record WhatsappConnection(string State, int StatusReason);
 
@@ -52,10 +54,12 @@ internal static class InstanceResponseMapping
     public static CreatedInstanceResponse Created(InstanceSnapshot instance, string token) =>
         new(instance.Id, instance.Name, instance.Description, instance.CreatedAt, instance.UpdatedAt, new CreatedAuth(instance.Id, token));
 
-    public static InstanceResponse Listed(InstanceSnapshot instance, bool withConnection, InstanceConnectionView? connection = null) => new(
+    /// <param name="token">The instance's token in clear, for a caller allowed to see it.</param>
+    public static InstanceResponse Listed(
+        InstanceSnapshot instance, string? token, bool withConnection, InstanceConnectionView? connection = null) => new(
         instance.Id, instance.Name, instance.Description, instance.ConnectionStatus, instance.OwnerJid, instance.ProfilePicUrl,
         Attributes(instance), instance.CreatedAt, instance.UpdatedAt,
-        new InstanceAuth(instance.Id, instance.TokenCreatedAt, instance.TokenUpdatedAt),
+        new InstanceAuth(instance.Id, token, instance.TokenCreatedAt, instance.TokenUpdatedAt),
         Webhook: null,
         withConnection
             ? new WhatsappStatus(connection is not null

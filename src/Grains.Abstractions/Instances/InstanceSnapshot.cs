@@ -1,6 +1,6 @@
 namespace CodeChat.Grains.Abstractions.Instances;
 
-/// <summary>What the API may show about an instance. Never holds token material.</summary>
+/// <summary>What the API may show about an instance. Holds the token only encrypted (<see cref="ProtectedToken"/>).</summary>
 [GenerateSerializer]
 [Alias("CodeChat.InstanceSnapshot")]
 public sealed record InstanceSnapshot
@@ -21,4 +21,9 @@ public sealed record InstanceSnapshot
     [Id(11)] public required DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Set only on the snapshot returned by a delete.</summary>
     [Id(12)] public DateTimeOffset? DeletedAt { get; init; }
+    /// <summary>
+    /// The current token as the API encrypted it (Data Protection); only the API can open it. Null for
+    /// a token issued before tokens were kept, of which only the hash exists.
+    /// </summary>
+    [Id(13)] public string? ProtectedToken { get; init; }
 }

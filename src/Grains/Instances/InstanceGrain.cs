@@ -107,6 +107,7 @@ public sealed partial class InstanceGrain(
             ExternalAttributesJson = command.ExternalAttributesJson,
             TokenId = command.Token.TokenId,
             TokenSha256 = command.Token.TokenSha256,
+            ProtectedToken = command.Token.ProtectedToken,
             TokenCreatedAt = now,
             TokenUpdatedAt = now,
             CreatedAt = now,
@@ -173,6 +174,7 @@ public sealed partial class InstanceGrain(
         var now = Now();
         state.State.TokenId = replacement.TokenId;
         state.State.TokenSha256 = replacement.TokenSha256;
+        state.State.ProtectedToken = replacement.ProtectedToken;
         state.State.TokenUpdatedAt = now;
         state.State.UpdatedAt = now;
         await SaveAsync(change.Token);
@@ -515,6 +517,7 @@ public sealed partial class InstanceGrain(
             TokenId = current.TokenId,
             TokenCreatedAt = current.TokenCreatedAt,
             TokenUpdatedAt = current.TokenUpdatedAt,
+            ProtectedToken = current.ProtectedToken,
             CreatedAt = current.CreatedAt,
             UpdatedAt = current.UpdatedAt,
         };

@@ -43,6 +43,11 @@ public sealed class InstanceState
     /// </summary>
     [Id(16)] public string? SessionLeaseHolder { get; set; }
     [Id(17)] public DateTimeOffset? SessionLeaseUntil { get; set; }
+    /// <summary>The current token encrypted by the API (Data Protection); null for tokens issued before tokens were kept.</summary>
+    // Left out while null, so a record without one is stored exactly as before this property existed.
+    [Id(18)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? ProtectedToken { get; set; }
 
     public bool Exists => Id > 0;
 

@@ -1,5 +1,7 @@
+using CodeChat.Secrets;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Store;
+using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -10,27 +12,38 @@ namespace CodeChat.Grains.Storage;
 /// Every write is committed before its task completes, so the connection layer can rely on
 /// "persisted before used". Safe for concurrent calls: multi-statement changes run in
 /// transactions, and prekey generation serialises on the instance's counter row.
+/// Secrets are stored only encrypted with Data Protection (the credentials document and prekey
+/// private halves; <see cref="SecretPurposes"/>): a copy of the tables opens nothing without the
+/// key ring's master key. Public keys and other devices' identity keys stay in clear.
 /// </summary>
 public sealed class PostgresDeviceStore : IDeviceStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly IDataProtector _credentialsProtector;
+    private readonly IDataProtector _preKeyProtector;
 
-    public PostgresDeviceStore(NpgsqlDataSource dataSource, string instanceName)
+    public PostgresDeviceStore(NpgsqlDataSource dataSource, string instanceName, IDataProtectionProvider protection)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        ArgumentNullException.ThrowIfNull(protection);
         _dataSource = dataSource;
         InstanceName = instanceName;
+        _credentialsProtector = protection.CreateProtector(SecretPurposes.DeviceCredentials);
+        _preKeyProtector = protection.CreateProtector(SecretPurposes.DevicePreKey);
     }
 
     public string InstanceName { get; }
 
     public async ValueTask<DeviceCredentials?> LoadCredentialsAsync(CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand("SELECT credentials::text FROM device_credentials WHERE instance_name = $1");
+        // Rows still in the old plaintext form are converted at silo start-up before any grain runs
+        // (ProtectStoredSecretsMigration), so only the protected column is read.
+        await using var command = _dataSource.CreateCommand("SELECT credentials_protected FROM device_credentials WHERE instance_name = $1");
         command.Parameters.Add(Text(InstanceName));
-        var json = await command.ExecuteScalarAsync(cancellationToken) as string;
-        return json is null ? null : DeviceCredentialsJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(json));
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] protectedJson
+            ? DeviceCredentialsJson.Deserialize(_credentialsProtector.Unprotect(protectedJson))
+            : null;
     }
 
     public async ValueTask SaveCredentialsAsync(DeviceCredentials credentials, CancellationToken cancellationToken = default)
@@ -38,11 +51,11 @@ public sealed class PostgresDeviceStore : IDeviceStore
         ArgumentNullException.ThrowIfNull(credentials);
         await using var command = _dataSource.CreateCommand(
             """
-            INSERT INTO device_credentials (instance_name, credentials, updated_at) VALUES ($1, $2::jsonb, now())
-            ON CONFLICT (instance_name) DO UPDATE SET credentials = EXCLUDED.credentials, updated_at = now()
+            INSERT INTO device_credentials (instance_name, credentials, credentials_protected, updated_at) VALUES ($1, NULL, $2, now())
+            ON CONFLICT (instance_name) DO UPDATE SET credentials = NULL, credentials_protected = EXCLUDED.credentials_protected, updated_at = now()
             """);
         command.Parameters.Add(Text(InstanceName));
-        command.Parameters.Add(Text(System.Text.Encoding.UTF8.GetString(DeviceCredentialsJson.Serialize(credentials))));
+        command.Parameters.Add(Bytes(_credentialsProtector.Protect(DeviceCredentialsJson.Serialize(credentials))));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -73,7 +86,7 @@ public sealed class PostgresDeviceStore : IDeviceStore
 
         var keys = new List<PreKeyRecord>(count);
         await using (var pending = new NpgsqlCommand(
-            "SELECT id, public_key, private_key FROM device_prekeys WHERE instance_name = $1 AND NOT uploaded ORDER BY id LIMIT $2",
+            "SELECT id, public_key, private_key_protected FROM device_prekeys WHERE instance_name = $1 AND NOT uploaded ORDER BY id LIMIT $2",
             connection, transaction))
         {
             pending.Parameters.Add(Text(InstanceName));
@@ -94,15 +107,15 @@ public sealed class PostgresDeviceStore : IDeviceStore
 
             await using (var insert = new NpgsqlCommand(
                 """
-                INSERT INTO device_prekeys (instance_name, id, public_key, private_key, uploaded)
-                SELECT $1, id, public_key, private_key, false
-                FROM unnest($2::integer[], $3::bytea[], $4::bytea[]) AS fresh (id, public_key, private_key)
+                INSERT INTO device_prekeys (instance_name, id, public_key, private_key_protected, uploaded)
+                SELECT $1, id, public_key, private_key_protected, false
+                FROM unnest($2::integer[], $3::bytea[], $4::bytea[]) AS fresh (id, public_key, private_key_protected)
                 """, connection, transaction))
             {
                 insert.Parameters.Add(Text(InstanceName));
                 insert.Parameters.Add(new NpgsqlParameter { Value = fresh.Select(key => (int)key.Id).ToArray() });
                 insert.Parameters.Add(new NpgsqlParameter { Value = fresh.Select(key => key.KeyPair.PublicKey).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = fresh.Select(key => key.KeyPair.PrivateKey).ToArray() });
+                insert.Parameters.Add(new NpgsqlParameter { Value = fresh.Select(key => _preKeyProtector.Protect(key.KeyPair.PrivateKey)).ToArray() });
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
@@ -135,7 +148,7 @@ public sealed class PostgresDeviceStore : IDeviceStore
         if (id is 0 or > PreKeyRecord.MaxId)
             return null;
         await using var command = _dataSource.CreateCommand(
-            "SELECT id, public_key, private_key, uploaded FROM device_prekeys WHERE instance_name = $1 AND id = $2");
+            "SELECT id, public_key, private_key_protected, uploaded FROM device_prekeys WHERE instance_name = $1 AND id = $2");
         command.Parameters.Add(Text(InstanceName));
         command.Parameters.Add(new NpgsqlParameter { Value = (int)id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -254,8 +267,12 @@ public sealed class PostgresDeviceStore : IDeviceStore
         return await command.ExecuteScalarAsync(cancellationToken) is string found ? Jid.Parse(found) : null;
     }
 
-    private static PreKeyRecord ReadPreKey(NpgsqlDataReader reader, bool uploaded) =>
-        new((uint)reader.GetInt32(0), new KeyPairRecord(reader.GetFieldValue<byte[]>(1), reader.GetFieldValue<byte[]>(2)), uploaded);
+    private PreKeyRecord ReadPreKey(NpgsqlDataReader reader, bool uploaded) =>
+        new((uint)reader.GetInt32(0),
+            new KeyPairRecord(reader.GetFieldValue<byte[]>(1), _preKeyProtector.Unprotect(reader.GetFieldValue<byte[]>(2))),
+            uploaded);
 
     private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter Bytes(byte[] value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Bytea };
 }

@@ -12,7 +12,7 @@ public sealed class PostgresInstanceRegistry(NpgsqlDataSource dataSource)
 {
     private const string Columns =
         "name, id, description, external_attributes, connection_status, owner_jid, profile_pic_url, " +
-        "token_id, token_created_at, token_updated_at, created_at, updated_at";
+        "token_id, token_created_at, token_updated_at, created_at, updated_at, token_protected";
 
     public async Task<long> NextInstanceIdAsync(CancellationToken cancellationToken)
     {
@@ -26,14 +26,15 @@ public sealed class PostgresInstanceRegistry(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             $"""
             INSERT INTO instances ({Columns})
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
             ON CONFLICT (name) DO UPDATE SET
                 id = EXCLUDED.id, description = EXCLUDED.description,
                 external_attributes = EXCLUDED.external_attributes,
                 connection_status = EXCLUDED.connection_status, owner_jid = EXCLUDED.owner_jid,
                 profile_pic_url = EXCLUDED.profile_pic_url, token_id = EXCLUDED.token_id,
                 token_created_at = EXCLUDED.token_created_at, token_updated_at = EXCLUDED.token_updated_at,
-                created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at
+                created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+                token_protected = EXCLUDED.token_protected
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = instance.Name });
         command.Parameters.Add(new NpgsqlParameter { Value = instance.Id });
@@ -47,6 +48,7 @@ public sealed class PostgresInstanceRegistry(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = instance.TokenUpdatedAt.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = instance.CreatedAt.ToUniversalTime() });
         command.Parameters.Add(new NpgsqlParameter { Value = instance.UpdatedAt.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)instance.ProtectedToken ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -83,6 +85,7 @@ public sealed class PostgresInstanceRegistry(NpgsqlDataSource dataSource)
                 TokenUpdatedAt = reader.GetFieldValue<DateTimeOffset>(9),
                 CreatedAt = reader.GetFieldValue<DateTimeOffset>(10),
                 UpdatedAt = reader.GetFieldValue<DateTimeOffset>(11),
+                ProtectedToken = reader.IsDBNull(12) ? null : reader.GetString(12),
             });
         }
 

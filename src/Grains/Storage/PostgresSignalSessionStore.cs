@@ -1,5 +1,7 @@
+using CodeChat.Secrets;
 using CodeChat.WhatsApp.Signal;
 using CodeChat.WhatsApp.Store;
+using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -8,18 +10,23 @@ namespace CodeChat.Grains.Storage;
 /// <summary>
 /// One instance's Signal session records on PostgreSQL (deploy/sql/0040_signal_sessions.sql). A
 /// batch of records (one message's fan-out) is written by one statement, so it is all or nothing;
-/// migrations move records in one transaction.
+/// migrations move records in one transaction. Records hold private ratchet keys, so they are
+/// stored only encrypted with Data Protection (<see cref="SecretPurposes.SignalSession"/>); a move
+/// copies the encrypted bytes as they are.
 /// </summary>
 public sealed class PostgresSignalSessionStore : ISignalSessionStore
 {
     private readonly NpgsqlDataSource _dataSource;
+    private readonly IDataProtector _protector;
 
-    public PostgresSignalSessionStore(NpgsqlDataSource dataSource, string instanceName)
+    public PostgresSignalSessionStore(NpgsqlDataSource dataSource, string instanceName, IDataProtectionProvider protection)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        ArgumentNullException.ThrowIfNull(protection);
         _dataSource = dataSource;
         InstanceName = instanceName;
+        _protector = protection.CreateProtector(SecretPurposes.SignalSession);
     }
 
     public string InstanceName { get; }
@@ -31,7 +38,7 @@ public sealed class PostgresSignalSessionStore : ISignalSessionStore
         command.Parameters.Add(Text(InstanceName));
         command.Parameters.Add(Text(address.Name));
         command.Parameters.Add(Device(address.DeviceId));
-        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+        return await command.ExecuteScalarAsync(cancellationToken) is byte[] record ? _protector.Unprotect(record) : null;
     }
 
     public async ValueTask<IReadOnlyDictionary<SignalAddress, byte[]>> LoadSessionsAsync(IReadOnlyCollection<SignalAddress> addresses, CancellationToken cancellationToken = default)
@@ -56,7 +63,7 @@ public sealed class PostgresSignalSessionStore : ISignalSessionStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            found[new SignalAddress(reader.GetString(0), (uint)reader.GetInt32(1))] = reader.GetFieldValue<byte[]>(2);
+            found[new SignalAddress(reader.GetString(0), (uint)reader.GetInt32(1))] = _protector.Unprotect(reader.GetFieldValue<byte[]>(2));
         }
         return found;
     }
@@ -80,7 +87,7 @@ public sealed class PostgresSignalSessionStore : ISignalSessionStore
         command.Parameters.Add(Text(InstanceName));
         command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => r.Key.Name).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => DeviceValue(r.Key.DeviceId)).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => r.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = records.Select(r => _protector.Protect(r.Value)).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

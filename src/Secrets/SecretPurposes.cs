@@ -1,0 +1,23 @@
+namespace CodeChat.Secrets;
+
+/// <summary>
+/// Data Protection purpose strings, one per kind of secret: a ciphertext of one kind never opens as
+/// another. Changing a string makes every stored value of that kind unreadable.
+/// </summary>
+public static class SecretPurposes
+{
+    /// <summary>Instance tokens, so the global-key holder can read them back (api-contract.md §6).</summary>
+    public const string InstanceToken = "CodeChat.InstanceToken.v1";
+
+    /// <summary>The instance-token signing secret kept in <c>api_settings</c>.</summary>
+    public const string InstanceTokenSigningSecret = "CodeChat.InstanceTokenSigningSecret.v1";
+
+    /// <summary>A companion device's credentials document (noise, identity and signed prekey pairs, ADV secret).</summary>
+    public const string DeviceCredentials = "CodeChat.DeviceCredentials.v1";
+
+    /// <summary>Private halves of one-time prekeys.</summary>
+    public const string DevicePreKey = "CodeChat.DevicePreKey.v1";
+
+    /// <summary>Signal session records (they hold private ratchet keys).</summary>
+    public const string SignalSession = "CodeChat.SignalSession.v1";
+}
