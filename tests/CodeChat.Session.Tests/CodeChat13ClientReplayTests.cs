@@ -85,15 +85,15 @@ public sealed class CodeChat13ClientReplayTests(PostgresServerFixture postgres, 
         Assert.Equal(200, listStatus);
         Assert.Equal(JsonValueKind.Array, list.ValueKind);
         var listed = Assert.Single(list.EnumerateArray(), i => i.GetProperty("name").GetString() == name);
-        AssertInstanceRow(listed, instanceId, account.PnJid, withConnection: false);
+        AssertInstanceRow(listed, instanceId, account.PnJid, token, withConnection: false);
         var (oneStatus, one) = await SendAsync(admin, HttpMethod.Get, $"/instance/fetchInstances?instanceName={path}");
         Assert.Equal(200, oneStatus);
-        AssertInstanceRow(Assert.Single(one.EnumerateArray()), instanceId, account.PnJid, withConnection: false);
+        AssertInstanceRow(Assert.Single(one.EnumerateArray()), instanceId, account.PnJid, token, withConnection: false);
 
         // GET /instance/fetchInstance/{name} with the Bearer → the row plus Whatsapp{connection{state, statusReason}}.
         var (fetchStatus, fetched) = await SendAsync(owner, HttpMethod.Get, $"/instance/fetchInstance/{path}");
         Assert.Equal(200, fetchStatus);
-        AssertInstanceRow(fetched, instanceId, account.PnJid, withConnection: true);
+        AssertInstanceRow(fetched, instanceId, account.PnJid, token, withConnection: true);
         var connection = fetched.GetProperty("Whatsapp").GetProperty("connection");
         AssertFields(connection, ["state", "statusReason"]);
         Assert.Equal("open", connection.GetProperty("state").GetString());
@@ -195,7 +195,7 @@ public sealed class CodeChat13ClientReplayTests(PostgresServerFixture postgres, 
     }
 
     /// <summary>1.3's fetch select: Instance scalars, Auth{id, createdAt, updatedAt}, Webhook, plus our externalAttributes.</summary>
-    private static void AssertInstanceRow(JsonElement row, long instanceId, string ownerJid, bool withConnection)
+    private static void AssertInstanceRow(JsonElement row, long instanceId, string ownerJid, string expectedToken, bool withConnection)
     {
         string[] fields =
         [
@@ -211,7 +211,10 @@ public sealed class CodeChat13ClientReplayTests(PostgresServerFixture postgres, 
         AssertTimestamp(row, "createdAt");
         AssertTimestamp(row, "updatedAt");
         var auth = row.GetProperty("Auth");
-        AssertFields(auth, ["id", "createdAt", "updatedAt"]);
+        // 1.3 hands the instance's token back on fetch (admin tools recover tokens this way):
+        // api-contract.md §6; it is stored encrypted at rest and decrypted for the answer.
+        AssertFields(auth, ["id", "token", "createdAt", "updatedAt"]);
+        Assert.Equal(expectedToken, auth.GetProperty("token").GetString());
         AssertNumber(auth, "id");
         AssertTimestamp(auth, "createdAt");
         AssertTimestamp(auth, "updatedAt");
