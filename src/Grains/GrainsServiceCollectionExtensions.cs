@@ -21,6 +21,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PostgresInstanceRegistry>();
         services.TryAddSingleton<PostgresSessionDirectory>();
+        services.TryAddSingleton<PostgresInstancePurge>();
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         // Every append wakes the instance's webhook dispatcher.
