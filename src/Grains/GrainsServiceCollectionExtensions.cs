@@ -33,6 +33,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IWaClientFactory, WaClientFactory>();
         services.AddOptions<WhatsAppOptions>().Configure<IServiceProvider>((options, provider) =>
             provider.GetService<IConfiguration>()?.GetSection(WhatsAppOptions.SectionName).Bind(options));
+        services.AddOptions<InstanceResumeOptions>().Configure<IServiceProvider>((options, provider) =>
+            provider.GetService<IConfiguration>()?.GetSection(InstanceResumeOptions.SectionName).Bind(options))
+            .Validate(options => options.ResumeParallelism >= 1, "Instances:ResumeParallelism must be at least 1.")
+            .ValidateOnStart();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InstanceSessionStartup>();
         return services;
     }
