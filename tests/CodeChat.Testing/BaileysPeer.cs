@@ -40,16 +40,7 @@ public sealed class BaileysPeer : IAsyncDisposable
     /// <summary>Starts the driver and waits for its "ready" line.</summary>
     public static async Task<BaileysPeer> StartAsync(BaileysPeerOptions options, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(BaileysInteropPaths.NodeExecutable())
-        {
-            WorkingDirectory = BaileysInteropPaths.InteropDirectory(),
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add("driver.mjs");
+        var start = NodeLinePeer.StartInfo("driver.mjs");
         start.ArgumentList.Add("--url");
         start.ArgumentList.Add(options.EmulatorUrl.ToString());
         start.ArgumentList.Add("--log");

@@ -3,8 +3,9 @@
 // It uses the libsignal package Baileys 7 installs (node_modules/libsignal), unmodified, with an
 // in-memory store that trusts every identity, as Baileys does.
 //
-// Line-delimited JSON on stdin, one reply line per command on stdout: {"ok":true,...} or
-// {"ok":false,"error":"..."}. Bytes are hex. libsignal's own console output goes to stderr.
+// Line-delimited JSON: {"ready":true} first, then one reply line per command on stdout carrying the
+// command's id: {"id":n,"ok":true,...} or {"id":n,"ok":false,"error":"..."}. Bytes are hex.
+// libsignal's own console output goes to stderr.
 //
 // Commands:
 //   {"cmd":"install","preKeys":N}              new identity, registration id, signed prekey 1, prekeys 1..N
@@ -130,14 +131,19 @@ async function handle(command) {
   }
 }
 
+// The protocol of tests/CodeChat.Testing/NodeLinePeer.cs: a ready line, then one reply per request
+// carrying the request's id, in order.
 const lines = readline.createInterface({ input: process.stdin });
+process.stdout.write(JSON.stringify({ ready: true }) + '\n');
 for await (const line of lines) {
   if (!line.trim()) continue;
+  let command;
   let reply;
   try {
-    reply = { ok: true, ...(await handle(JSON.parse(line))) };
+    command = JSON.parse(line);
+    reply = { id: command.id, ok: true, ...(await handle(command)) };
   } catch (e) {
-    reply = { ok: false, error: String(e && e.stack || e) };
+    reply = { id: command?.id ?? null, ok: false, error: String(e && e.stack || e) };
   }
   process.stdout.write(JSON.stringify(reply) + '\n');
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using CodeChat.Testing;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Signal;
 using CodeChat.WhatsApp.Signal.Groups;
@@ -73,7 +74,7 @@ public class BaileysSenderKeyInteropTests
         {
             Assert.Equal(plaintexts[i], await baileys.DecryptAsync(Ours, messages[i], Ct));
         }
-        var late = await Assert.ThrowsAsync<BaileysSenderKeyException>(() => baileys.DecryptAsync(Ours, messages[2], Ct));
+        var late = await Assert.ThrowsAsync<NodeLinePeerException>(() => baileys.DecryptAsync(Ours, messages[2], Ct));
         Assert.Contains("Expected Buffer", late.Error, StringComparison.Ordinal);
     }
 
@@ -104,7 +105,7 @@ public class BaileysSenderKeyInteropTests
         var late = Padded("after you joined");
 
         Assert.Equal(late, await baileys.DecryptAsync(Ours, await cipher.EncryptAsync(Ours, late, Ct), Ct));
-        await Assert.ThrowsAsync<BaileysSenderKeyException>(() => baileys.DecryptAsync(Ours, early, Ct));
+        await Assert.ThrowsAsync<NodeLinePeerException>(() => baileys.DecryptAsync(Ours, early, Ct));
     }
 
     [Fact]
@@ -131,7 +132,7 @@ public class BaileysSenderKeyInteropTests
         var afterMessage = await cipher.EncryptAsync(Ours, after, Ct);
 
         Assert.Equal(after, await remaining.DecryptAsync(Ours, afterMessage, Ct));
-        var refused = await Assert.ThrowsAsync<BaileysSenderKeyException>(() => removed.DecryptAsync(Ours, afterMessage, Ct));
+        var refused = await Assert.ThrowsAsync<NodeLinePeerException>(() => removed.DecryptAsync(Ours, afterMessage, Ct));
         Assert.Contains("No session found", refused.Error, StringComparison.Ordinal);
     }
 

@@ -18,7 +18,7 @@ public sealed class LibsignalNodeInteropTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _node = LibsignalNodePeer.Start();
+        _node = await LibsignalNodePeer.StartAsync(TestContext.Current.CancellationToken);
         await _node.InstallAsync();
         _us = await OurSignalDevice.CreateAsync();
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -10,46 +9,19 @@ namespace CodeChat.WhatsApp.Tests.Signal;
 
 /// <summary>
 /// An unmodified libsignal-node (the one Baileys 7 uses) in a child Node process running
-/// tests/interop/signal-peer.mjs: one JSON command line in, one reply line out.
+/// tests/interop/signal-peer.mjs: one JSON command line in, one reply line out (<see cref="NodeLinePeer"/>).
 /// </summary>
 internal sealed class LibsignalNodePeer : IAsyncDisposable
 {
     // Generous for a loaded 2-core machine: a command of 200 encryptions takes well under a second idle.
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(120);
 
-    private readonly Process _process;
-    private readonly StringBuilder _stderr = new();
+    private readonly NodeLinePeer _node;
 
-    private LibsignalNodePeer(Process process)
-    {
-        _process = process;
-        _process.ErrorDataReceived += (_, e) =>
-        {
-            lock (_stderr)
-            {
-                if (e.Data is not null && _stderr.Length < 20_000)
-                {
-                    _stderr.AppendLine(e.Data);
-                }
-            }
-        };
-        _process.BeginErrorReadLine();
-    }
+    private LibsignalNodePeer(NodeLinePeer node) => _node = node;
 
-    public static LibsignalNodePeer Start()
-    {
-        var start = new ProcessStartInfo(BaileysInteropPaths.NodeExecutable())
-        {
-            WorkingDirectory = BaileysInteropPaths.InteropDirectory(),
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add("signal-peer.mjs");
-        return new LibsignalNodePeer(Process.Start(start) ?? throw new InvalidOperationException("could not start node"));
-    }
+    public static async Task<LibsignalNodePeer> StartAsync(CancellationToken cancellationToken) =>
+        new(await NodeLinePeer.StartAsync("signal-peer.mjs", null, ReplyTimeout, cancellationToken));
 
     /// <summary>A new identity and prekeys (also a re-install); returns the 33-byte identity key.</summary>
     public async Task<Curve25519PublicKey> InstallAsync(int preKeys = 10) =>
@@ -113,45 +85,10 @@ internal sealed class LibsignalNodePeer : IAsyncDisposable
 
     public async Task<int> CountPreKeysAsync() => (await CommandAsync(new { cmd = "preKeyCount" }))["count"]!.GetValue<int>();
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            _process.StandardInput.Close();
-            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(exit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => _node.DisposeAsync();
 
-    private async Task<JsonObject> CommandAsync(object command)
-    {
-        await _process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(command));
-        await _process.StandardInput.FlushAsync();
-        var line = await _process.StandardOutput.ReadLineAsync().WaitAsync(ReplyTimeout)
-            ?? throw new InvalidOperationException($"signal-peer.mjs exited. stderr:\n{StandardError()}");
-        var reply = JsonNode.Parse(line)!.AsObject();
-        if (!reply["ok"]!.GetValue<bool>())
-        {
-            throw new InvalidOperationException($"signal-peer.mjs failed: {reply["error"]}\nstderr:\n{StandardError()}");
-        }
-        return reply;
-    }
-
-    private string StandardError()
-    {
-        lock (_stderr)
-        {
-            return _stderr.ToString();
-        }
-    }
+    private Task<JsonObject> CommandAsync(object command) =>
+        _node.RequestAsync(JsonSerializer.SerializeToNode(command)!.AsObject(), ReplyTimeout, TestContext.Current.CancellationToken);
 
     private static byte[] Hex(JsonNode? node) => Convert.FromHexString(node!.GetValue<string>());
 
