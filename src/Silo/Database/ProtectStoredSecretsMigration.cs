@@ -11,9 +11,8 @@ namespace CodeChat.Silo.Database;
 /// <summary>
 /// Schema version 24, in C#: encrypts in place the secrets that versions before 0023 stored in
 /// clear (device credentials, prekey private halves, the generated token-signing secret) and
-/// empties the plaintext. Runs under the migrators' advisory lock, in one transaction with its
-/// <c>schema_version</c> row, so it happens once; it only touches rows still in the old form, so
-/// running it again changes nothing.
+/// empties the plaintext. Runs once (<see cref="OneTimeDataMigration"/>); it only touches rows still
+/// in the old form, so running it again changes nothing.
 /// </summary>
 public sealed partial class ProtectStoredSecretsMigration(
     NpgsqlDataSource dataSource, IDataProtectionProvider protection, ILogger<ProtectStoredSecretsMigration> logger)
@@ -24,35 +23,12 @@ public sealed partial class ProtectStoredSecretsMigration(
     /// <summary>Applies the migration unless <c>schema_version</c> says it was; returns whether this call applied it.</summary>
     public async Task<bool> ApplyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({DatabaseMigrator.AdvisoryLockKey})", cancellationToken);
-        try
-        {
-            await using (var applied = new NpgsqlCommand("SELECT count(*) FROM schema_version WHERE version = $1", connection))
-            {
-                applied.Parameters.Add(new NpgsqlParameter { Value = Version });
-                if ((long)(await applied.ExecuteScalarAsync(cancellationToken))! > 0)
-                    return false;
-            }
-
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var counts = await ProtectAllAsync(connection, transaction, cancellationToken);
-            await using (var record = new NpgsqlCommand("INSERT INTO schema_version (version, name) VALUES ($1, $2)", connection, transaction))
-            {
-                record.Parameters.Add(new NpgsqlParameter { Value = Version });
-                record.Parameters.Add(new NpgsqlParameter { Value = Name });
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+        (int Credentials, int PreKeys, int SigningSecrets) counts = default;
+        var applied = await OneTimeDataMigration.RunAsync(dataSource, Version, Name,
+            async (connection, transaction, token) => counts = await ProtectAllAsync(connection, transaction, token), cancellationToken);
+        if (applied)
             LogApplied(counts.Credentials, counts.PreKeys, counts.SigningSecrets);
-            return true;
-        }
-        finally
-        {
-            // A cancelled token must not leave the lock held on a pooled connection.
-            await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({DatabaseMigrator.AdvisoryLockKey})", CancellationToken.None);
-        }
+        return applied;
     }
 
     /// <summary>The conversion itself, idempotent: only rows that still hold plaintext are changed.</summary>
@@ -136,12 +112,6 @@ public sealed partial class ProtectStoredSecretsMigration(
         }
 
         return 1;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information,
