@@ -15,9 +15,10 @@ namespace CodeChat.Grains.Webhooks;
 /// </summary>
 public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProtectionProvider protection)
 {
-    private const string Columns =
-        "id, url, enabled, events::text, instance_id, created_at, updated_at, disabled_reason, " +
-        "secret_protected, previous_secret_protected, previous_secret_expires_at";
+    private const string ViewColumns =
+        "id, url, enabled, events::text, instance_id, created_at, updated_at, disabled_reason, previous_secret_expires_at";
+
+    private const string Columns = ViewColumns + ", secret_protected, previous_secret_protected";
 
     private readonly IDataProtector _protector = protection.CreateProtector(SecretPurposes.WebhookSigningSecret);
 
@@ -38,7 +39,7 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProte
             return found;
         await using var command = dataSource.CreateCommand(
             $"""
-            SELECT e.instance_name, {string.Join(", ", Columns.Split(", ").Select(column => "e." + column))}
+            SELECT e.instance_name, {string.Join(", ", ViewColumns.Split(", ").Select(column => "e." + column))}
             FROM webhook_endpoints e JOIN unnest($1::text[], $2::bigint[]) AS k(name, id)
               ON e.instance_name = k.name AND e.instance_id = k.id
             """);
@@ -46,7 +47,7 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProte
         command.Parameters.Add(new NpgsqlParameter { Value = instances.Select(i => i.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            found[reader.GetString(0)] = Read(reader, offset: 1).View;
+            found[reader.GetString(0)] = ReadView(reader, offset: 1);
         return found;
     }
 
@@ -124,10 +125,22 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProte
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private StoredWebhookEndpoint Read(NpgsqlDataReader reader, int offset = 0)
+    /// <summary>The row with its secrets decrypted (only for the dispatcher, which signs with them).</summary>
+    private StoredWebhookEndpoint Read(NpgsqlDataReader reader)
+    {
+        var view = ReadView(reader);
+        return new StoredWebhookEndpoint(
+            view,
+            _protector.Unprotect(reader.GetString(9)),
+            reader.IsDBNull(10) ? null : _protector.Unprotect(reader.GetString(10)),
+            view.PreviousSecretValidUntil);
+    }
+
+    /// <summary>What the routes show: everything but the secrets, which are not even decrypted.</summary>
+    private static WebhookEndpointView ReadView(NpgsqlDataReader reader, int offset = 0)
     {
         var eventsJson = reader.IsDBNull(offset + 3) ? null : reader.GetString(offset + 3);
-        var view = new WebhookEndpointView
+        return new WebhookEndpointView
         {
             Id = reader.GetInt64(offset),
             Url = reader.GetString(offset + 1),
@@ -139,13 +152,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProte
             CreatedAt = reader.GetFieldValue<DateTimeOffset>(offset + 5),
             UpdatedAt = reader.GetFieldValue<DateTimeOffset>(offset + 6),
             DisabledReason = reader.IsDBNull(offset + 7) ? null : reader.GetString(offset + 7),
-            PreviousSecretValidUntil = reader.IsDBNull(offset + 10) ? null : reader.GetFieldValue<DateTimeOffset>(offset + 10),
+            PreviousSecretValidUntil = reader.IsDBNull(offset + 8) ? null : reader.GetFieldValue<DateTimeOffset>(offset + 8),
         };
-        return new StoredWebhookEndpoint(
-            view,
-            _protector.Unprotect(reader.GetString(offset + 8)),
-            reader.IsDBNull(offset + 9) ? null : _protector.Unprotect(reader.GetString(offset + 9)),
-            view.PreviousSecretValidUntil);
     }
 
     private static NpgsqlParameter Text(string? value) =>
