@@ -11,8 +11,8 @@ namespace CodeChat.Silo.Database;
 /// <summary>
 /// Schema version 24, in C#: encrypts in place the secrets that versions before 0023 stored in
 /// clear (device credentials, prekey private halves, the generated token-signing secret) and
-/// empties the plaintext. Runs once (<see cref="OneTimeDataMigration"/>); it only touches rows still
-/// in the old form, so running it again changes nothing.
+/// empties the plaintext. Runs once per database (<see cref="CodeMigrations"/>); it only touches
+/// rows still in the old form, so running it again changes nothing.
 /// </summary>
 public sealed partial class ProtectStoredSecretsMigration(
     NpgsqlDataSource dataSource, IDataProtectionProvider protection, ILogger<ProtectStoredSecretsMigration> logger)
@@ -24,7 +24,7 @@ public sealed partial class ProtectStoredSecretsMigration(
     public async Task<bool> ApplyAsync(CancellationToken cancellationToken)
     {
         (int Credentials, int PreKeys, int SigningSecrets) counts = default;
-        var applied = await OneTimeDataMigration.RunAsync(dataSource, Version, Name,
+        var applied = await CodeMigrations.ApplyOnceAsync(dataSource, Version, Name,
             async (connection, transaction, token) => counts = await ProtectAllAsync(connection, transaction, token), cancellationToken);
         if (applied)
             LogApplied(counts.Credentials, counts.PreKeys, counts.SigningSecrets);
@@ -36,14 +36,14 @@ public sealed partial class ProtectStoredSecretsMigration(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var credentialsProtector = protection.CreateProtector(SecretPurposes.DeviceCredentials);
-        var credentials = await ConvertAsync(connection, transaction,
+        var credentials = await CodeMigrations.ProtectRowsAsync(connection, transaction,
             "SELECT instance_name, credentials::text FROM device_credentials WHERE credentials IS NOT NULL FOR UPDATE",
             reader => ([reader.GetString(0)], Encoding.UTF8.GetBytes(reader.GetString(1))),
             "UPDATE device_credentials SET credentials_protected = $2, credentials = NULL WHERE instance_name = $1",
             credentialsProtector.Protect, cancellationToken);
 
         var preKeyProtector = protection.CreateProtector(SecretPurposes.DevicePreKey);
-        var preKeys = await ConvertAsync(connection, transaction,
+        var preKeys = await CodeMigrations.ProtectRowsAsync(connection, transaction,
             "SELECT instance_name, id, private_key FROM device_prekeys WHERE private_key IS NOT NULL FOR UPDATE",
             reader => ([reader.GetString(0), reader.GetInt32(1)], reader.GetFieldValue<byte[]>(2)),
             "UPDATE device_prekeys SET private_key_protected = $3, private_key = NULL WHERE instance_name = $1 AND id = $2",
@@ -51,35 +51,6 @@ public sealed partial class ProtectStoredSecretsMigration(
 
         var signingSecrets = await ProtectSigningSecretAsync(connection, transaction, cancellationToken);
         return (credentials, preKeys, signingSecrets);
-    }
-
-    /// <summary>
-    /// Reads every plaintext row (<paramref name="read"/> gives its key columns and its secret), then
-    /// runs <paramref name="update"/> with the key columns as $1.. and the protected secret last.
-    /// </summary>
-    private static async Task<int> ConvertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string select,
-        Func<NpgsqlDataReader, (object[] Key, byte[] Secret)> read, string update, Func<byte[], byte[]> protect,
-        CancellationToken cancellationToken)
-    {
-        var rows = new List<(object[] Key, byte[] Secret)>();
-        await using (var query = new NpgsqlCommand(select, connection, transaction))
-        await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add(read(reader));
-        }
-
-        foreach (var (key, secret) in rows)
-        {
-            await using var command = new NpgsqlCommand(update, connection, transaction);
-            foreach (var column in key)
-                command.Parameters.Add(new NpgsqlParameter { Value = column });
-            command.Parameters.Add(new NpgsqlParameter { Value = protect(secret), NpgsqlDbType = NpgsqlDbType.Bytea });
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return rows.Count;
     }
 
     private async Task<int> ProtectSigningSecretAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace CodeChat.Silo.Database;
 /// <summary>
 /// Schema version 33, in C#: encrypts in place the webhook signing secrets that versions before
 /// deploy/sql/0032 stored in clear, and empties the plaintext columns. Runs once
-/// (<see cref="OneTimeDataMigration"/>); it only touches rows still in the old form.
+/// (<see cref="CodeMigrations"/>); it only touches rows still in the old form.
 /// </summary>
 public sealed partial class ProtectWebhookSecretsMigration(
     NpgsqlDataSource dataSource, IDataProtectionProvider protection, ILogger<ProtectWebhookSecretsMigration> logger)
@@ -21,7 +21,7 @@ public sealed partial class ProtectWebhookSecretsMigration(
     public async Task<bool> ApplyAsync(CancellationToken cancellationToken)
     {
         var endpoints = 0;
-        var applied = await OneTimeDataMigration.RunAsync(dataSource, Version, Name,
+        var applied = await CodeMigrations.ApplyOnceAsync(dataSource, Version, Name,
             async (connection, transaction, token) => endpoints = await ProtectAllAsync(connection, transaction, token), cancellationToken);
         if (applied)
             LogApplied(endpoints);
