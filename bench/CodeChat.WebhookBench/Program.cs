@@ -2,10 +2,12 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using CodeChat.Api.Cluster;
 using CodeChat.Grains;
 using CodeChat.Grains.Abstractions.Webhooks;
 using CodeChat.Grains.Events;
 using CodeChat.Silo.Hosting;
+using CodeChat.Silo.Secrets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -33,19 +35,21 @@ builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
 {
     ["CodeChat:DataPath"] = dataPath,
-    [CodeChatSiloHostingExtensions.SiloPortKey] = "0",
-    [CodeChatSiloHostingExtensions.GatewayPortKey] = "0",
+    [CodeChatClusterOptions.SiloPortKey] = "0",
+    [CodeChatClusterOptions.GatewayPortKey] = "0",
     ["Webhooks:AllowedNetworks:0"] = "127.0.0.0/8",
 });
 builder.AddCodeChatDatabase();
+// The stores encrypt secrets at rest; embedded mode generates the master key into the data folder.
+builder.AddCodeChatSecrets();
 builder.UseOrleans(silo => silo.UseCodeChatCluster());
 builder.Services.AddCodeChatGrains();
 using var host = builder.Build();
 await host.StartAsync();
+var grains = host.Services.GetRequiredService<IGrainFactory>();
+var sink = host.Services.GetRequiredService<IInstanceEventSink>();
 try
 {
-    var grains = host.Services.GetRequiredService<IGrainFactory>();
-    var sink = host.Services.GetRequiredService<IInstanceEventSink>();
     var instances = Enumerable.Range(0, options.Instances).Select(i => $"bench-{i:D3}").ToArray();
     foreach (var (name, index) in instances.Select((name, index) => (name, index)))
     {
