@@ -13,7 +13,9 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what the grains use. Expects an <see cref="Npgsql.NpgsqlDataSource"/> singleton
-    /// (the silo host registers it), grain storage named "Default" and, for instances that connect,
+    /// (the silo host registers it), Orleans' ADO.NET grain storage named "Default" on that same
+    /// database (an instance's delete removes its state row in the transaction that removes its other
+    /// rows) and, for instances that connect,
     /// a reminder service. WhatsApp endpoint settings come from the "WhatsApp" configuration section.
     /// </summary>
     public static IServiceCollection AddCodeChatGrains(this IServiceCollection services)
@@ -21,6 +23,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PostgresInstanceRegistry>();
         services.TryAddSingleton<PostgresSessionDirectory>();
+        services.TryAddSingleton<PostgresInstancePurge>();
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         // Every append wakes the instance's webhook dispatcher.
