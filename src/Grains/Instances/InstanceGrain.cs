@@ -282,7 +282,7 @@ public sealed partial class InstanceGrain(
         {
             // No socket (closed after "replaced", a refused login, or never resumed): connect just long
             // enough to unlink the device on the server, so the phone stops listing it.
-            await using var client = clients.Create(Name, store);
+            await using var client = clients.Create(Name, store, deviceStores.SessionsForInstance(Name));
             await LogoutOnServerAsync(client, cancellationToken);
         }
         await store.WipeAsync(cancellationToken);
@@ -375,7 +375,8 @@ public sealed partial class InstanceGrain(
         var inbox = this.AsReference<IInstanceSessionInbox>();
         var epoch = state.State.SessionEpoch;
         var session = new InstanceSession(Name, epoch,
-            clients.Create(Name, store, InstanceSession.OwnershipCheck(inbox, epoch)), inbox, logger);
+            clients.Create(Name, store, deviceStores.SessionsForInstance(Name),
+                InstanceSession.OwnershipCheck(inbox, epoch), InstanceSession.MessageHook(inbox, epoch)), inbox, logger);
         _session = session;
         session.Start(pairingPhoneNumber);
         LogConnecting(Name, state.State.SessionEpoch, pairingPhoneNumber is not null);

@@ -43,6 +43,10 @@ public sealed partial class WaClient
             case "notification":
                 await HandleNotificationAsync(session, node).ConfigureAwait(false);
                 return null;
+            case "message" or "receipt" when session.LoggedIn:
+                // Handled in order by the inbound worker, so a slow durable hook never stalls iq answers.
+                session.Inbound.Writer.TryWrite(node);
+                return null;
             case "ib":
                 HandleIb(node);
                 return null;
