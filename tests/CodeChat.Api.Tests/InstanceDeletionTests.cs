@@ -139,7 +139,7 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
                 VALUES ($1, '5511999990000@s.whatsapp.net', 'ABC', false, 'conversation', '{}', 1700000000, 3);
             INSERT INTO message_updates (instance_name, message_id, status, date_time)
                 SELECT $1, id, 3, now() FROM messages WHERE instance_name = $1;
-            INSERT INTO webhook_endpoints (instance_name, instance_id, url, enabled, secret) VALUES ($1, $2, 'https://example.com/hook', true, 'protected');
+            INSERT INTO webhook_endpoints (instance_name, instance_id, url, enabled, secret_protected) VALUES ($1, $2, 'https://example.com/hook', true, 'protected');
             INSERT INTO webhook_lines (instance_name, endpoint) VALUES ($1, 'instance');
             INSERT INTO webhook_replays (instance_name, endpoint, event_id) VALUES ($1, 'instance', $3);
             INSERT INTO webhook_attempts (instance_name, endpoint, event_id, sequence, event, attempt, outcome, latency_ms, attempted_at, replay)
