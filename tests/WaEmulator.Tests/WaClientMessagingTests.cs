@@ -151,6 +151,32 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
         await baileys.WaitForEventAsync("receipt", e => e["id"]!.GetValue<string>() == id, cancellationToken: ct);
     }
 
+    [Fact]
+    public async Task After_Baileys_loses_its_session_its_retry_receipt_gets_the_message_resent_on_a_new_session()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var ours = fixture.Emulator.CreateAccount();
+        var theirs = fixture.Emulator.CreateAccount();
+        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var ourClient = client;
+        var baileys = await fixture.StartPeerAsync("baileys", ct);
+        await fixture.PairAsync(baileys, theirs, ct);
+        await client.SendTextAsync(theirs.PnJid, "first", ct);
+        await baileys.WaitForTextAsync("first", cancellationToken: ct);
+        // Baileys answers, so our session is established and the next send is a plain msg.
+        await baileys.SendTextAsync(ours.PnJid, "answer", ct);
+        Assert.Equal("answer", TextOf(await client.NextStoredAsync(ct)));
+
+        var wiped = await baileys.CommandAsync("wipeSessions", new { names = new[] { ours.LidUser + "_1" } }, cancellationToken: ct);
+        Assert.True(wiped["deleted"]!.GetValue<int>() >= 1);
+        var sent = await client.SendTextAsync(theirs.PnJid, "after the wipe", ct);
+
+        // Baileys cannot decrypt it, asks again (with its keys on the second retry), and gets it.
+        await baileys.WaitForTextAsync("after the wipe", cancellationToken: ct);
+        Assert.Contains(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.ToClient, Tag: "receipt", Type: "retry" } && s.Id == sent.MessageId && s.Device == ourDevice.PnJid);
+    }
+
     private static string? TextOf(IncomingMessage message) =>
         message.Message.Conversation is { Length: > 0 } text ? text : message.Message.ExtendedTextMessage?.Text;
 
