@@ -18,6 +18,12 @@ public static class SecretPurposes
     /// <summary>Private halves of one-time prekeys.</summary>
     public const string DevicePreKey = "CodeChat.DevicePreKey.v1";
 
+    /// <summary>Webhook signing secrets (<c>whsec_…</c>), current and rotated-out.</summary>
+    public const string WebhookSigningSecret = "CodeChat.WebhookSigningSecret.v1";
+
     /// <summary>Signal session records (they hold private ratchet keys).</summary>
     public const string SignalSession = "CodeChat.SignalSession.v1";
+
+    /// <summary>Signal group sender-key records (they hold chain keys and, for our own, the signing private key).</summary>
+    public const string SignalSenderKey = "CodeChat.SignalSenderKey.v1";
 }

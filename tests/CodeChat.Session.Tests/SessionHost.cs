@@ -6,6 +6,8 @@ using CodeChat.Testing;
 using CodeChat.WaEmulator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 
@@ -23,14 +25,18 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
     private readonly WaEmulatorServer _emulator;
     private readonly TimeSpan? _qrTimeout;
     private readonly Uri? _endpoint;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="endpoint">Where the client connects instead of the emulator itself (e.g. a relay to it).</param>
-    public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null, Uri? endpoint = null)
+    /// <param name="services">Replaces services after the silo registered its own (test seams).</param>
+    public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null, Uri? endpoint = null,
+        Action<IServiceCollection>? services = null)
     {
         _connectionString = connectionString;
         _emulator = emulator;
         _qrTimeout = qrTimeout;
         _endpoint = endpoint;
+        _services = services;
         Http = CreateClient();
         Http.DefaultRequestHeaders.Add("apikey", GlobalApiKey);
     }
@@ -57,6 +63,8 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
             settings["WhatsApp:QrNextRefTimeout"] = timeout.ToString("c");
         }
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        if (_services is { } services)
+            builder.ConfigureTestServices(services);
     }
 
     public async Task CreateInstanceAsync(string name)

@@ -80,8 +80,9 @@ public sealed partial class InstanceGrain
                 if (!TryMove(state.State.Connection.Opened(Now()), nameof(InstanceConnection.Opened)))
                     break;
                 state.State.OwnerJid = OwnerJidOf(signal.Jid);
+                StageConnectionUpdate();
                 await SaveAsync(cancellationToken);
-                await AppendConnectionUpdateAsync(cancellationToken);
+                await RelayPendingEventsAsync(cancellationToken);
                 ResetCode();
                 LogOpen(Name, state.State.OwnerJid);
                 break;
@@ -111,12 +112,13 @@ public sealed partial class InstanceGrain
         {
             if (!TryMove(state.State.Connection.Reconnecting(reason, Now()), nameof(InstanceConnection.Reconnecting)))
                 return;
-            await SaveAsync(cancellationToken);
             // As Baileys reports it through CodeChat: the close with its reason, then a new attempt.
-            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
-                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Close, reason), cancellationToken);
-            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
-                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Connecting, ConnectionStatusReasons.Ok), cancellationToken);
+            Stage(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Close, reason));
+            Stage(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Connecting, ConnectionStatusReasons.Ok));
+            await SaveAsync(cancellationToken);
+            await RelayPendingEventsAsync(cancellationToken);
             return;
         }
 
@@ -139,8 +141,9 @@ public sealed partial class InstanceGrain
         }
         if (clearOwner)
             state.State.OwnerJid = null;
+        StageConnectionUpdate();
         await SaveAsync(cancellationToken);
-        await AppendConnectionUpdateAsync(cancellationToken);
+        await RelayPendingEventsAsync(cancellationToken);
         await StopSessionAsync();
         if (!keepWanted)
             await UnregisterWatchdogAsync();

@@ -48,6 +48,13 @@ public sealed class InstanceState
     [Id(18)]
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? ProtectedToken { get; set; }
+    /// <summary>
+    /// Outbox events written with the state change they report and not yet known to be in
+    /// <c>instance_events</c> (<see cref="PendingInstanceEvent"/>). Null (and left out) once relayed.
+    /// </summary>
+    [Id(19)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<PendingInstanceEvent>? PendingEvents { get; set; }
 
     public bool Exists => Id > 0;
 

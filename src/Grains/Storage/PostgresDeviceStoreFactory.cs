@@ -11,6 +11,6 @@ public sealed class PostgresDeviceStoreFactory(NpgsqlDataSource dataSource, IDat
     /// <summary>The instance's Signal sessions, encrypted at rest; the device store's wipe and purge remove them too.</summary>
     public PostgresSignalSessionStore SessionsForInstance(string instanceName) => new(dataSource, instanceName, protection);
 
-    /// <summary>The instance's group sender keys; the device store's wipe and purge remove them too.</summary>
-    public PostgresSenderKeyStore SenderKeysForInstance(string instanceName) => new(dataSource, instanceName);
+    /// <summary>The instance's group sender keys, encrypted at rest; the device store's wipe and purge remove them too.</summary>
+    public PostgresSenderKeyStore SenderKeysForInstance(string instanceName) => new(dataSource, instanceName, protection);
 }

@@ -13,6 +13,7 @@ public sealed record WebhookLineServices(
     WebhookSender Sender,
     WebhookRetryPolicy RetryPolicy,
     WebhookMetrics Metrics,
+    QrCodeRedactor Redactor,
     TimeProvider TimeProvider,
     ILogger Logger);
 
@@ -146,12 +147,18 @@ internal sealed partial class WebhookDeliveryLine(
         }
 
         long skippedTo = 0;
+        var skippedQrCode = false;
         while (_buffer.TryPeek(out var next) && !target.Wants(next.Event, next.InstanceId))
+        {
+            skippedQrCode |= next.Event == InstanceEventNames.QrCodeUpdated;
             skippedTo = _buffer.Dequeue().Sequence;
+        }
         if (skippedTo > 0)
         {
             await services.Lines.AdvanceAsync(instanceName, endpoint, skippedTo, cancellationToken);
             _state = WebhookLineState.Start with { AckedSequence = skippedTo };
+            if (skippedQrCode)
+                await RedactPassedQrCodesAsync(cancellationToken);
             return null;
         }
 
@@ -166,9 +173,27 @@ internal sealed partial class WebhookDeliveryLine(
         {
             _buffer.Dequeue();
             _state = WebhookLineState.Start with { AckedSequence = head.Sequence };
+            if (head.Event == InstanceEventNames.QrCodeUpdated)
+                await RedactPassedQrCodesAsync(cancellationToken);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// This line no longer needs the QR event it moved past; if no other line does, its secrets go now
+    /// (once the stream grace passed; otherwise the sweeper takes it). Best effort: the sweeper retries.
+    /// </summary>
+    private async Task RedactPassedQrCodesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await services.Redactor.RedactDueAsync(instanceName, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRedactionFailed(instanceName, exception);
+        }
     }
 
     private async Task<WebhookDecision> AttemptAsync(
@@ -230,6 +255,9 @@ internal sealed partial class WebhookDeliveryLine(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of instance {InstanceName} disabled: the receiver answered 410 Gone")]
     private partial void LogDisabled(string instanceName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {InstanceName}: redacting delivered QR events failed; the sweeper retries")]
+    private partial void LogRedactionFailed(string instanceName, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {InstanceName}/{Endpoint}: delivery step failed; retrying shortly")]
     private partial void LogStepFailed(string instanceName, string endpoint, Exception exception);

@@ -25,12 +25,15 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<WebhookLineStore>();
         services.TryAddSingleton<WebhookRetryPolicy>();
         services.TryAddSingleton<WebhookSender>();
+        services.TryAddSingleton<Storage.PostgresQrCodeRedactionStore>();
+        services.TryAddSingleton<QrCodeRedactor>();
         services.TryAddSingleton(provider => new WebhookLineServices(
             provider.GetRequiredService<WebhookLineStore>(),
             provider.GetRequiredService<Storage.PostgresInstanceEventStore>(),
             provider.GetRequiredService<WebhookSender>(),
             provider.GetRequiredService<WebhookRetryPolicy>(),
             provider.GetRequiredService<WebhookMetrics>(),
+            provider.GetRequiredService<QrCodeRedactor>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("CodeChat.Grains.Webhooks.WebhookDeliveryLine")));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WebhookOutboxSweeper>();

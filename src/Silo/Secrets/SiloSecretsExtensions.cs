@@ -20,6 +20,8 @@ public static class SiloSecretsExtensions
         builder.Services.AddCodeChatDataProtection(services =>
             SiloMasterKey.Resolve(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<CodeChatDatabase>()));
         builder.Services.AddSingleton<ProtectStoredSecretsMigration>();
+        builder.Services.AddSingleton<ProtectSenderKeysMigration>();
+        builder.Services.AddSingleton<ProtectWebhookSecretsMigration>();
         builder.Services.AddHostedService<SecretsStartupService>();
         return builder;
     }
