@@ -1,3 +1,4 @@
+using CodeChat.Grains.Storage;
 using CodeChat.Grains.Webhooks;
 using CodeChat.Silo.Database;
 using CodeChat.Testing;
@@ -69,7 +70,7 @@ public sealed class WebhookSecretsAtRestTests(PostgresServerFixture postgres)
         Assert.DoesNotContain(secret["whsec_".Length..].TrimEnd('='), dump);
         Assert.DoesNotContain(previous["whsec_".Length..].TrimEnd('='), dump);
 
-        var store = new WebhookEndpointStore(dataSource, protection);
+        var store = new PostgresWebhookEndpointStore(dataSource, protection);
         var legacy = await store.GetAsync("legacy", Ct);
         Assert.NotNull(legacy);
         Assert.Equal(secret, legacy.Secret);

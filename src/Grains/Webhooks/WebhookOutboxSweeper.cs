@@ -1,4 +1,5 @@
 using CodeChat.Grains.Abstractions.Webhooks;
+using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace CodeChat.Grains.Webhooks;
 /// and prunes the delivery log.
 /// </summary>
 public sealed partial class WebhookOutboxSweeper(
-    WebhookLineStore lines,
+    PostgresWebhookLineStore lines,
     QrCodeRedactor redactor,
     IGrainFactory grains,
     WebhookMetrics metrics,

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Webhooks;
+using CodeChat.Grains.Webhooks;
 using CodeChat.Secrets;
 using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CodeChat.Grains.Webhooks;
+namespace CodeChat.Grains.Storage;
 
 /// <summary>
 /// The <c>webhook_endpoints</c> table (deploy/sql/0030_webhooks.sql). The signing secrets are stored
@@ -13,7 +14,7 @@ namespace CodeChat.Grains.Webhooks;
 /// deploy/sql/0032); rows older versions stored in clear are encrypted at start-up before any grain
 /// runs (ProtectWebhookSecretsMigration), so only the protected columns are read.
 /// </summary>
-public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource, IDataProtectionProvider protection)
+public sealed class PostgresWebhookEndpointStore(NpgsqlDataSource dataSource, IDataProtectionProvider protection)
 {
     private const string ViewColumns =
         "id, url, enabled, events::text, instance_id, created_at, updated_at, disabled_reason, previous_secret_expires_at";
