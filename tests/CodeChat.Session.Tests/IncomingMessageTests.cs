@@ -27,7 +27,7 @@ public sealed class IncomingMessageTests(PostgresServerFixture postgres, Emulato
         await using var host = new SessionHost(connectionString, emulator.Server);
         var name = "inbox-" + Guid.NewGuid().ToString("N")[..8];
         await host.CreateInstanceAsync(name);
-        var (_, qr) = await host.GetAsync($"/instance/connect/{name}");
+        var (_, qr) = await host.ConnectForQrAsync(name);
         var ours = emulator.Emulator.CreateAccount();
         await emulator.Emulator.ScanQrAsync(qr.GetProperty("code").GetString()!, ours, Ct);
         Assert.Equal(200, await host.WaitForStateAsync(name, "open"));
