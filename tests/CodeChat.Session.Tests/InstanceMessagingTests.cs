@@ -19,7 +19,7 @@ public sealed class InstanceMessagingTests(PostgresServerFixture postgres, Emula
         await using var host = new SessionHost(database, emulator.Server);
         var name = "inst-" + Guid.NewGuid().ToString("N")[..10];
         await host.CreateInstanceAsync(name);
-        var (status, qr) = await host.GetAsync($"/instance/connect/{name}");
+        var (status, qr) = await host.ConnectForQrAsync(name);
         Assert.Equal(200, status);
         var account = emulator.Emulator.CreateAccount();
         await emulator.Emulator.ScanQrAsync(qr.GetProperty("code").GetString()!, account, Ct);
