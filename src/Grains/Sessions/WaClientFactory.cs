@@ -1,4 +1,5 @@
 using CodeChat.WhatsApp.Client;
+using CodeChat.WhatsApp.Signal.Groups;
 using CodeChat.WhatsApp.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,9 @@ public sealed class WaClientFactory(IOptions<WhatsAppOptions> options, ILoggerFa
         string instanceName,
         IDeviceStore store,
         ISignalSessionStore sessions,
+        ISenderKeyStore senderKeys,
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
         Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null) =>
         new(_clientOptions.Value with { BeforeReconnectAsync = beforeReconnect, StoreIncomingMessageAsync = storeIncomingMessage },
-            store, sessions, loggers.CreateLogger<WaClient>(), timeProvider);
+            store, sessions, senderKeys, loggers.CreateLogger<WaClient>(), timeProvider);
 }
