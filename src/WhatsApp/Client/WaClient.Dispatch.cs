@@ -24,7 +24,11 @@ public sealed partial class WaClient
                 return null;
             case "failure":
                 var failure = StreamErrorPolicy.ForLoginFailure(node.GetAttribute("reason"));
-                Log.LoginFailure(_logger, failure.Code);
+                if (failure.Kind != StreamErrorKind.ClientOutdated)
+                {
+                    // An outdated version is handled (and logged with the version) by the run loop.
+                    Log.LoginFailure(_logger, failure.Code);
+                }
                 return SessionEnd.From(failure);
             case "stream:error" or "xmlstreamend":
                 var decision = StreamErrorPolicy.ForStreamError(node);
