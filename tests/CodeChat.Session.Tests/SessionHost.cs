@@ -1,12 +1,16 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.ClientVersion;
 using CodeChat.Grains.Storage;
 using CodeChat.Testing;
 using CodeChat.WaEmulator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CodeChat.Session.Tests;
@@ -23,14 +27,18 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
     private readonly WaEmulatorServer _emulator;
     private readonly TimeSpan? _qrTimeout;
     private readonly Uri? _endpoint;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
 
     /// <param name="endpoint">Where the client connects instead of the emulator itself (e.g. a relay to it).</param>
-    public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null, Uri? endpoint = null)
+    /// <param name="settings">Configuration on top of the defaults (e.g. the WhatsApp:Version* keys).</param>
+    public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null, Uri? endpoint = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         _connectionString = connectionString;
         _emulator = emulator;
         _qrTimeout = qrTimeout;
         _endpoint = endpoint;
+        _settings = settings ?? new Dictionary<string, string?>();
         Http = CreateClient();
         Http.DefaultRequestHeaders.Add("apikey", GlobalApiKey);
     }
@@ -50,13 +58,35 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
             ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
             ["WhatsApp:Url"] = (_endpoint ?? _emulator.WebSocketUrl).ToString(),
             ["WhatsApp:TrustedRootKey"] = Convert.ToHexStringLower(_emulator.Emulator.Certificates.RootPublicKey.Span),
+            // Tests never reach WhatsApp: the refresher reads the emulator's service worker or nothing.
+            ["WhatsApp:VersionSource"] = "off",
         };
         if (_qrTimeout is { } timeout)
         {
             settings["WhatsApp:QrFirstRefTimeout"] = timeout.ToString("c");
             settings["WhatsApp:QrNextRefTimeout"] = timeout.ToString("c");
         }
+        foreach (var (key, value) in _settings)
+            settings[key] = value;
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        // The emulator's HTTPS host (its service worker) has a certificate of its own CA; trust that CA only.
+        builder.ConfigureTestServices(services => services.AddHttpClient(ServiceWorkerVersionFetcher.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => IssuedByEmulator(certificate) },
+            }));
+    }
+
+    private bool IssuedByEmulator(X509Certificate? certificate)
+    {
+        if (certificate is null)
+            return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(_emulator.MediaCertificateAuthority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
     }
 
     public async Task CreateInstanceAsync(string name)
