@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using CodeChat.Testing;
 using CodeChat.WhatsApp.Client;
@@ -63,7 +62,7 @@ public sealed class ClientVersionGateTests(BaileysInteropPackages packages)
     {
         await using var server = await WaEmulatorServer.StartAsync(
             new WaEmulatorOptions { CurrentClientVersion = new WhatsAppWebVersion(2, 3000, 1_023_456_789) }, cancellationToken: Ct);
-        using var https = TrustingClient(server);
+        using var https = EmulatorHttps.TrustingClient(server);
         using var plain = new HttpClient { BaseAddress = server.BaseUrl };
 
         var script = await https.GetStringAsync(server.ServiceWorkerUrl, Ct);
@@ -79,32 +78,5 @@ public sealed class ClientVersionGateTests(BaileysInteropPackages packages)
         Assert.Equal(new WhatsAppWebVersion(2, 3000, 1_023_456_790), changed);
         Assert.Equal(HttpStatusCode.MisdirectedRequest, overHttp.StatusCode);
         Assert.Equal(2, server.Emulator.ClientVersions.ServiceWorkerFetches);
-    }
-
-    /// <summary>An HttpClient that trusts only the emulator's HTTPS CA.</summary>
-    private static HttpClient TrustingClient(WaEmulatorServer server)
-    {
-        var authority = server.MediaCertificateAuthority;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(authority);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    using var leaf = new X509Certificate2(certificate);
-                    return chain.Build(leaf);
-                },
-            },
-        };
-        return new HttpClient(handler);
     }
 }

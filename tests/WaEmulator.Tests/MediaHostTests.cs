@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using CodeChat.Testing;
 using CodeChat.WhatsApp.Crypto;
@@ -57,7 +56,7 @@ public sealed class MediaHostTests(BaileysInteropPackages packages)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await WaEmulatorServer.StartAsync(new WaEmulatorOptions(), cancellationToken: ct);
-        using var http = TrustingClient(server);
+        using var http = EmulatorHttps.TrustingClient(server);
         var body = RandomNumberGenerator.GetBytes(1000);
         var token = WebEncoders.Base64UrlEncode(SHA256.HashData(body));
 
@@ -82,32 +81,5 @@ public sealed class MediaHostTests(BaileysInteropPackages packages)
         var forged = directPath.Replace("oh=", "oh=x", StringComparison.Ordinal).TrimStart('/');
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync(forged, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("v/t62.7118-24/unknown.enc", ct)).StatusCode);
-    }
-
-    /// <summary>An HttpClient that trusts only the emulator's media CA (as Node does with NODE_EXTRA_CA_CERTS).</summary>
-    private static HttpClient TrustingClient(WaEmulatorServer server)
-    {
-        var authority = server.MediaCertificateAuthority;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(authority);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    using var leaf = new X509Certificate2(certificate);
-                    return chain.Build(leaf);
-                },
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = server.MediaBaseUrl };
     }
 }

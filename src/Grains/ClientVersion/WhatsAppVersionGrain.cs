@@ -54,26 +54,32 @@ public sealed partial class WhatsAppVersionGrain(
 
     public async Task EnsureScheduleAsync(CancellationToken cancellationToken = default)
     {
+        var existing = await this.GetReminder(ReminderName);
         if (_settings.RefresherEnabled && _settings.Interval is { } interval)
         {
-            // First check one period after start: a fresh deployment that is already stale finds out
-            // through its first 405, which refreshes at once.
-            await this.RegisterOrUpdateReminder(ReminderName, interval, interval);
+            // An existing reminder keeps its phase: re-registering at every silo start would push the
+            // check back each time, and frequent restarts would starve it. A changed interval is
+            // applied at its next tick. The first check comes one period after the first start: a
+            // fresh deployment that is already stale finds out through its first 405, which refreshes at once.
+            if (existing is null)
+                await this.RegisterOrUpdateReminder(ReminderName, interval, interval);
             return;
         }
-        if (await this.GetReminder(ReminderName) is { } reminder)
-            await this.UnregisterReminder(reminder);
+        if (existing is not null)
+            await this.UnregisterReminder(existing);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != ReminderName)
             return;
-        if (!_settings.RefresherEnabled || _settings.Interval is null)
+        if (!_settings.RefresherEnabled || _settings.Interval is not { } interval)
         {
             await EnsureScheduleAsync();
             return;
         }
+        if (status.Period != interval)
+            await this.RegisterOrUpdateReminder(ReminderName, interval, interval);
         await CheckAsync(CancellationToken.None);
     }
 
