@@ -15,7 +15,9 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers what the grains use. Expects an <see cref="Npgsql.NpgsqlDataSource"/> singleton
-    /// (the silo host registers it), grain storage named "Default" and, for instances that connect,
+    /// (the silo host registers it), Orleans' ADO.NET grain storage named "Default" on that same
+    /// database (an instance's delete removes its state row in the transaction that removes its other
+    /// rows) and, for instances that connect,
     /// a reminder service. WhatsApp endpoint settings come from the "WhatsApp" configuration section.
     /// </summary>
     public static IServiceCollection AddCodeChatGrains(this IServiceCollection services)
@@ -23,6 +25,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<PostgresInstanceRegistry>();
         services.TryAddSingleton<PostgresSessionDirectory>();
+        services.TryAddSingleton<PostgresInstancePurge>();
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         // Every append wakes the instance's webhook dispatcher.
@@ -35,6 +38,10 @@ public static class GrainsServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WhatsAppOptions>, WhatsAppOptionsValidator>());
         services.AddWhatsAppVersion();
+        services.AddOptions<InstanceResumeOptions>().Configure<IServiceProvider>((options, provider) =>
+            provider.GetService<IConfiguration>()?.GetSection(InstanceResumeOptions.SectionName).Bind(options))
+            .Validate(options => options.ResumeParallelism >= 1, "Instances:ResumeParallelism must be at least 1.")
+            .ValidateOnStart();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InstanceSessionStartup>();
         return services;
     }

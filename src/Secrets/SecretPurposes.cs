@@ -20,4 +20,7 @@ public static class SecretPurposes
 
     /// <summary>Signal session records (they hold private ratchet keys).</summary>
     public const string SignalSession = "CodeChat.SignalSession.v1";
+
+    /// <summary>Signal group sender-key records (they hold chain keys and, for our own, the signing private key).</summary>
+    public const string SignalSenderKey = "CodeChat.SignalSenderKey.v1";
 }

@@ -1,3 +1,4 @@
+using CodeChat.Api.Cluster;
 using CodeChat.Grains;
 using CodeChat.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,7 +6,11 @@ using Orleans.TestingHost;
 
 namespace CodeChat.Api.Tests;
 
-/// <summary>Two in-process silos with memory grain storage and the instance registry on real PostgreSQL.</summary>
+/// <summary>
+/// Two in-process silos whose grain storage, like the silo host's, is Orleans' ADO.NET storage on the
+/// same PostgreSQL database as the instance tables (deleting an instance removes its state row in the
+/// same transaction as its other rows).
+/// </summary>
 public sealed class InstanceGrainClusterFixture(PostgresServerFixture server) : IAsyncLifetime
 {
     public MigratedPostgresDatabaseFixture Postgres { get; } = new(server);
@@ -18,7 +23,11 @@ public sealed class InstanceGrainClusterFixture(PostgresServerFixture server) : 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage("Default");
+            silo.AddAdoNetGrainStorageAsDefault(storage =>
+            {
+                storage.Invariant = CodeChatClusterOptions.NpgsqlInvariant;
+                storage.ConnectionString = Postgres.ConnectionString;
+            });
             silo.Services.AddSingleton(Postgres.DataSource);
             silo.Services.AddTestDataProtection();
             silo.Services.AddCodeChatGrains();

@@ -56,9 +56,13 @@ public sealed class SiloApiFixture(PostgresServerFixture postgres) : IAsyncLifet
 
     public SiloApiFactory Factory { get; private set; } = null!;
 
+    /// <summary>The host's database, for tests that read or seed tables no route reaches yet.</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public async ValueTask InitializeAsync()
     {
-        Factory = new SiloApiFactory(await postgres.CreateDatabaseAsync(), GlobalApiKey);
+        ConnectionString = await postgres.CreateDatabaseAsync();
+        Factory = new SiloApiFactory(ConnectionString, GlobalApiKey);
         Factory.CreateClient().Dispose(); // starts the host
     }
 

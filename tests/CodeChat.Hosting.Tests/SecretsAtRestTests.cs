@@ -5,6 +5,9 @@ using CodeChat.Secrets;
 using CodeChat.Silo.Database;
 using CodeChat.Silo.Secrets;
 using CodeChat.Testing;
+using CodeChat.WhatsApp.Binary;
+using CodeChat.WhatsApp.Signal;
+using CodeChat.WhatsApp.Signal.Groups;
 using CodeChat.WhatsApp.Store;
 using Microsoft.AspNetCore.DataProtection;
 using CodeChat.Silo.Hosting;
@@ -183,6 +186,45 @@ public sealed class SecretsAtRestTests(PostgresServerFixture server)
         await using var connection = await dataSource.OpenConnectionAsync(Ct);
         await using var transaction = await connection.BeginTransactionAsync(Ct);
         Assert.Equal((0, 0, 0), await migration.ProtectAllAsync(connection, transaction, Ct));
+    }
+
+    [Fact]
+    public async Task Sender_keys_stored_in_clear_by_older_versions_are_encrypted_in_place_once()
+    {
+        await using var dataSource = await MigratedDatabaseAsync();
+        var name = new SenderKeyName(Jid.Parse("120363000000000009@g.us"), new SignalAddress("111111111111111_1", 0));
+        var memory = new InMemorySenderKeyStore();
+        await new GroupSessionBuilder(memory).CreateAsync(name, Ct);
+        var record = (await memory.LoadSenderKeyAsync(name, Ct))!;
+        var state = record.CurrentState!;
+        await using (var insert = dataSource.CreateCommand(
+            "INSERT INTO signal_sender_keys (instance_name, group_jid, address_name, device_id, record) VALUES ('legacy', $1, $2, 0, $3)"))
+        {
+            insert.Parameters.AddWithValue(name.Group.ToString());
+            insert.Parameters.AddWithValue(name.Sender.Name);
+            insert.Parameters.AddWithValue(record.Serialize());
+            await insert.ExecuteNonQueryAsync(Ct);
+        }
+
+        var protection = TestSecrets.DataProtection(dataSource);
+        var migration = new ProtectSenderKeysMigration(dataSource, protection, NullLogger<ProtectSenderKeysMigration>.Instance);
+        Assert.True(await migration.ApplyAsync(Ct));
+        Assert.False(await migration.ApplyAsync(Ct));
+
+        var dump = await DatabaseDump.ReadAllAsync(dataSource, Ct);
+        foreach (var secret in new[] { state.ChainKey.Key.ToArray(), state.SigningKeyPair!.PrivateKey.ToArray() })
+        {
+            foreach (var spelling in DatabaseDump.Spellings(secret))
+                Assert.DoesNotContain(spelling, dump);
+        }
+
+        var loaded = await new PostgresSenderKeyStore(dataSource, "legacy", protection).LoadSenderKeyAsync(name, Ct);
+        Assert.Equal(record.Serialize(), loaded!.Serialize());
+
+        // Idempotent even without its schema_version row: a second pass finds nothing in clear.
+        await using var connection = await dataSource.OpenConnectionAsync(Ct);
+        await using var transaction = await connection.BeginTransactionAsync(Ct);
+        Assert.Equal(0, await migration.ProtectAllAsync(connection, transaction, Ct));
     }
 
     [Fact]

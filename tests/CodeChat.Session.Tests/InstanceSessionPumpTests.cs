@@ -64,6 +64,10 @@ public sealed class InstanceSessionPumpTests
         }
 
         public Task<bool> ConfirmSessionOwnershipAsync(long epoch) => Task.FromResult(true);
+
+        // The dropped connection never logs in, so no message can reach the hook.
+        public Task AcceptIncomingMessageAsync(long epoch, ReceivedMessage message) =>
+            Task.FromException(new InvalidOperationException("No message can arrive on a connection that never logs in."));
     }
 
     private sealed class DroppingConnector : IWaConnector

@@ -22,18 +22,18 @@ public sealed class PostgresSenderKeyStoreTests(MigratedPostgresDatabaseFixture 
     [Fact]
     public async Task Records_round_trip_per_name_survive_a_new_store_object_and_stay_per_instance()
     {
-        var store = new PostgresSenderKeyStore(database.DataSource, NewInstance());
+        var store = new PostgresSenderKeyStore(database.DataSource, NewInstance(), database.DataProtection);
         Assert.Null(await store.LoadSenderKeyAsync(Ours, Ct));
         var skdm = await new GroupSessionBuilder(store).CreateAsync(Ours, Ct);
 
-        var restarted = new PostgresSenderKeyStore(database.DataSource, store.InstanceName);
+        var restarted = new PostgresSenderKeyStore(database.DataSource, store.InstanceName, database.DataProtection);
         var record = await restarted.LoadSenderKeyAsync(Ours, Ct);
         Assert.NotNull(record);
         Assert.Equal(skdm.KeyId, record.CurrentState!.KeyId);
         Assert.NotNull(record.CurrentState.SigningKeyPair);
         // Same group, other sender (and device); other instance: nothing.
         Assert.Null(await restarted.LoadSenderKeyAsync(Theirs, Ct));
-        Assert.Null(await new PostgresSenderKeyStore(database.DataSource, NewInstance()).LoadSenderKeyAsync(Ours, Ct));
+        Assert.Null(await new PostgresSenderKeyStore(database.DataSource, NewInstance(), database.DataProtection).LoadSenderKeyAsync(Ours, Ct));
 
         await restarted.RemoveSenderKeyAsync(Ours, Ct);
         Assert.Null(await store.LoadSenderKeyAsync(Ours, Ct));
@@ -45,8 +45,8 @@ public sealed class PostgresSenderKeyStoreTests(MigratedPostgresDatabaseFixture 
     {
         var senderInstance = NewInstance();
         var memberInstance = NewInstance();
-        PostgresSenderKeyStore SenderStore() => new(database.DataSource, senderInstance);
-        PostgresSenderKeyStore MemberStore() => new(database.DataSource, memberInstance);
+        PostgresSenderKeyStore SenderStore() => new(database.DataSource, senderInstance, database.DataProtection);
+        PostgresSenderKeyStore MemberStore() => new(database.DataSource, memberInstance, database.DataProtection);
 
         var skdm = await new GroupSessionBuilder(SenderStore()).CreateAsync(Ours, Ct);
         await new GroupSessionBuilder(MemberStore()).ProcessAsync(Ours, SenderKeyDistributionMessage.Parse(skdm.Serialized.Span), Ct);
@@ -62,18 +62,46 @@ public sealed class PostgresSenderKeyStoreTests(MigratedPostgresDatabaseFixture 
     }
 
     [Fact]
+    public async Task The_record_column_holds_ciphertext_only()
+    {
+        var store = new PostgresSenderKeyStore(database.DataSource, NewInstance(), database.DataProtection);
+        await new GroupSessionBuilder(store).CreateAsync(Ours, Ct);
+        var record = await store.LoadSenderKeyAsync(Ours, Ct);
+        var state = record!.CurrentState!;
+
+        await using var command = database.DataSource.CreateCommand("SELECT record, t::text FROM signal_sender_keys AS t WHERE instance_name = $1");
+        command.Parameters.AddWithValue(store.InstanceName);
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        var stored = reader.GetFieldValue<byte[]>(0);
+        var row = reader.GetString(1);
+
+        Assert.NotEqual(record.Serialize(), stored);
+        foreach (var secret in new[] { state.ChainKey.Key.ToArray(), state.SigningKeyPair!.PrivateKey.ToArray() })
+        {
+            Assert.True(stored.AsSpan().IndexOf(secret) < 0, "a key is in the column in clear");
+            foreach (var spelling in DatabaseDump.Spellings(secret))
+                Assert.DoesNotContain(spelling, row);
+        }
+        // Another key ring cannot read it.
+        var stranger = new PostgresSenderKeyStore(database.DataSource, store.InstanceName,
+            new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
+        await Assert.ThrowsAnyAsync<System.Security.Cryptography.CryptographicException>(() => stranger.LoadSenderKeyAsync(Ours, Ct).AsTask());
+    }
+
+    [Fact]
     public async Task Device_wipe_removes_the_sender_keys_of_that_instance_only()
     {
         var instance = NewInstance();
         var other = NewInstance();
         foreach (var name in new[] { instance, other })
         {
-            await new GroupSessionBuilder(new PostgresSenderKeyStore(database.DataSource, name)).CreateAsync(Ours, Ct);
+            await new GroupSessionBuilder(new PostgresSenderKeyStore(database.DataSource, name, database.DataProtection)).CreateAsync(Ours, Ct);
         }
 
         await new PostgresDeviceStore(database.DataSource, instance, database.DataProtection).WipeAsync(Ct);
 
-        Assert.Null(await new PostgresSenderKeyStore(database.DataSource, instance).LoadSenderKeyAsync(Ours, Ct));
-        Assert.NotNull(await new PostgresSenderKeyStore(database.DataSource, other).LoadSenderKeyAsync(Ours, Ct));
+        Assert.Null(await new PostgresSenderKeyStore(database.DataSource, instance, database.DataProtection).LoadSenderKeyAsync(Ours, Ct));
+        Assert.NotNull(await new PostgresSenderKeyStore(database.DataSource, other, database.DataProtection).LoadSenderKeyAsync(Ours, Ct));
     }
 }

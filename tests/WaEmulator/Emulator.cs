@@ -125,6 +125,27 @@ public sealed class Emulator
         return true;
     }
 
+    /// <summary>Drops one device's live connection (the socket dies, no stream error); false when it had none.</summary>
+    public bool DropConnection(LinkedDevice device)
+    {
+        if (_server.FindOnline(device) is not { } session)
+        {
+            return false;
+        }
+
+        session.Abort();
+        return true;
+    }
+
+    /// <summary>Holds back every message for <paramref name="device"/> until <see cref="ReleaseHeldMessages"/> (to test out-of-order delivery).</summary>
+    public void HoldMessages(LinkedDevice device) => _server.Router.HoldMessages(device);
+
+    /// <summary>Messages held back for <paramref name="device"/>.</summary>
+    public int HeldMessagesFor(LinkedDevice device) => _server.Router.HeldFor(device);
+
+    /// <summary>Delivers the held messages in an order shuffled with <paramref name="seed"/>, and stops holding.</summary>
+    public void ReleaseHeldMessages(LinkedDevice device, int seed) => _server.Router.ReleaseHeld(device, new Random(seed));
+
     /// <summary>Drops every live connection at once (clients see the socket die, no stream error).</summary>
     public Task DropAllConnectionsAsync()
     {

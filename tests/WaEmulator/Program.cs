@@ -26,19 +26,15 @@ Console.WriteLine($"media:   {server.MediaBaseUrl} (trust {server.MediaCertifica
 // What a gateway needs to trust this emulator instead of WhatsApp (WhatsApp__Url, WhatsApp__TrustedRootKey).
 Console.WriteLine($"root:    {Convert.ToHexStringLower(server.Emulator.Certificates.RootPublicKey.Span)}");
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
+// Console.CancelKeyPress alone missed SIGTERM: the host's console lifetime swallows it and only
+// stops the application, so the process stayed up (a bench harness could not stop it).
 try
 {
-    await Task.Delay(Timeout.Infinite, stop.Token);
+    await Task.Delay(Timeout.Infinite, server.ShutdownRequested);
 }
 catch (OperationCanceledException)
 {
-    // Ctrl+C
+    // SIGINT / SIGTERM / SIGQUIT
 }
 
 return 0;

@@ -50,6 +50,12 @@ public sealed class WaEmulatorServer : IAsyncDisposable
     /// <summary>The media host's CA, for .NET clients (e.g. an HttpClient handler's custom trust store).</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2 MediaCertificateAuthority => _mediaCertificates.Authority;
 
+    /// <summary>
+    /// Cancelled when the process is asked to stop: SIGINT (Ctrl+C), SIGTERM or SIGQUIT, which the
+    /// host's console lifetime receives (and keeps from killing the process mid-write).
+    /// </summary>
+    public CancellationToken ShutdownRequested => _app.Lifetime.ApplicationStopping;
+
     public static async Task<WaEmulatorServer> StartAsync(WaEmulatorOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         var certificates = MediaTlsCertificates.Create();

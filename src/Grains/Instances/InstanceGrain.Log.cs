@@ -7,6 +7,9 @@ namespace CodeChat.Grains.Instances;
 /// <summary>What the instance grain logs (names and states only: never keys, tokens or QR strings).</summary>
 public sealed partial class InstanceGrain
 {
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} accepted incoming message {MessageId}")]
+    private partial void LogMessageAccepted(string instanceName, string messageId);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} created with id {InstanceId}")]
     private partial void LogCreated(string instanceName, long instanceId);
 

@@ -25,10 +25,11 @@ namespace CodeChat.Grains.Instances;
 [KeepAlive]
 [Immovable]
 public sealed partial class InstanceGrain(
-    [PersistentState("instance", "Default")] IPersistentState<InstanceState> state,
+    [PersistentState(InstanceGrain.StateName, "Default")] IPersistentState<InstanceState> state,
     PostgresInstanceRegistry registry,
     PostgresSessionDirectory sessions,
     PostgresDeviceStoreFactory deviceStores,
+    PostgresInstancePurge purge,
     IWaClientFactory clients,
     IInstanceEventSink events,
     IClusterMembershipService membership,
@@ -36,6 +37,7 @@ public sealed partial class InstanceGrain(
     TimeProvider timeProvider,
     ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
 {
+    public const string StateName = "instance";
     public const string WatchdogReminderName = "session-watchdog";
     public static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
     // Above WaClientOptions.LogoutConnectTimeout, so a logout with the socket down can connect and still send its iq.
@@ -151,12 +153,11 @@ public sealed partial class InstanceGrain(
         await UnregisterWatchdogAsync();
 
         var deleted = Snapshot() with { DeletedAt = Now() };
-        // Registry first: if clearing the state then fails, the next activation re-projects it.
-        await registry.DeleteAsync(Name, change.Token);
-        await sessions.DeleteAsync(Name, change.Token);
-        await deviceStores.ForInstance(Name).PurgeAsync(change.Token);
-        await state.ClearStateAsync();
-        state.State = new InstanceState();
+        // One transaction, the grain's own state row included (fenced by its ETag): a failure half-way
+        // leaves the instance whole, so the caller can retry, never a record without its keys.
+        await purge.DeleteAsync(Name, this.GetGrainId().ToString(), StateName, state.Etag, change.Token);
+        // The row is gone: re-read so this activation's ETag matches storage until it deactivates.
+        await state.ReadStateAsync();
         LogDeleted(Name, deleted.Id);
         DeactivateOnIdle();
         return new InstanceCommandResult(InstanceCommandOutcome.Succeeded, deleted);
@@ -281,7 +282,7 @@ public sealed partial class InstanceGrain(
         {
             // No socket (closed after "replaced", a refused login, or never resumed): connect just long
             // enough to unlink the device on the server, so the phone stops listing it.
-            await using var client = clients.Create(Name, store);
+            await using var client = clients.Create(Name, store, deviceStores.SessionsForInstance(Name));
             await LogoutOnServerAsync(client, cancellationToken);
         }
         await store.WipeAsync(cancellationToken);
@@ -374,7 +375,8 @@ public sealed partial class InstanceGrain(
         var inbox = this.AsReference<IInstanceSessionInbox>();
         var epoch = state.State.SessionEpoch;
         var session = new InstanceSession(Name, epoch,
-            clients.Create(Name, store, InstanceSession.OwnershipCheck(inbox, epoch)), inbox, logger);
+            clients.Create(Name, store, deviceStores.SessionsForInstance(Name),
+                InstanceSession.OwnershipCheck(inbox, epoch), InstanceSession.MessageHook(inbox, epoch)), inbox, logger);
         _session = session;
         session.Start(pairingPhoneNumber);
         LogConnecting(Name, state.State.SessionEpoch, pairingPhoneNumber is not null);

@@ -18,4 +18,13 @@ internal interface IInstanceSessionInbox : IGrainWithStringKey
     /// </summary>
     [Alias("ConfirmOwnership")]
     Task<bool> ConfirmSessionOwnershipAsync(long epoch);
+
+    /// <summary>
+    /// The durable hook of session <paramref name="epoch"/>'s client: completes once the message is
+    /// where it must be before WhatsApp gets the delivery receipt; throws when that session no longer
+    /// owns the instance, so a stale client never confirms a message (the server redelivers it to
+    /// the owner).
+    /// </summary>
+    [Alias("AcceptMessage")]
+    Task AcceptIncomingMessageAsync(long epoch, ReceivedMessage message);
 }

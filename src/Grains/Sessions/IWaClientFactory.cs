@@ -6,6 +6,13 @@ namespace CodeChat.Grains.Sessions;
 /// <summary>Makes the one <see cref="WaClient"/> an instance activation drives.</summary>
 public interface IWaClientFactory
 {
+    /// <param name="sessions">The instance's Signal session store (PostgreSQL in the silo).</param>
     /// <param name="beforeReconnect">Becomes <see cref="WaClientOptions.BeforeReconnectAsync"/>: fences every automatic reconnect.</param>
-    WaClient Create(string instanceName, IDeviceStore store, Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null);
+    /// <param name="storeIncomingMessage">Becomes <see cref="WaClientOptions.StoreIncomingMessageAsync"/>: awaited before each delivery receipt.</param>
+    WaClient Create(
+        string instanceName,
+        IDeviceStore store,
+        ISignalSessionStore sessions,
+        Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
+        Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null);
 }

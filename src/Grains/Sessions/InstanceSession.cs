@@ -43,6 +43,14 @@ internal sealed partial class InstanceSession : IAsyncDisposable
     public static Func<CancellationToken, ValueTask<bool>> OwnershipCheck(IInstanceSessionInbox inbox, long epoch) =>
         async token => await inbox.ConfirmSessionOwnershipAsync(epoch).WaitAsync(token);
 
+    /// <summary>
+    /// The durable hook of the client of session <paramref name="epoch"/>: hands each decrypted
+    /// message to the grain and completes when the grain accepted it, before the receipt goes out.
+    /// Bounded by the client's token like <see cref="OwnershipCheck"/>.
+    /// </summary>
+    public static Func<IncomingMessage, CancellationToken, ValueTask> MessageHook(IInstanceSessionInbox inbox, long epoch) =>
+        async (message, token) => await inbox.AcceptIncomingMessageAsync(epoch, ReceivedMessage.From(message)).WaitAsync(token);
+
     /// <summary>Starts pumping events and connecting; with a phone number, requests a pairing code once connected.</summary>
     public void Start(string? pairingPhoneNumber)
     {

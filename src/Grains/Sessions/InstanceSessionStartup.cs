@@ -1,5 +1,6 @@
 using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace CodeChat.Grains.Sessions;
 
@@ -12,6 +13,7 @@ namespace CodeChat.Grains.Sessions;
 public sealed partial class InstanceSessionStartup(
     PostgresSessionDirectory directory,
     IGrainFactory grains,
+    IOptions<InstanceResumeOptions> options,
     ILogger<InstanceSessionStartup> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly CancellationTokenSource _stopping = new();
@@ -44,28 +46,24 @@ public sealed partial class InstanceSessionStartup(
             return;
         }
 
-        LogResuming(names.Count);
-        foreach (var name in names)
+        var parallelism = options.Value.ResumeParallelism;
+        LogResuming(names.Count, parallelism);
+        try
         {
-            if (cancellationToken.IsCancellationRequested)
-                return;
-            try
-            {
-                await grains.GetGrain<IInstanceSessionResumer>(name).EnsureSessionAsync(cancellationToken);
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                LogResumeFailed(name, exception);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            await BoundedResume.RunAsync(
+                names,
+                parallelism,
+                (name, token) => grains.GetGrain<IInstanceSessionResumer>(name).EnsureSessionAsync(token),
+                LogResumeFailed,
+                cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the WhatsApp sessions of {Count} instances")]
-    private partial void LogResuming(int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resuming the WhatsApp sessions of {Count} instances, {Parallelism} at a time")]
+    private partial void LogResuming(int count, int parallelism);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not list the instances to resume; their watchdogs will resume them")]
     private partial void LogListFailed(Exception exception);

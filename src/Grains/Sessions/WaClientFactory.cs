@@ -18,6 +18,12 @@ public sealed class WaClientFactory(
 {
     private readonly Lazy<WaClientOptions> _clientOptions = new(() => options.Value.ToClientOptions() with { VersionSource = versions });
 
-    public WaClient Create(string instanceName, IDeviceStore store, Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null) =>
-        new(_clientOptions.Value with { BeforeReconnectAsync = beforeReconnect }, store, loggers.CreateLogger<WaClient>(), timeProvider);
+    public WaClient Create(
+        string instanceName,
+        IDeviceStore store,
+        ISignalSessionStore sessions,
+        Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
+        Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null) =>
+        new(_clientOptions.Value with { BeforeReconnectAsync = beforeReconnect, StoreIncomingMessageAsync = storeIncomingMessage },
+            store, sessions, loggers.CreateLogger<WaClient>(), timeProvider);
 }

@@ -52,13 +52,6 @@ public sealed class PostgresInstanceRegistry(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("DELETE FROM instances WHERE name = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = name });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<InstanceSnapshot>> ListAsync(string? name, CancellationToken cancellationToken)
     {
         await using var command = name is null

@@ -23,13 +23,6 @@ public sealed class PostgresSessionDirectory(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task DeleteAsync(string instanceName, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("DELETE FROM instance_sessions WHERE instance_name = $1");
-        command.Parameters.Add(Text(instanceName));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
     /// <summary>Names of the instances whose session should be running.</summary>
     public async Task<IReadOnlyList<string>> WantedConnectedAsync(CancellationToken cancellationToken)
     {

@@ -11,9 +11,8 @@ namespace CodeChat.Silo.Database;
 /// <summary>
 /// Schema version 24, in C#: encrypts in place the secrets that versions before 0023 stored in
 /// clear (device credentials, prekey private halves, the generated token-signing secret) and
-/// empties the plaintext. Runs under the migrators' advisory lock, in one transaction with its
-/// <c>schema_version</c> row, so it happens once; it only touches rows still in the old form, so
-/// running it again changes nothing.
+/// empties the plaintext. Runs once per database (<see cref="CodeMigrations"/>); it only touches
+/// rows still in the old form, so running it again changes nothing.
 /// </summary>
 public sealed partial class ProtectStoredSecretsMigration(
     NpgsqlDataSource dataSource, IDataProtectionProvider protection, ILogger<ProtectStoredSecretsMigration> logger)
@@ -24,35 +23,12 @@ public sealed partial class ProtectStoredSecretsMigration(
     /// <summary>Applies the migration unless <c>schema_version</c> says it was; returns whether this call applied it.</summary>
     public async Task<bool> ApplyAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection, null, $"SELECT pg_advisory_lock({DatabaseMigrator.AdvisoryLockKey})", cancellationToken);
-        try
-        {
-            await using (var applied = new NpgsqlCommand("SELECT count(*) FROM schema_version WHERE version = $1", connection))
-            {
-                applied.Parameters.Add(new NpgsqlParameter { Value = Version });
-                if ((long)(await applied.ExecuteScalarAsync(cancellationToken))! > 0)
-                    return false;
-            }
-
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var counts = await ProtectAllAsync(connection, transaction, cancellationToken);
-            await using (var record = new NpgsqlCommand("INSERT INTO schema_version (version, name) VALUES ($1, $2)", connection, transaction))
-            {
-                record.Parameters.Add(new NpgsqlParameter { Value = Version });
-                record.Parameters.Add(new NpgsqlParameter { Value = Name });
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
+        (int Credentials, int PreKeys, int SigningSecrets) counts = default;
+        var applied = await CodeMigrations.ApplyOnceAsync(dataSource, Version, Name,
+            async (connection, transaction, token) => counts = await ProtectAllAsync(connection, transaction, token), cancellationToken);
+        if (applied)
             LogApplied(counts.Credentials, counts.PreKeys, counts.SigningSecrets);
-            return true;
-        }
-        finally
-        {
-            // A cancelled token must not leave the lock held on a pooled connection.
-            await ExecuteAsync(connection, null, $"SELECT pg_advisory_unlock({DatabaseMigrator.AdvisoryLockKey})", CancellationToken.None);
-        }
+        return applied;
     }
 
     /// <summary>The conversion itself, idempotent: only rows that still hold plaintext are changed.</summary>
@@ -60,14 +36,14 @@ public sealed partial class ProtectStoredSecretsMigration(
         NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var credentialsProtector = protection.CreateProtector(SecretPurposes.DeviceCredentials);
-        var credentials = await ConvertAsync(connection, transaction,
+        var credentials = await CodeMigrations.ProtectRowsAsync(connection, transaction,
             "SELECT instance_name, credentials::text FROM device_credentials WHERE credentials IS NOT NULL FOR UPDATE",
             reader => ([reader.GetString(0)], Encoding.UTF8.GetBytes(reader.GetString(1))),
             "UPDATE device_credentials SET credentials_protected = $2, credentials = NULL WHERE instance_name = $1",
             credentialsProtector.Protect, cancellationToken);
 
         var preKeyProtector = protection.CreateProtector(SecretPurposes.DevicePreKey);
-        var preKeys = await ConvertAsync(connection, transaction,
+        var preKeys = await CodeMigrations.ProtectRowsAsync(connection, transaction,
             "SELECT instance_name, id, private_key FROM device_prekeys WHERE private_key IS NOT NULL FOR UPDATE",
             reader => ([reader.GetString(0), reader.GetInt32(1)], reader.GetFieldValue<byte[]>(2)),
             "UPDATE device_prekeys SET private_key_protected = $3, private_key = NULL WHERE instance_name = $1 AND id = $2",
@@ -75,35 +51,6 @@ public sealed partial class ProtectStoredSecretsMigration(
 
         var signingSecrets = await ProtectSigningSecretAsync(connection, transaction, cancellationToken);
         return (credentials, preKeys, signingSecrets);
-    }
-
-    /// <summary>
-    /// Reads every plaintext row (<paramref name="read"/> gives its key columns and its secret), then
-    /// runs <paramref name="update"/> with the key columns as $1.. and the protected secret last.
-    /// </summary>
-    private static async Task<int> ConvertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string select,
-        Func<NpgsqlDataReader, (object[] Key, byte[] Secret)> read, string update, Func<byte[], byte[]> protect,
-        CancellationToken cancellationToken)
-    {
-        var rows = new List<(object[] Key, byte[] Secret)>();
-        await using (var query = new NpgsqlCommand(select, connection, transaction))
-        await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-                rows.Add(read(reader));
-        }
-
-        foreach (var (key, secret) in rows)
-        {
-            await using var command = new NpgsqlCommand(update, connection, transaction);
-            foreach (var column in key)
-                command.Parameters.Add(new NpgsqlParameter { Value = column });
-            command.Parameters.Add(new NpgsqlParameter { Value = protect(secret), NpgsqlDbType = NpgsqlDbType.Bytea });
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        return rows.Count;
     }
 
     private async Task<int> ProtectSigningSecretAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -136,12 +83,6 @@ public sealed partial class ProtectStoredSecretsMigration(
         }
 
         return 1;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information,

@@ -20,6 +20,7 @@ public static class SiloSecretsExtensions
         builder.Services.AddCodeChatDataProtection(services =>
             SiloMasterKey.Resolve(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<CodeChatDatabase>()));
         builder.Services.AddSingleton<ProtectStoredSecretsMigration>();
+        builder.Services.AddSingleton<ProtectSenderKeysMigration>();
         builder.Services.AddHostedService<SecretsStartupService>();
         return builder;
     }

@@ -53,6 +53,7 @@ public sealed partial class WaClient
         {
             await _store.WipeAsync(cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _credentials, null);
+            ReleaseSignalSessions();
             Log.CredentialsWiped(_logger);
         }
         finally

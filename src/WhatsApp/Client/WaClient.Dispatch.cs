@@ -32,11 +32,24 @@ public sealed partial class WaClient
                 return SessionEnd.From(failure);
             case "stream:error" or "xmlstreamend":
                 var decision = StreamErrorPolicy.ForStreamError(node);
-                Log.StreamError(_logger, decision.Kind, decision.Code);
+                if (decision.Kind == StreamErrorKind.RestartRequired)
+                {
+                    // Every linking ends with a 515 and WhatsApp sends it at other times to move a
+                    // client: routine, so a warning per link would drown real ones.
+                    Log.RestartRequested(_logger);
+                }
+                else
+                {
+                    Log.StreamError(_logger, decision.Kind, decision.Code);
+                }
                 Publish(new StreamErrorEvent(decision.Kind, decision.Code));
                 return SessionEnd.From(decision);
             case "notification":
                 await HandleNotificationAsync(session, node).ConfigureAwait(false);
+                return null;
+            case "message" or "receipt" when session.LoggedIn:
+                // Handled in order by the inbound worker, so a slow durable hook never stalls iq answers.
+                session.Inbound.Writer.TryWrite(node);
                 return null;
             case "ib":
                 HandleIb(node);
@@ -111,6 +124,9 @@ public sealed partial class WaClient
 
         [LoggerMessage(8, LogLevel.Warning, "Stream error {Kind} (code {Code})")]
         public static partial void StreamError(ILogger logger, StreamErrorKind kind, string? code);
+
+        [LoggerMessage(40, LogLevel.Information, "The server asked for a restart (515); reconnecting at once")]
+        public static partial void RestartRequested(ILogger logger);
 
         [LoggerMessage(18, LogLevel.Debug, "Offline backlog delivered ({Count} stanzas)")]
         public static partial void OfflineDone(ILogger logger, int count);

@@ -46,10 +46,10 @@ public sealed partial class WaClient
 
     private static partial class Log
     {
-        [LoggerMessage(40, LogLevel.Information, "WhatsApp refused client version {Rejected} as outdated (405); retrying with {RetryWith}")]
+        [LoggerMessage(60, LogLevel.Information, "WhatsApp refused client version {Rejected} as outdated (405); retrying with {RetryWith}")]
         public static partial void ClientOutdated(ILogger logger, string rejected, string? retryWith);
 
-        [LoggerMessage(41, LogLevel.Information, "Looking for a newer WhatsApp Web version after a 405 failed")]
+        [LoggerMessage(61, LogLevel.Information, "Looking for a newer WhatsApp Web version after a 405 failed")]
         public static partial void VersionReplacementFailed(ILogger logger, Exception exception);
     }
 }

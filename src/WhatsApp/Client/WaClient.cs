@@ -22,6 +22,7 @@ public sealed partial class WaClient : IAsyncDisposable
 {
     private readonly WaClientOptions _options;
     private readonly IDeviceStore _store;
+    private readonly ISignalSessionStore _sessions;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IWaConnector _connector;
@@ -41,12 +42,21 @@ public sealed partial class WaClient : IAsyncDisposable
     private WaClientSession? _session;
     private TaskCompletionSource _nextLogin = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>A client over a device store that also keeps the Signal sessions (e.g. <see cref="InMemoryDeviceStore"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="store"/> is not an <see cref="ISignalSessionStore"/>.</exception>
     public WaClient(WaClientOptions options, IDeviceStore store, ILogger<WaClient>? logger = null, TimeProvider? timeProvider = null, IWaConnector? connector = null)
+        : this(options, store, store as ISignalSessionStore ?? throw new ArgumentException("The device store keeps no Signal sessions; pass an ISignalSessionStore.", nameof(store)), logger, timeProvider, connector)
+    {
+    }
+
+    public WaClient(WaClientOptions options, IDeviceStore store, ISignalSessionStore sessions, ILogger<WaClient>? logger = null, TimeProvider? timeProvider = null, IWaConnector? connector = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(sessions);
         _options = options.Validate();
         _store = store;
+        _sessions = sessions;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _connector = connector ?? new NoiseWaConnector(_options, _logger, _time);
@@ -109,6 +119,8 @@ public sealed partial class WaClient : IAsyncDisposable
             _disposed.Dispose();
             _credentialsGate.Dispose();
             _preKeyGate.Dispose();
+            _sendGate.Dispose();
+            ReleaseSignalSessions();
         }
         finally
         {
@@ -269,6 +281,7 @@ public sealed partial class WaClient : IAsyncDisposable
         // ConnectAsync returns only now, so a RequestPairingCodeAsync right after it finds the session.
         firstConnection.TrySetResult();
         session.Track(Task.Run(() => KeepaliveLoopAsync(session), CancellationToken.None));
+        session.Track(Task.Run(() => ProcessInboundAsync(session), CancellationToken.None));
         try
         {
             await foreach (var node in connection.ReadNodesAsync(session.Token).ConfigureAwait(false))

@@ -98,6 +98,24 @@ public sealed record WaClientOptions
     /// </summary>
     public TimeSpan LogoutConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The durable hook for incoming messages: awaited for every decrypted message BEFORE its
+    /// delivery receipt and ack go out (pitfall P8), so a message the consumer could not store is
+    /// never confirmed to the sender and the server delivers it again. A throwing hook leaves the
+    /// message unconfirmed; the client keeps the decrypted copy and hands it to the hook again when
+    /// the server redelivers it on this client's next connection. Null confirms without storing.
+    /// </summary>
+    public Func<IncomingMessage, CancellationToken, ValueTask>? StoreIncomingMessageAsync { get; init; }
+
+    /// <summary>How long a send waits for the server's <c>&lt;ack class="message"&gt;</c>.</summary>
+    public TimeSpan MessageAckTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Retry receipts per undecryptable message before giving up: whatsmeow's sendRetryReceipt
+    /// stops when the count reaches 5 (whatsapp-protocol.md §7.2), so at most 4 are sent.
+    /// </summary>
+    public int MaxRetryReceiptCount { get; init; } = 5;
+
     /// <summary>Raise <see cref="NodeReceivedEvent"/> for every incoming stanza (for features built on top).</summary>
     public bool RaiseNodeReceived { get; init; } = true;
 
@@ -119,6 +137,10 @@ public sealed record WaClientOptions
         if (ReconnectBaseDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectBaseDelay || ReconnectJitter is < 0 or >= 1)
         {
             throw new ArgumentException("Reconnect delays must be positive and ordered, jitter in [0, 1).");
+        }
+        if (MessageAckTimeout <= TimeSpan.Zero || MaxRetryReceiptCount < 1)
+        {
+            throw new ArgumentException("The message ack timeout must be positive and the retry receipt count at least 1.");
         }
         if (MinPreKeyCount < 0 || InitialPreKeyUploadCount <= 0 || PreKeyRefillCount <= 0)
         {

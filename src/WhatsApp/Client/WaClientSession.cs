@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Pairing;
 
@@ -37,6 +38,9 @@ internal sealed class WaClientSession : IDisposable
 
     /// <summary>Completed when the server sent pair-device: pairing codes may be requested from then on.</summary>
     public TaskCompletionSource PairDeviceSeen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Messages and receipts, in arrival order, for the worker that decrypts and confirms them.</summary>
+    public Channel<Node> Inbound { get; } = Channel.CreateUnbounded<Node>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     public PendingPairingCode? PendingPairingCode { get; set; }
 

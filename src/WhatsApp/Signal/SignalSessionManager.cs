@@ -100,13 +100,31 @@ public sealed class SignalSessionManager : IDisposable
     /// </summary>
     /// <exception cref="NoSignalSessionException">A device has neither a session nor a bundle.</exception>
     /// <exception cref="InvalidPreKeyBundleException">A bundle's signature does not verify; nothing is stored.</exception>
-    public async Task<SignalFanOutResult> EncryptForDevicesAsync(
+    public Task<SignalFanOutResult> EncryptForDevicesAsync(
         IReadOnlyCollection<SignalAddress> devices,
         ReadOnlyMemory<byte> plaintext,
         IReadOnlyDictionary<SignalAddress, PreKeyBundle>? newBundles,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(devices);
+        return EncryptForDevicesAsync(devices.Distinct().ToDictionary(d => d, _ => plaintext), newBundles, cancellationToken);
+    }
+
+    /// <summary>
+    /// Encrypts a plaintext per device (a 1:1 send: the message for the recipient's devices, its
+    /// <c>deviceSentMessage</c> wrapper for our own), first building sessions from
+    /// <paramref name="newBundles"/>. All changed records are stored in one transaction before the
+    /// ciphertexts are returned.
+    /// </summary>
+    /// <exception cref="NoSignalSessionException">A device has neither a session nor a bundle.</exception>
+    /// <exception cref="InvalidPreKeyBundleException">A bundle's signature does not verify; nothing is stored.</exception>
+    public async Task<SignalFanOutResult> EncryptForDevicesAsync(
+        IReadOnlyDictionary<SignalAddress, ReadOnlyMemory<byte>> plaintexts,
+        IReadOnlyDictionary<SignalAddress, PreKeyBundle>? newBundles,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plaintexts);
+        var devices = plaintexts.Keys.ToList();
         await _turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -117,6 +135,7 @@ public sealed class SignalSessionManager : IDisposable
             var newIdentities = new List<(SignalAddress Address, byte[] Identity)>();
             foreach (var device in devices)
             {
+                var plaintext = plaintexts[device];
                 var record = stored.TryGetValue(device, out var bytes) ? SessionRecord.Deserialize(bytes) : new SessionRecord();
                 if (newBundles is not null && newBundles.TryGetValue(device, out var bundle))
                 {

@@ -29,7 +29,7 @@ public sealed class BackgroundFailureTests
         var time = new TimerReportingTimeProvider();
         var connector = new FakeWaConnector();
         var options = new WaClientOptions { IqTimeout = TimeSpan.FromMinutes(30), ReconnectJitter = 0 };
-        await using var client = new WaClient(options, store, null, time, connector);
+        await using var client = new WaClient(options, store, new InMemoryDeviceStore(), null, time, connector);
         await client.ConnectAsync(ct);
         var connection = await connector.NextConnectionAsync(EventLimit);
 

@@ -8,7 +8,7 @@ namespace CodeChat.WhatsApp.Tests.Client;
 /// <summary>A WaClient on fake time and a fake transport, with helpers to wait for events.</summary>
 internal sealed class ClientTestHarness : IAsyncDisposable
 {
-    public ClientTestHarness(WaClientOptions? options = null, InMemoryDeviceStore? store = null)
+    public ClientTestHarness(WaClientOptions? options = null, InMemoryDeviceStore? store = null, Microsoft.Extensions.Logging.ILogger<WaClient>? logger = null)
     {
         Store = store ?? new InMemoryDeviceStore();
         Options = options ?? new WaClientOptions
@@ -18,7 +18,7 @@ internal sealed class ClientTestHarness : IAsyncDisposable
             PreKeyRefillCount = 10,
             ReconnectJitter = 0,
         };
-        Client = new WaClient(Options, Store, null, Time, Connector);
+        Client = new WaClient(Options, Store, logger, Time, Connector);
     }
 
     public FakeTimeProvider Time { get; } = new();

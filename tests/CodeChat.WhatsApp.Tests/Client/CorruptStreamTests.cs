@@ -151,6 +151,7 @@ public sealed class CorruptStreamTests
         private readonly Curve25519KeyPair _root = Curve25519KeyPair.Generate();
         private readonly Curve25519KeyPair _static = Curve25519KeyPair.Generate();
         private readonly Channel<Accepted> _accepted = Channel.CreateUnbounded<Accepted>();
+        private readonly TaskCompletionSource _disposing = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private LoopbackWebSocketServer _server = null!;
 
         public WaClientOptions ClientOptions => new()
@@ -184,7 +185,12 @@ public sealed class CorruptStreamTests
             using var writer = new NoiseCipher(handshake.Finish().ResponderToInitiator);
             var accepted = new Accepted(webSocket, writer);
             _accepted.Writer.TryWrite(accepted);
+            // Returning from the handler completes the HTTP response, and Kestrel then refuses every
+            // write on it. The client closes as soon as it reads a corrupt frame, which can be before
+            // the test's own SendAsync of that frame has finished flushing; so the connection stays
+            // the test's until the server is disposed, not merely until the client has closed.
             await accepted.Closed;
+            await _disposing.Task;
         }
 
         private static async Task<byte[]> ReceiveFrameAsync(WebSocket webSocket, FrameReader reader)
@@ -203,7 +209,11 @@ public sealed class CorruptStreamTests
             return frame;
         }
 
-        public ValueTask DisposeAsync() => _server.DisposeAsync();
+        public ValueTask DisposeAsync()
+        {
+            _disposing.TrySetResult();
+            return _server.DisposeAsync();
+        }
     }
 
     /// <summary>

@@ -1,9 +1,12 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Pairing;
 using CodeChat.WhatsApp.Proto;
 using CodeChat.WhatsApp.ServerSide;
+using CodeChat.WhatsApp.Signal;
 
 namespace CodeChat.WaEmulator.Model;
 
@@ -19,6 +22,10 @@ public sealed class SimulatedPhone
     private readonly Curve25519KeyPair _accountKey = Curve25519KeyPair.Generate();
     private readonly object _gate = new();
     private int _nextPreKeyId = 1;
+    private readonly ConcurrentDictionary<uint, bool> _handedOutPreKeys = new();
+    // Sender devices (PN device JID) whose pkmsg the phone accepted: it has a session with them.
+    private readonly ConcurrentDictionary<string, bool> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<PhoneCopy> _copies = new();
 
     public SimulatedPhone()
     {
@@ -52,6 +59,96 @@ public sealed class SimulatedPhone
     /// <summary>The phone's half of pairing-code linking once the user typed <paramref name="code"/>; the account key is its identity.</summary>
     internal PrimaryPairingCode BeginPairingCode(string code) => new(code, Curve25519KeyPair.Generate(), _accountKey);
 
+    /// <summary>Every ciphertext companions addressed to this phone, in arrival order.</summary>
+    public IReadOnlyList<PhoneCopy> Copies => [.. _copies];
+
+    /// <summary>
+    /// Looks at a ciphertext for this phone the way the phone must before it can decrypt — but does
+    /// not decrypt (emulator-notes.md §0). A pkmsg must be built on this phone's keys (its signed
+    /// prekey, a one-time prekey it handed out) with the sender's uploaded registration id and identity, and
+    /// come with a <c>device-identity</c> whose account signature the sender's account key made for
+    /// that identity (pitfall P22: without it the phone shows "waiting for this message"); a msg
+    /// needs an earlier accepted pkmsg from the same device. The result is recorded in <see cref="Copies"/>.
+    /// </summary>
+    internal PhoneCopy Inspect(LinkedDevice sender, string id, bool ownDevice, Node enc, Node? deviceIdentity)
+    {
+        var type = enc.GetAttribute("type") ?? "";
+        var rejection = type switch
+        {
+            "pkmsg" => CheckPreKeyMessage(sender, enc, deviceIdentity),
+            "msg" => _sessions.ContainsKey(sender.PnJid) ? null : "msg without an earlier pkmsg from this device (no session)",
+            _ => $"enc type '{type}' is not a 1:1 ciphertext",
+        };
+        if (rejection is null && type == "pkmsg")
+        {
+            _sessions[sender.PnJid] = true;
+        }
+        var copy = new PhoneCopy(sender.PnJid, id, ownDevice, type, rejection);
+        _copies.Enqueue(copy);
+        return copy;
+    }
+
+    private string? CheckPreKeyMessage(LinkedDevice sender, Node enc, Node? deviceIdentity)
+    {
+        PreKeySignalMessage message;
+        try
+        {
+            message = PreKeySignalMessage.Parse(enc.Bytes is { } bytes ? bytes.Span : default);
+        }
+        catch (SignalProtocolException ex)
+        {
+            return "unparsable pkmsg: " + ex.Message;
+        }
+        // libsignal puts the sender's registration id in the pkmsg
+        if (message.RegistrationId != BinaryPrimitives.ReadUInt32BigEndian(sender.Keys.RegistrationId))
+        {
+            return "pkmsg registration id is not the sender device's";
+        }
+        if (message.SignedPreKeyId != ThreeByteId(Keys.SignedPreKey.Id))
+        {
+            return "pkmsg names another signed prekey";
+        }
+        if (message.PreKeyId is { } preKeyId && !_handedOutPreKeys.ContainsKey(preKeyId))
+        {
+            return $"pkmsg names one-time prekey {preKeyId}, which this phone never handed out";
+        }
+        if (!message.IdentityKey.Raw32.Span.SequenceEqual(sender.Keys.IdentityPublicKey))
+        {
+            return "pkmsg identity is not the sender device's identity";
+        }
+        if (deviceIdentity?.Bytes is not { } identityBytes)
+        {
+            return "pkmsg without device-identity";
+        }
+        try
+        {
+            var signed = ADVSignedDeviceIdentity.Parser.ParseFrom(identityBytes.Span);
+            var signatureMessage = DeviceIdentitySignatures.AccountSignatureMessage(signed.Details.Span, message.IdentityKey, hostedDevice: false);
+            // signed by the SENDER's account (its phone), whoever receives the copy
+            var senderPhone = sender.Account.PrimaryPhone;
+            if (signed.HasAccountSignatureKey && !signed.AccountSignatureKey.Span.SequenceEqual(senderPhone.AccountPublicKey))
+            {
+                return "device-identity names another account key than the sender's";
+            }
+            if (!senderPhone._accountKey.PublicKey.Verify(signatureMessage, signed.AccountSignature.Span))
+            {
+                return "device-identity account signature does not verify for the sender's identity";
+            }
+            var details = ADVDeviceIdentity.Parser.ParseFrom(signed.Details);
+            if (details.KeyIndex != (uint)sender.KeyIndex)
+            {
+                return "device-identity key index is not the sender device's";
+            }
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            return "device-identity is not an ADVSignedDeviceIdentity";
+        }
+        return null;
+    }
+
+    private static uint ThreeByteId(byte[] id) => (uint)(id[0] << 16 | id[1] << 8 | id[2]);
+
     /// <summary>A fresh one-time prekey for a bundle; the phone never runs out.</summary>
     public OneTimePreKeyRecord TakeOneTimePreKey()
     {
@@ -59,6 +156,7 @@ public sealed class SimulatedPhone
         {
             if (Keys.TakeOneTimePreKey() is { } key)
             {
+                _handedOutPreKeys[ThreeByteId(key.Id)] = true;
                 return key;
             }
 

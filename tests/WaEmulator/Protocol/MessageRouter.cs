@@ -23,6 +23,48 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
     public int UnackedFor(LinkedDevice device) =>
         server.FindOnline(device) is { } session && _unacked.TryGetValue(session.ConnectionId, out var pending) ? pending.Count : 0;
 
+    // Messages held back per device (PN device JID) until a test releases them in a shuffled order.
+    private readonly ConcurrentDictionary<string, List<Node>> _held = new(StringComparer.Ordinal);
+
+    /// <summary>From now on, messages for <paramref name="device"/> are held back instead of delivered.</summary>
+    public void HoldMessages(LinkedDevice device) => _held.TryAdd(device.PnJid, []);
+
+    /// <summary>How many messages are held back for <paramref name="device"/>.</summary>
+    public int HeldFor(LinkedDevice device)
+    {
+        if (!_held.TryGetValue(device.PnJid, out var held))
+        {
+            return 0;
+        }
+
+        lock (held)
+        {
+            return held.Count;
+        }
+    }
+
+    /// <summary>Stops holding and delivers what was held, shuffled by <paramref name="random"/> (out-of-order delivery).</summary>
+    public void ReleaseHeld(LinkedDevice device, Random random)
+    {
+        if (!_held.TryGetValue(device.PnJid, out var held))
+        {
+            return;
+        }
+
+        Node[] stanzas;
+        lock (held)
+        {
+            _held.TryRemove(device.PnJid, out _);
+            stanzas = [.. held];
+        }
+
+        random.Shuffle(stanzas);
+        foreach (var stanza in stanzas)
+        {
+            Deliver(device, stanza);
+        }
+    }
+
     /// <summary>Queued stanzas per device (PN device JID), for tests.</summary>
     public int QueuedFor(LinkedDevice device) => _offline.TryGetValue(device.PnJid, out var queue) ? queue.Count : 0;
 
@@ -201,6 +243,16 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
                 children.Add(deviceIdentity);
             }
 
+            if (targetJid.Device == 0 && server.Directory.FindUser(targetJid) is { } phoneAccount)
+            {
+                // what the phone checks before it could decrypt (it never does)
+                var copy = phoneAccount.PrimaryPhone.Inspect(sender, id ?? "", ownFanOut, enc, deviceIdentity);
+                if (copy.Rejection is not null)
+                {
+                    logger.LogWarning("Phone {Phone} cannot decrypt {Id} from {Sender}: {Rejection}", phoneAccount.Phone, id, sender.PnJid, copy.Rejection);
+                }
+            }
+
             Deliver(targetJid, Stanzas.Children("message", [.. attributes], children));
         }
     }
@@ -231,6 +283,19 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
     public void Deliver(LinkedDevice device, Node stanza)
     {
+        if (stanza.Tag == "message" && _held.TryGetValue(device.PnJid, out var held))
+        {
+            lock (held)
+            {
+                if (_held.ContainsKey(device.PnJid))
+                {
+                    held.Add(stanza);
+                    server.Journal(StanzaDirection.Queued, device.PnJid, stanza);
+                    return;
+                }
+            }
+        }
+
         if (server.FindOnline(device) is { } session && SendTracked(session, stanza))
         {
             return;

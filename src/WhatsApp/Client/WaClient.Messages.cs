@@ -1,0 +1,236 @@
+using System.Collections.Concurrent;
+using CodeChat.WhatsApp.Binary;
+using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.Signal;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.WhatsApp.Client;
+
+// Concern: receiving 1:1 messages (whatsapp-protocol.md §7.1–7.2; whatsmeow message.go
+// handleEncryptedMessage/decryptDM, receipt.go, retry.go sendRetryReceipt; Baileys 7
+// messages-recv.ts handleMessage). Messages and receipts are handled one at a time, in arrival
+// order, by a worker beside the reader loop: decrypting must follow the ratchet order, and the
+// durable hook may take a while (or call back into code that sends, which needs the reader loop
+// to deliver its iq answers).
+public sealed partial class WaClient
+{
+    private const int UnconfirmedCapacity = 1024;
+
+    // Retry receipts sent per incoming message id (whatsmeow keeps the same in-memory counter).
+    private readonly ConcurrentDictionary<string, int> _retryCounts = new(StringComparer.Ordinal);
+    // Decrypted messages whose durable hook failed, by sender and id: the ratchet already moved past
+    // them, so when the server redelivers one it can only be handed to the hook from here.
+    private readonly ConcurrentDictionary<string, IncomingMessage> _unconfirmed = new(StringComparer.Ordinal);
+
+    private async Task ProcessInboundAsync(WaClientSession session)
+    {
+        await foreach (var stanza in session.Inbound.Reader.ReadAllAsync(session.Token).ConfigureAwait(false))
+        {
+            try
+            {
+                if (stanza.Tag == "message")
+                {
+                    await HandleMessageAsync(session, stanza).ConfigureAwait(false);
+                }
+                else
+                {
+                    await HandleReceiptAsync(session, stanza).ConfigureAwait(false);
+                }
+            }
+            catch (Exception exception) when (exception is WaBinaryException or InvalidProtocolBufferException or FormatException or ArgumentException)
+            {
+                // Malformed addressing: nothing to decrypt or confirm; the rest of the stream is fine.
+                Log.MalformedStanza(_logger, stanza.Tag, exception);
+            }
+        }
+    }
+
+    private async Task HandleMessageAsync(WaClientSession session, Node stanza)
+    {
+        var token = session.Token;
+        var credentials = Credentials ?? throw new WaClientException("No credentials while receiving.");
+        var ownPn = credentials.GetJid() ?? throw new WaClientException("Received a message before pairing.");
+        var source = MessageSource.Parse(stanza, ownPn, credentials.GetLid());
+        var id = stanza.GetRequiredAttribute("id");
+        if (source.SenderLid is { } senderLid && source.SenderPhoneNumber is { } senderPn)
+        {
+            await LearnLidMappingAsync(senderLid, senderPn, token).ConfigureAwait(false);
+        }
+
+        var encs = stanza.GetChildren("enc").ToList();
+        if (source.IsGroup || encs.Count == 0 || encs.Exists(e => e.GetAttribute("type") is not ("pkmsg" or "msg")))
+        {
+            // Groups (sender keys), broadcasts and stanzas without a 1:1 ciphertext are not handled
+            // yet; acked so the server does not redeliver them forever.
+            Log.MessageNotHandled(_logger, id, source.Chat.Server);
+            await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), token).ConfigureAwait(false);
+            return;
+        }
+
+        var address = await SessionAddressAsync(source.Sender, token).ConfigureAwait(false);
+        Message? message = null;
+        var identityChanged = false;
+        foreach (var enc in encs)
+        {
+            var type = enc.GetAttribute("type") == "pkmsg" ? SignalMessageType.PreKey : SignalMessageType.Whisper;
+            SignalDecryptionResult decrypted;
+            try
+            {
+                decrypted = await SignalSessions().DecryptAsync(address, type, enc.Bytes ?? ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
+            }
+            catch (DuplicateSignalMessageException)
+            {
+                await HandleRedeliveryAsync(session, stanza, source, id).ConfigureAwait(false);
+                return;
+            }
+            catch (SignalProtocolException exception)
+            {
+                await SendRetryReceiptAsync(session, stanza, source, id, exception).ConfigureAwait(false);
+                return;
+            }
+            identityChanged |= decrypted.IdentityChanged;
+            if (enc.GetAttribute("v") == "3")
+            {
+                // Messenger/armadillo transport: unpadded and not a waE2E.Message (§7.1).
+                continue;
+            }
+            try
+            {
+                message = Message.Parser.ParseFrom(MessagePadding.Unpad(decrypted.Plaintext).Span);
+            }
+            catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidSignalMessageException)
+            {
+                // whatsmeow NackInvalidProtobuf; a resend would carry the same bytes, so no retry.
+                Log.UnparsableMessage(_logger, id, exception.GetType().Name);
+                Publish(new MessageDecryptionFailedEvent(id, source, exception.GetType().Name, RetryCount: null));
+                await session.Connection.SendAsync(MessageNodes.MessageAck(stanza, error: 491), token).ConfigureAwait(false);
+                return;
+            }
+        }
+        _retryCounts.TryRemove(id, out _);
+        if (message is null)
+        {
+            await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), token).ConfigureAwait(false);
+            return;
+        }
+
+        var incoming = new IncomingMessage(
+            id,
+            source,
+            stanza.GetUnixTime("t") ?? _time.GetUtcNow(),
+            stanza.GetAttribute("notify"),
+            stanza.GetAttribute("offline") is not null,
+            source.IsFromMe && message.DeviceSentMessage?.Message is { } inner ? inner : message,
+            identityChanged);
+        await ConfirmAsync(session, stanza, incoming).ConfigureAwait(false);
+    }
+
+    /// <summary>Durable hook first, then receipt and ack, then the event (pitfall P8).</summary>
+    private async Task ConfirmAsync(WaClientSession session, Node stanza, IncomingMessage incoming)
+    {
+        var key = UnconfirmedKey(incoming.Sender, incoming.Id);
+        if (_options.StoreIncomingMessageAsync is { } store)
+        {
+            try
+            {
+                await store(incoming, session.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!session.Token.IsCancellationRequested)
+            {
+                // Not confirmed: the server redelivers it, and the copy kept here is stored then.
+                Log.StoreFailed(_logger, incoming.Id, exception);
+                if (_unconfirmed.Count < UnconfirmedCapacity)
+                {
+                    _unconfirmed[key] = incoming;
+                }
+                return;
+            }
+        }
+        _unconfirmed.TryRemove(key, out _);
+        await session.Connection.SendAsync(MessageNodes.DeliveryReceipt(stanza, incoming.Source.IsFromMe), session.Token).ConfigureAwait(false);
+        await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), session.Token).ConfigureAwait(false);
+        Publish(new MessageReceivedEvent(incoming));
+    }
+
+    /// <summary>
+    /// A message whose key was already used: a redelivery. When its decrypted copy waits for the
+    /// hook (which failed before) it is stored and confirmed now; otherwise it was handled already
+    /// and only the ack is missing (whatsmeow ignores old counters the same way).
+    /// </summary>
+    private async Task HandleRedeliveryAsync(WaClientSession session, Node stanza, MessageSource source, string id)
+    {
+        if (_unconfirmed.TryGetValue(UnconfirmedKey(source.Sender, id), out var pending))
+        {
+            await ConfirmAsync(session, stanza, pending).ConfigureAwait(false);
+            return;
+        }
+        Log.DuplicateMessage(_logger, id);
+        await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), session.Token).ConfigureAwait(false);
+    }
+
+    private async Task SendRetryReceiptAsync(WaClientSession session, Node stanza, MessageSource source, string id, SignalProtocolException failure)
+    {
+        var token = session.Token;
+        var count = _retryCounts.AddOrUpdate(id, RetryCountFromStanza(stanza) + 1, (_, previous) => previous + 1);
+        int? sent = null;
+        if (count < _options.MaxRetryReceiptCount)
+        {
+            var credentials = Credentials ?? throw new WaClientException("No credentials while receiving.");
+            // whatsmeow attaches our keys from the second attempt on, and at once when there is no session.
+            var withKeys = count > 1 || failure is NoSignalSessionException;
+            var preKey = withKeys ? (await _store.GetOrGeneratePreKeysAsync(1, token).ConfigureAwait(false))[0] : null;
+            await session.Connection.SendAsync(MessageNodes.RetryReceipt(stanza, count, credentials, preKey), token).ConfigureAwait(false);
+            sent = count;
+        }
+        else
+        {
+            _retryCounts.TryRemove(id, out _);
+        }
+        Log.DecryptionFailed(_logger, id, failure.GetType().Name, sent);
+        Publish(new MessageDecryptionFailedEvent(id, source, failure.GetType().Name, sent));
+        await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), token).ConfigureAwait(false);
+    }
+
+    // A resend that answers our retry carries its count on the enc (whatsmeow reads it the same way
+    // so a restart in between does not reset the count).
+    private static int RetryCountFromStanza(Node stanza) =>
+        stanza.GetChildren("enc").Select(enc => enc.GetInt32("count") ?? 0).DefaultIfEmpty(0).Max();
+
+    private async Task HandleReceiptAsync(WaClientSession session, Node receipt)
+    {
+        var from = receipt.GetRequiredJid("from");
+        var type = receipt.GetAttribute("type") ?? "";
+        var ids = new List<string> { receipt.GetRequiredAttribute("id") };
+        ids.AddRange(receipt.GetChild("list")?.GetChildren("item").Select(item => item.GetAttribute("id")).OfType<string>() ?? []);
+        if (type != "retry")
+        {
+            Publish(new ReceiptReceivedEvent(from, receipt.GetJid("participant"), ids, type, receipt.GetUnixTime("t")));
+        }
+        else
+        {
+            await HandleRetryReceiptAsync(session, receipt).ConfigureAwait(false);
+        }
+        await session.Connection.SendAsync(ClientNodes.Ack(receipt), session.Token).ConfigureAwait(false);
+    }
+
+    private static string UnconfirmedKey(Jid sender, string id) => sender.ToString() + "/" + id;
+
+    private static partial class Log
+    {
+        [LoggerMessage(31, LogLevel.Information, "Message {Id} in a {Server} chat is not handled yet (no 1:1 ciphertext); acked")]
+        public static partial void MessageNotHandled(ILogger logger, string id, string server);
+
+        [LoggerMessage(32, LogLevel.Warning, "Could not decrypt message {Id} ({Failure}); retry receipt {RetryCount}")]
+        public static partial void DecryptionFailed(ILogger logger, string id, string failure, int? retryCount);
+
+        [LoggerMessage(33, LogLevel.Warning, "Message {Id} decrypted but is not a valid message ({Failure}); nacked")]
+        public static partial void UnparsableMessage(ILogger logger, string id, string failure);
+
+        [LoggerMessage(34, LogLevel.Error, "Storing incoming message {Id} failed; not confirmed, the server will deliver it again")]
+        public static partial void StoreFailed(ILogger logger, string id, Exception exception);
+
+        [LoggerMessage(35, LogLevel.Debug, "Message {Id} was already decrypted (redelivery); acked")]
+        public static partial void DuplicateMessage(ILogger logger, string id);
+    }
+}

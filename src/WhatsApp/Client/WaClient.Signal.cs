@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using CodeChat.WhatsApp.Binary;
+using CodeChat.WhatsApp.Signal;
+using Microsoft.Extensions.Logging;
+
+namespace CodeChat.WhatsApp.Client;
+
+// Concern: the Signal side shared by sending and receiving: the one SignalSessionManager of the
+// device (built from its credentials), the PN ↔ LID mappings learned from stanzas, and the rule that
+// sessions live under the LID address whenever the LID is known (whatsapp-protocol.md §7.5, pitfall
+// P4; whatsmeow migrateSessionStore, Baileys 7 resolveLIDSignalAddress).
+public sealed partial class WaClient
+{
+    private readonly Lock _signalGate = new();
+    // Phone-number users whose PN sessions were already moved to their LID by this client.
+    private readonly ConcurrentDictionary<string, bool> _migratedUsers = new(StringComparer.Ordinal);
+    private SignalSessionManager? _signal;
+
+    /// <summary>The device's session manager; built on first use from the current credentials.</summary>
+    private SignalSessionManager SignalSessions()
+    {
+        lock (_signalGate)
+        {
+            if (_signal is null)
+            {
+                var credentials = Credentials ?? throw new WaClientException("No credentials: the device is not set up.");
+                _signal = new SignalSessionManager(LocalSignalIdentity.FromCredentials(credentials), _sessions, _store, _store);
+            }
+            return _signal;
+        }
+    }
+
+    private void ReleaseSignalSessions()
+    {
+        lock (_signalGate)
+        {
+            _signal?.Dispose();
+            _signal = null;
+            _migratedUsers.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="lid"/> and <paramref name="phoneNumber"/> (users, any device) are
+    /// one account and moves that phone number's sessions to the LID, once per user and client.
+    /// </summary>
+    private async Task LearnLidMappingAsync(Jid lid, Jid phoneNumber, CancellationToken cancellationToken)
+    {
+        var lidUser = lid.ToNonAd();
+        var pnUser = phoneNumber.ToNonAd();
+        if (!lidUser.IsLid || !pnUser.IsUserPn)
+        {
+            return;
+        }
+        if (await _store.GetLidForPhoneNumberAsync(pnUser, cancellationToken).ConfigureAwait(false) != lidUser)
+        {
+            await _store.SaveLidMappingAsync(lidUser, pnUser, cancellationToken).ConfigureAwait(false);
+            _migratedUsers.TryRemove(pnUser.User, out _);
+        }
+        await MigrateToLidOnceAsync(pnUser, lidUser, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task MigrateToLidOnceAsync(Jid pnUser, Jid lidUser, CancellationToken cancellationToken)
+    {
+        if (_migratedUsers.ContainsKey(pnUser.User))
+        {
+            return;
+        }
+        var moved = await SignalSessions().MigrateSessionsToLidAsync(pnUser, lidUser, cancellationToken).ConfigureAwait(false);
+        _migratedUsers[pnUser.User] = true;
+        if (moved > 0)
+        {
+            Log.SessionsMigrated(_logger, moved);
+        }
+    }
+
+    /// <summary>
+    /// The address a device's session lives under: its LID device when the LID of a phone-number
+    /// device is known (the PN sessions are migrated first), else the JID as given.
+    /// </summary>
+    private async Task<SignalAddress> SessionAddressAsync(Jid device, CancellationToken cancellationToken)
+    {
+        if (device.IsUserPn && await _store.GetLidForPhoneNumberAsync(device.ToNonAd(), cancellationToken).ConfigureAwait(false) is { } lid)
+        {
+            await MigrateToLidOnceAsync(device.ToNonAd(), lid, cancellationToken).ConfigureAwait(false);
+            return SignalAddress.FromJid(lid.WithDevice(device.Device));
+        }
+        return SignalAddress.FromJid(device);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(30, LogLevel.Information, "Moved {Count} Signal sessions from a phone number to its LID")]
+        public static partial void SessionsMigrated(ILogger logger, int count);
+    }
+}

@@ -1,0 +1,166 @@
+using CodeChat.Testing;
+using CodeChat.WaEmulator.Protocol;
+using CodeChat.WhatsApp.Client;
+
+namespace CodeChat.WaEmulator.Tests;
+
+/// <summary>
+/// Our WaClient against unmodified Baileys 7 through the emulator (issue 9): the emulator only routes
+/// ciphertext, so a message that decrypts proves our Signal sessions against libsignal-node.
+/// </summary>
+public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Text_goes_both_ways_between_our_client_and_Baileys(bool lidChat)
+    {
+        Assert.NotNull(packages);
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var ours = fixture.Emulator.CreateAccount(pushName: "Gateway");
+        var theirs = fixture.Emulator.CreateAccount(pushName: "Baileys");
+        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var ourClient = client;
+        var baileys = await fixture.StartPeerAsync("baileys", ct);
+        await fixture.PairAsync(baileys, theirs, ct);
+
+        // Baileys → us
+        await baileys.SendTextAsync(lidChat ? ours.LidJid : ours.PnJid, "hello gateway", ct);
+        var received = await client.NextStoredAsync(ct);
+        Assert.Equal("hello gateway", received.Message.Conversation is { Length: > 0 } c ? c : received.Message.ExtendedTextMessage?.Text);
+        Assert.Equal(theirs.PnJid, received.Source.SenderPhoneNumber?.ToString());
+        Assert.Equal(theirs.LidJid, received.Source.SenderLid?.ToString());
+        Assert.Equal(lidChat ? theirs.LidJid : theirs.PnJid, received.Chat.ToString());
+        Assert.Equal("Baileys", received.PushName);
+        Assert.False(received.Source.IsFromMe);
+        // The receipt went out after the hook: Baileys sees its message delivered.
+        await baileys.WaitForEventAsync("receipt", e => e["id"]!.GetValue<string>() == received.Id, cancellationToken: ct);
+
+        // us → Baileys
+        var sent = await client.SendTextAsync(lidChat ? theirs.LidJid : theirs.PnJid, "hello baileys", ct);
+        var atBaileys = await baileys.WaitForTextAsync("hello baileys", cancellationToken: ct);
+        Assert.Equal(sent.MessageId, atBaileys["id"]!.GetValue<string>());
+        Assert.Equal(lidChat ? ours.LidJid : ours.PnJid, atBaileys["from"]!.GetValue<string>());
+        // our own phone got its copy (own-device fan-out)
+        Assert.Contains(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.Dropped, Tag: "message" } && s.Id == sent.MessageId && s.Device.StartsWith(lidChat ? ours.LidUser : ours.Phone, StringComparison.Ordinal));
+        Assert.Contains(await client.WaitForEventAsync<ReceiptReceivedEvent>(ct, r => r.MessageIds.Contains(sent.MessageId)).ContinueWith(t => t.Result.MessageIds, ct), id => id == sent.MessageId);
+        Assert.True(fixture.Emulator.IsOnline(ourDevice));
+        // ...and could start decrypting it: our keys, our device's identity, the account's signature
+        var phoneCopy = Assert.Single(ours.PrimaryPhone.Copies, c => c.Id == sent.MessageId);
+        Assert.True(phoneCopy.OwnDevice);
+        Assert.Null(phoneCopy.Rejection);
+        Assert.Equal("pkmsg", phoneCopy.EncType);
+    }
+
+    [Fact]
+    public async Task Two_hundred_messages_each_way_arrive_shuffled_and_all_decrypt()
+    {
+        const int count = 200;
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var ours = fixture.Emulator.CreateAccount();
+        var theirs = fixture.Emulator.CreateAccount();
+        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var ourClient = client;
+        var baileys = await fixture.StartPeerAsync("baileys", ct);
+        var theirDevice = await fixture.PairAsync(baileys, theirs, ct);
+
+        // Baileys → us, delivered in a shuffled order
+        fixture.Emulator.HoldMessages(ourDevice);
+        for (var i = 0; i < count; i++)
+        {
+            await baileys.SendTextAsync(ours.PnJid, $"in {i}", ct);
+        }
+        await WaitUntilAsync(() => fixture.Emulator.HeldMessagesFor(ourDevice) == count, ct);
+        fixture.Emulator.ReleaseHeldMessages(ourDevice, seed: 9);
+        var received = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            received.Add(TextOf(await client.NextStoredAsync(ct)) ?? "?");
+        }
+        Assert.Equal(Enumerable.Range(0, count).Select(i => $"in {i}").ToHashSet(), received);
+
+        // us → Baileys, delivered in a shuffled order
+        fixture.Emulator.HoldMessages(theirDevice);
+        for (var i = 0; i < count; i++)
+        {
+            await client.SendTextAsync(theirs.PnJid, $"out {i}", ct);
+        }
+        await WaitUntilAsync(() => fixture.Emulator.HeldMessagesFor(theirDevice) == count, ct);
+        fixture.Emulator.ReleaseHeldMessages(theirDevice, seed: 11);
+        for (var i = 0; i < count; i++)
+        {
+            await baileys.WaitForTextAsync($"out {i}", cancellationToken: ct);
+        }
+        Assert.All(ours.PrimaryPhone.Copies, c => Assert.Null(c.Rejection));
+    }
+
+    [Fact]
+    public async Task A_restarted_client_on_the_same_store_continues_the_conversation()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var ours = fixture.Emulator.CreateAccount();
+        var theirs = fixture.Emulator.CreateAccount();
+        var (client, _) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var ourClient = client;
+        var baileys = await fixture.StartPeerAsync("baileys", ct);
+        await fixture.PairAsync(baileys, theirs, ct);
+
+        await client.SendTextAsync(theirs.LidJid, "before restart", ct);
+        await baileys.WaitForTextAsync("before restart", cancellationToken: ct);
+        await baileys.SendTextAsync(ours.LidJid, "reply before restart", ct);
+        Assert.Equal("reply before restart", TextOf(await client.NextStoredAsync(ct)));
+
+        await client.RestartAsync(ct);
+
+        await client.SendTextAsync(theirs.LidJid, "after restart", ct);
+        await baileys.WaitForTextAsync("after restart", cancellationToken: ct);
+        await baileys.SendTextAsync(ours.LidJid, "reply after restart", ct);
+        Assert.Equal("reply after restart", TextOf(await client.NextStoredAsync(ct)));
+        Assert.DoesNotContain(client.Events, e => e is MessageDecryptionFailedEvent);
+    }
+
+    [Fact]
+    public async Task A_message_the_hook_could_not_store_is_not_confirmed_and_is_stored_when_redelivered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var ours = fixture.Emulator.CreateAccount();
+        var theirs = fixture.Emulator.CreateAccount();
+        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var ourClient = client;
+        var baileys = await fixture.StartPeerAsync("baileys", ct);
+        await fixture.PairAsync(baileys, theirs, ct);
+        var attempts = 0;
+        client.StoreFailure = _ => Interlocked.Increment(ref attempts) == 1 ? new IOException("database down") : null;
+
+        var id = await baileys.SendTextAsync(ours.PnJid, "keep me", ct);
+        await WaitUntilAsync(() => Volatile.Read(ref attempts) == 1, ct);
+        // Not confirmed: no receipt or ack reached the server.
+        Assert.Equal(1, fixture.Emulator.UnackedFor(ourDevice));
+        Assert.DoesNotContain(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.FromClient, Tag: "receipt" } && s.Id == id);
+
+        // The server redelivers it on the next connection; this time it is stored, then confirmed.
+        Assert.True(fixture.Emulator.DropConnection(ourDevice));
+        var stored = await client.NextStoredAsync(ct);
+        Assert.Equal(id, stored.Id);
+        Assert.Equal("keep me", TextOf(stored));
+        Assert.Equal(2, Volatile.Read(ref attempts));
+        await baileys.WaitForEventAsync("receipt", e => e["id"]!.GetValue<string>() == id, cancellationToken: ct);
+    }
+
+    private static string? TextOf(IncomingMessage message) =>
+        message.Message.Conversation is { Length: > 0 } text ? text : message.Message.ExtendedTextMessage?.Text;
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 60 s");
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+}
