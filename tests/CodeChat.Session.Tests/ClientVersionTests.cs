@@ -28,7 +28,7 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
     public async Task After_a_raised_minimum_the_refresher_finds_the_new_version_and_every_instance_reconnects_without_a_qr()
     {
         await using var emulator = await WaEmulatorServer.StartAsync(new WaEmulatorOptions { CurrentClientVersion = Old }, cancellationToken: Ct);
-        await using var host = await StartHostAsync(emulator, refresher: true);
+        await using var host = await StartHostAsync(emulator, source: emulator.ServiceWorkerUrl.ToString());
         var first = await PairAsync(host, emulator);
         var second = await PairAsync(host, emulator);
         var connectionsBefore = emulator.Emulator.Connections.Count;
@@ -71,14 +71,11 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
     public async Task With_the_refresher_off_a_405_closes_the_instance_with_the_reason_and_the_admin_route_brings_it_back()
     {
         await using var emulator = await WaEmulatorServer.StartAsync(new WaEmulatorOptions(), cancellationToken: Ct);
-        await using var host = await StartHostAsync(emulator, refresher: false);
+        await using var host = await StartHostAsync(emulator, source: "off");
         var (name, device) = await PairAsync(host, emulator);
         var connectionsBefore = emulator.Emulator.Connections.Count;
 
-        emulator.Emulator.ClientVersions.Set(minimum: Current, current: Current);
-        await emulator.Emulator.DropAllConnectionsAsync();
-
-        var events = await WaitForEventsAsync(host, name, events => events.Any(IsRefusal));
+        var events = await RaiseMinimumUntilRefusedAsync(host, emulator, name, announced: Current);
         using (var refused = JsonDocument.Parse(events.Single(IsRefusal).DataJson))
         {
             var data = refused.RootElement;
@@ -118,14 +115,11 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
     {
         // The service worker lags behind the minimum: the one retry is refused as well.
         await using var emulator = await WaEmulatorServer.StartAsync(new WaEmulatorOptions { CurrentClientVersion = Old }, cancellationToken: Ct);
-        await using var host = await StartHostAsync(emulator, refresher: true);
+        await using var host = await StartHostAsync(emulator, source: emulator.ServiceWorkerUrl.ToString());
         var (name, _) = await PairAsync(host, emulator);
         var connectionsBefore = emulator.Emulator.Connections.Count;
 
-        emulator.Emulator.ClientVersions.Set(minimum: Current, current: Middle);
-        await emulator.Emulator.DropAllConnectionsAsync();
-
-        var events = await WaitForEventsAsync(host, name, events => events.Any(IsRefusal));
+        var events = await RaiseMinimumUntilRefusedAsync(host, emulator, name, announced: Middle);
         using (var refused = JsonDocument.Parse(events.Single(IsRefusal).DataJson))
             Assert.Contains(Middle.ToString(), refused.RootElement.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal(("close", 405), await host.ConnectionStateAsync(name));
@@ -141,18 +135,10 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
     {
         await using var emulator = await WaEmulatorServer.StartAsync(new WaEmulatorOptions(), cancellationToken: Ct);
         // Port 1 on loopback: nothing listens, the connection is refused at once.
-        await using var host = new SessionHost(await postgres.CreateDatabaseAsync(Ct), emulator, settings: new Dictionary<string, string?>
-        {
-            ["WhatsApp:Version"] = Old.ToString(),
-            ["WhatsApp:VersionSource"] = "https://127.0.0.1:1/sw.js",
-            ["WhatsApp:VersionRefresh"] = "off",
-        });
+        await using var host = await StartHostAsync(emulator, source: "https://127.0.0.1:1/sw.js");
         var (name, _) = await PairAsync(host, emulator);
 
-        emulator.Emulator.ClientVersions.Set(minimum: Current, current: Current);
-        await emulator.Emulator.DropAllConnectionsAsync();
-
-        await WaitForEventsAsync(host, name, events => events.Any(IsRefusal));
+        await RaiseMinimumUntilRefusedAsync(host, emulator, name, announced: Current);
         Assert.Equal(("close", 405), await host.ConnectionStateAsync(name));
         Assert.Single(emulator.Emulator.ClientVersions.Refusals);
         var (_, view) = await host.GetAsync("/admin/whatsappVersion");
@@ -165,13 +151,8 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
     public async Task The_refresher_checks_on_its_schedule_without_any_405()
     {
         await using var emulator = await WaEmulatorServer.StartAsync(new WaEmulatorOptions { CurrentClientVersion = Current }, cancellationToken: Ct);
-        await using var host = new SessionHost(await postgres.CreateDatabaseAsync(Ct), emulator, settings: new Dictionary<string, string?>
-        {
-            ["WhatsApp:Version"] = Old.ToString(),
-            ["WhatsApp:VersionSource"] = emulator.ServiceWorkerUrl.ToString(),
-            // The shortest schedule Orleans reminders allow.
-            ["WhatsApp:VersionRefresh"] = "00:01:00",
-        });
+        // The shortest schedule Orleans reminders allow.
+        await using var host = await StartHostAsync(emulator, source: emulator.ServiceWorkerUrl.ToString(), refresh: "00:01:00");
 
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
         JsonElement view;
@@ -194,7 +175,7 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
     public async Task The_admin_route_needs_the_global_key_and_names_a_bad_version()
     {
         await using var emulator = await WaEmulatorServer.StartAsync(new WaEmulatorOptions(), cancellationToken: Ct);
-        await using var host = await StartHostAsync(emulator, refresher: false);
+        await using var host = await StartHostAsync(emulator, source: "off");
 
         var (status, view) = await host.GetAsync("/admin/whatsappVersion");
         Assert.Equal(200, status);
@@ -240,14 +221,24 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
         Assert.Contains(key, Flatten(failure), StringComparison.Ordinal);
     }
 
-    private async Task<SessionHost> StartHostAsync(WaEmulatorServer emulator, bool refresher) =>
+    /// <param name="source">WhatsApp:VersionSource; the schedule is off unless <paramref name="refresh"/> says otherwise,
+    /// so only the check right after a 405 runs and no scheduled one races the test.</param>
+    private async Task<SessionHost> StartHostAsync(WaEmulatorServer emulator, string source, string refresh = "off") =>
         new(await postgres.CreateDatabaseAsync(Ct), emulator, settings: new Dictionary<string, string?>
         {
             ["WhatsApp:Version"] = Old.ToString(),
-            ["WhatsApp:VersionSource"] = refresher ? emulator.ServiceWorkerUrl.ToString() : "off",
-            // Only the check right after a 405: a scheduled one must not race the test.
-            ["WhatsApp:VersionRefresh"] = "off",
+            ["WhatsApp:VersionSource"] = source,
+            ["WhatsApp:VersionRefresh"] = refresh,
         });
+
+    /// <summary>WhatsApp raises its minimum to <see cref="Current"/> and announces <paramref name="announced"/>; connections drop.</summary>
+    private static async Task<IReadOnlyList<InstanceEventRecord>> RaiseMinimumUntilRefusedAsync(
+        SessionHost host, WaEmulatorServer emulator, string name, WhatsAppWebVersion announced)
+    {
+        emulator.Emulator.ClientVersions.Set(minimum: Current, current: announced);
+        await emulator.Emulator.DropAllConnectionsAsync();
+        return await WaitForEventsAsync(host, name, events => events.Any(IsRefusal));
+    }
 
     /// <summary>create → connect → QR → the emulator's phone scans it → open, claiming <see cref="Old"/>.</summary>
     private static async Task<(string Name, LinkedDevice Device)> PairAsync(SessionHost host, WaEmulatorServer emulator)
