@@ -28,6 +28,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresInstancePurge>();
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
+        services.TryAddSingleton<PostgresMessageStore>();
         // Every append wakes the instance's webhook dispatcher.
         services.TryAddSingleton<IInstanceEventSink>(provider => new WakingInstanceEventSink(
             provider.GetRequiredService<PostgresInstanceEventStore>(), provider.GetRequiredService<IGrainFactory>()));

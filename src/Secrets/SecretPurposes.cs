@@ -18,6 +18,9 @@ public static class SecretPurposes
     /// <summary>Private halves of one-time prekeys.</summary>
     public const string DevicePreKey = "CodeChat.DevicePreKey.v1";
 
+    /// <summary>Webhook signing secrets (<c>whsec_…</c>), current and rotated-out.</summary>
+    public const string WebhookSigningSecret = "CodeChat.WebhookSigningSecret.v1";
+
     /// <summary>Signal session records (they hold private ratchet keys).</summary>
     public const string SignalSession = "CodeChat.SignalSession.v1";
 

@@ -37,6 +37,8 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
         ("webhook_replays", "instance_name"),
         ("webhook_attempts", "instance_name"),
         ("webhook_dead_letters", "instance_name"),
+        ("messages", "instance_name"),
+        ("message_updates", "instance_name"),
         ("orleansstorage", "grainidextensionstring"),
         ("orleansreminderstable", "grainid"),
     ];
@@ -133,7 +135,11 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
             INSERT INTO device_lid_mappings (instance_name, lid, phone_number) VALUES ($1, '1234@lid', '5511999990000@s.whatsapp.net');
             INSERT INTO signal_sessions (instance_name, address_name, device_id, record) VALUES ($1, '5511999990000', 0, '\x05');
             INSERT INTO signal_sender_keys (instance_name, group_jid, address_name, device_id, record) VALUES ($1, '1203@g.us', '5511999990000', 0, '\x06');
-            INSERT INTO webhook_endpoints (instance_name, instance_id, url, enabled, secret) VALUES ($1, $2, 'https://example.com/hook', true, 'protected');
+            INSERT INTO messages (instance_name, key_remote_jid, key_id, key_from_me, message_type, content, message_timestamp, status)
+                VALUES ($1, '5511999990000@s.whatsapp.net', 'ABC', false, 'conversation', '{}', 1700000000, 3);
+            INSERT INTO message_updates (instance_name, message_id, status, date_time)
+                SELECT $1, id, 3, now() FROM messages WHERE instance_name = $1;
+            INSERT INTO webhook_endpoints (instance_name, instance_id, url, enabled, secret_protected) VALUES ($1, $2, 'https://example.com/hook', true, 'protected');
             INSERT INTO webhook_lines (instance_name, endpoint) VALUES ($1, 'instance');
             INSERT INTO webhook_replays (instance_name, endpoint, event_id) VALUES ($1, 'instance', $3);
             INSERT INTO webhook_attempts (instance_name, endpoint, event_id, sequence, event, attempt, outcome, latency_ms, attempted_at, replay)

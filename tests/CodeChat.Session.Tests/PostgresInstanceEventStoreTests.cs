@@ -52,6 +52,36 @@ public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixt
     }
 
     [Fact]
+    public async Task A_staged_event_is_appended_once_however_often_it_is_relayed()
+    {
+        var store = NewStore();
+        var name = NewName();
+        var staged = InstanceEventPayloads.ConnectionUpdate(name, 1, null, InstanceConnectionState.Connecting, 200) with { Id = Guid.CreateVersion7() };
+
+        var first = await store.AppendAsync(staged, Ct);
+        var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => store.AppendAsync(staged, Ct)));
+        var next = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(name, 1, null, InstanceConnectionState.Open, 200), Ct);
+
+        Assert.Equal(staged.Id, first.Id);
+        Assert.All(again, record => Assert.Equal(first, record));
+        Assert.Equal(2, next.Sequence);
+        Assert.Equal([first.Id, next.Id], (await store.ReadAsync(name, 0, 10, Ct)).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task Staged_events_relayed_concurrently_for_the_first_time_get_one_row_each()
+    {
+        var store = NewStore();
+        var name = NewName();
+        var staged = InstanceEventPayloads.ConnectionUpdate(name, 1, null, InstanceConnectionState.Connecting, 200) with { Id = Guid.CreateVersion7() };
+
+        var records = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => store.AppendAsync(staged, Ct)));
+
+        Assert.All(records, record => Assert.Equal(records[0], record));
+        Assert.Single(await store.ReadAsync(name, 0, 10, Ct));
+    }
+
+    [Fact]
     public async Task Connection_update_payload_has_codechat_shape()
     {
         // codechat-api.md §7.2: connection.update data = {instance, state, statusReason}.

@@ -28,17 +28,20 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
     private readonly TimeSpan? _qrTimeout;
     private readonly Uri? _endpoint;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="endpoint">Where the client connects instead of the emulator itself (e.g. a relay to it).</param>
     /// <param name="settings">Configuration on top of the defaults (e.g. the WhatsApp:Version* keys).</param>
+    /// <param name="services">Replaces services after the silo registered its own (test seams).</param>
     public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null, Uri? endpoint = null,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         _connectionString = connectionString;
         _emulator = emulator;
         _qrTimeout = qrTimeout;
         _endpoint = endpoint;
         _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
         Http = CreateClient();
         Http.DefaultRequestHeaders.Add("apikey", GlobalApiKey);
     }
@@ -75,6 +78,8 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
             {
                 SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => IssuedByEmulator(certificate) },
             }));
+        if (_services is { } services)
+            builder.ConfigureTestServices(services);
     }
 
     private bool IssuedByEmulator(X509Certificate? certificate)

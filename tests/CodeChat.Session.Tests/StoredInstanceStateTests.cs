@@ -32,6 +32,29 @@ public sealed class StoredInstanceStateTests(PostgresServerFixture postgres, Emu
         Assert.Equal(StoredByStringVersion, serializer.Serialize(loaded).ToString());
     }
 
+    /// <summary>
+    /// Written while the record still carried webhook settings (Id 13, "Webhook"), before they moved
+    /// to the webhook_endpoints table: the property is gone and the record loads all the same.
+    /// </summary>
+    private const string StoredWithWebhookSettings =
+        """{"Id":9,"Description":"w","TokenId":"t","TokenSha256":"AQID","TokenCreatedAt":"2026-01-02T03:04:05+00:00","TokenUpdatedAt":"2026-01-02T03:04:05+00:00","CreatedAt":"2026-01-02T03:04:05+00:00","UpdatedAt":"2026-01-02T03:04:06+00:00","DesiredConnectionState":"close","ActualConnectionState":"close","OwnerJid":null,"Webhook":{"Url":"https://example.com/hook","Enabled":true,"Events":{"qrcodeUpdated":false}},"SessionEpoch":2,"StatusReason":401,"Exists":true}""";
+
+    [Fact]
+    public async Task A_record_stored_with_the_old_webhook_settings_still_loads_and_drops_them_on_the_next_write()
+    {
+        await using var host = new SessionHost(await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken), emulator.Server);
+        var serializer = host.Services.GetRequiredService<IGrainStorageSerializer>();
+
+        var loaded = serializer.Deserialize<InstanceState>(BinaryData.FromString(StoredWithWebhookSettings))!;
+
+        Assert.Equal(9, loaded.Id);
+        Assert.Equal("w", loaded.Description);
+        Assert.Equal(2, loaded.SessionEpoch);
+        Assert.Equal(401, loaded.StatusReason);
+        Assert.Equal(InstanceConnectionState.Close, loaded.ActualConnectionState);
+        Assert.DoesNotContain("Webhook", serializer.Serialize(loaded).ToString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(InstanceConnectionState.Close, "close")]
     [InlineData(InstanceConnectionState.Connecting, "connecting")]

@@ -8,14 +8,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CodeChat.Webhooks.Tests;
 
 /// <summary>
 /// The real silo host (src/Silo Program) on a test database, with webhooks allowed to reach loopback
-/// (the receiver runs there) and a fast retry schedule. Extra settings override these.
+/// (the receiver runs there) and a fast retry schedule. Extra settings override these; a logger
+/// provider, when given, sees everything the silo logs.
 /// </summary>
-public sealed class WebhookSilo(string connectionString, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class WebhookSilo(string connectionString, IReadOnlyDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     : WebApplicationFactory<CodeChat.Silo.Program>
 {
     public const string GlobalApiKey = "webhook-tests-global-key-0123456789";
@@ -51,6 +53,8 @@ public sealed class WebhookSilo(string connectionString, IReadOnlyDictionary<str
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(values));
+        if (logs is not null)
+            builder.ConfigureLogging(logging => logging.AddProvider(logs));
     }
 
     public HttpClient Api(string? apiKey = GlobalApiKey)

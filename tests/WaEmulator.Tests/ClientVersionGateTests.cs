@@ -62,7 +62,7 @@ public sealed class ClientVersionGateTests(BaileysInteropPackages packages)
     {
         await using var server = await WaEmulatorServer.StartAsync(
             new WaEmulatorOptions { CurrentClientVersion = new WhatsAppWebVersion(2, 3000, 1_023_456_789) }, cancellationToken: Ct);
-        using var https = EmulatorHttps.TrustingClient(server);
+        using var https = MediaHttp.TrustingClient(server);
         using var plain = new HttpClient { BaseAddress = server.BaseUrl };
 
         var script = await https.GetStringAsync(server.ServiceWorkerUrl, Ct);

@@ -56,7 +56,7 @@ public sealed class MediaHostTests(BaileysInteropPackages packages)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await WaEmulatorServer.StartAsync(new WaEmulatorOptions(), cancellationToken: ct);
-        using var http = EmulatorHttps.TrustingClient(server);
+        using var http = MediaHttp.TrustingClient(server);
         var body = RandomNumberGenerator.GetBytes(1000);
         var token = WebEncoders.Base64UrlEncode(SHA256.HashData(body));
 

@@ -10,6 +10,10 @@
 //                      {"cmd":"groupInviteCode","jid"} {"cmd":"groupRevokeInvite","jid"} {"cmd":"groupAcceptInvite","code"}
 //                      {"cmd":"groupLeave","jid"}
 //                      {"cmd":"sendMedia","to","path"|"base64","caption","mimetype"}   (an image)
+//                      {"cmd":"uploadMedia","kind":"image|document","base64","mimetype"} (Baileys encrypts and uploads;
+//                      result {url,directPath,mediaKey,fileSha256,fileEncSha256 (base64),fileLength})
+//                      {"cmd":"downloadMedia","kind","directPath","url","mediaKey"} (Baileys downloads and decrypts;
+//                      result {sha256 (hex),length})
 //                      {"cmd":"pairingCode","phone"} (link by phone number; result {"code"} to type on the phone)
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
 //                      Every command may carry "id"; its outcome is reported as
@@ -38,8 +42,10 @@ import makeWASocket, {
     Browsers,
     DisconnectReason,
     WA_CERT_DETAILS,
+    downloadContentFromMessage,
     downloadMediaMessage,
     initAuthCreds,
+    prepareWAMessageMedia,
 } from 'baileys';
 
 // The protocol channel is stdout; keep stray console output of dependencies off it.
@@ -417,6 +423,33 @@ const commands = {
             fileSha256: b64(media?.fileSha256),
             fileEncSha256: b64(media?.fileEncSha256),
         };
+    },
+    async uploadMedia({ kind, base64, mimetype }) {
+        if (!['image', 'document'].includes(kind)) throw new Error('uploadMedia kind must be image or document');
+        const media = Buffer.from(base64, 'base64');
+        const content = kind === 'image'
+            ? { image: media, mimetype: mimetype ?? 'image/jpeg' }
+            : { document: media, mimetype: mimetype ?? 'application/octet-stream', fileName: 'file.bin' };
+        const prepared = await prepareWAMessageMedia(content, { upload: requireSocket().waUploadToServer });
+        const message = prepared[`${kind}Message`];
+        return {
+            url: message.url ?? null,
+            directPath: message.directPath ?? null,
+            mediaKey: b64(message.mediaKey),
+            fileSha256: b64(message.fileSha256),
+            fileEncSha256: b64(message.fileEncSha256),
+            fileLength: Number(message.fileLength),
+        };
+    },
+    async downloadMedia({ kind, directPath, url, mediaKey }) {
+        const stream = await downloadContentFromMessage({ mediaKey: Buffer.from(mediaKey, 'base64'), directPath, url }, kind);
+        const hash = createHash('sha256');
+        let length = 0;
+        for await (const chunk of stream) {
+            hash.update(chunk);
+            length += chunk.length;
+        }
+        return { sha256: hash.digest('hex'), length };
     },
     async read({ keys: messageKeys }) {
         await requireSocket().readMessages(messageKeys);

@@ -80,8 +80,9 @@ public sealed partial class InstanceGrain
                 if (!TryMove(state.State.Connection.Opened(Now()), nameof(InstanceConnection.Opened)))
                     break;
                 state.State.OwnerJid = OwnerJidOf(signal.Jid);
+                StageConnectionUpdate();
                 await SaveAsync(cancellationToken);
-                await AppendConnectionUpdateAsync(cancellationToken);
+                await RelayPendingEventsAsync(cancellationToken);
                 ResetCode();
                 LogOpen(Name, state.State.OwnerJid);
                 break;
@@ -115,12 +116,13 @@ public sealed partial class InstanceGrain
         {
             if (!TryMove(state.State.Connection.Reconnecting(reason, Now()), nameof(InstanceConnection.Reconnecting)))
                 return;
-            await SaveAsync(cancellationToken);
             // As Baileys reports it through CodeChat: the close with its reason, then a new attempt.
-            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
-                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Close, reason), cancellationToken);
-            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
-                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Connecting, ConnectionStatusReasons.Ok), cancellationToken);
+            Stage(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Close, reason));
+            Stage(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Connecting, ConnectionStatusReasons.Ok));
+            await SaveAsync(cancellationToken);
+            await RelayPendingEventsAsync(cancellationToken);
             return;
         }
 
@@ -154,12 +156,13 @@ public sealed partial class InstanceGrain
         }
         if (clearOwner)
             state.State.OwnerJid = null;
-        await SaveAsync(cancellationToken);
         if (refusal is null)
-            await AppendConnectionUpdateAsync(cancellationToken);
+            StageConnectionUpdate();
         else
-            await AppendAsync(InstanceEventPayloads.ConnectionUpdate(
-                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Refused, statusReason, refusal), cancellationToken);
+            Stage(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Refused, statusReason, refusal));
+        await SaveAsync(cancellationToken);
+        await RelayPendingEventsAsync(cancellationToken);
         await StopSessionAsync();
         if (!keepWanted)
             await UnregisterWatchdogAsync();

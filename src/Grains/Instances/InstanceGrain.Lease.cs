@@ -99,7 +99,7 @@ public sealed partial class InstanceGrain
         state.State.SessionLeaseUntil = null;
         try
         {
-            await state.WriteStateAsync();
+            await WriteRecordAsync();
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

@@ -18,8 +18,8 @@ namespace CodeChat.Grains.Instances;
 /// registry table; activation re-projects an existing record so a failed projection heals.
 /// It owns the instance's WhatsApp session: one <see cref="WaClient"/> per activation whose events
 /// a background pump posts back as <see cref="IInstanceSessionInbox"/> calls, so state changes only
-/// on grain turns. Order everywhere: persist state (fenced by its ETag) → append the outbox event →
-/// act or answer.
+/// on grain turns. Order everywhere: persist state (fenced by its ETag) with its outbox event staged
+/// in it → relay the event to the outbox → act or answer.
 /// </summary>
 [GrainType("instance")]
 [KeepAlive]
@@ -63,6 +63,7 @@ public sealed partial class InstanceGrain(
     {
         if (!state.State.Exists)
             return;
+        await RelayStagedEventsOnActivationAsync(cancellationToken);
         await registry.UpsertAsync(Snapshot(), cancellationToken);
         if (WantsConnection)
         {
@@ -262,6 +263,7 @@ public sealed partial class InstanceGrain(
         state.State.SessionEpoch++;
         SetConnection(state.State.Connection.LoggedOut(Now()));
         state.State.OwnerJid = null;
+        StageConnectionUpdate();
         if (!await TryWriteAsOwnerAsync())
             return InstanceCommandResult.Of(InstanceCommandOutcome.Superseded);
 
@@ -287,7 +289,7 @@ public sealed partial class InstanceGrain(
         }
         await store.WipeAsync(cancellationToken);
 
-        await AppendConnectionUpdateAsync(cancellationToken);
+        await RelayPendingEventsAsync(cancellationToken);
         await UnregisterWatchdogAsync();
         ResetCode();
         LogLoggedOut(Name);
@@ -343,8 +345,9 @@ public sealed partial class InstanceGrain(
         // A QR run that a restart interrupted: nobody is looking at it any more, so stop wanting it.
         if (!TryMove(state.State.Connection.Abandoned(Now()), nameof(InstanceConnection.Abandoned)))
             return;
+        StageConnectionUpdate();
         await SaveSessionStateAsync(cancellationToken);
-        await AppendConnectionUpdateAsync(cancellationToken);
+        await RelayPendingEventsAsync(cancellationToken);
         await UnregisterWatchdogAsync();
     }
 
@@ -356,10 +359,11 @@ public sealed partial class InstanceGrain(
     {
         state.State.SessionEpoch++;
         SetConnection(state.State.Connection.Starting(Now()));
+        StageConnectionUpdate();
         if (!await TryWriteAsOwnerAsync())
             return false;
         await ProjectAsync(cancellationToken);
-        await AppendConnectionUpdateAsync(cancellationToken);
+        await RelayPendingEventsAsync(cancellationToken);
         await EnsureWatchdogAsync();
 
         var store = deviceStores.ForInstance(Name);
@@ -422,13 +426,21 @@ public sealed partial class InstanceGrain(
     /// <summary>True when a watchdog may exist from an earlier activation (any session ever started).</summary>
     private bool WantsConnectionEver() => state.State.SessionEpoch > 0;
 
-    private Task AppendQrCodeAsync(CancellationToken cancellationToken) =>
-        AppendAsync(InstanceEventPayloads.QrCodeUpdated(Name, state.State.Id, state.State.OwnerJid,
+    /// <summary>
+    /// A QR or pairing code changes no stored state and must never rest in the record (it is a secret),
+    /// so it goes straight to the outbox, after any event still staged so the order holds.
+    /// </summary>
+    private async Task AppendQrCodeAsync(CancellationToken cancellationToken)
+    {
+        await RelayPendingEventsAsync(cancellationToken);
+        await AppendAsync(InstanceEventPayloads.QrCodeUpdated(Name, state.State.Id, state.State.OwnerJid,
             QrCodeUpdatedData.Create(Name, _qrCode.Count, _qrCode.Code, _qrCode.Base64, _qrCode.PairingCode)), cancellationToken);
+    }
 
-    private Task AppendConnectionUpdateAsync(CancellationToken cancellationToken) =>
-        AppendAsync(InstanceEventPayloads.ConnectionUpdate(
-            Name, state.State.Id, state.State.OwnerJid, state.State.ActualConnectionState, state.State.StatusReason), cancellationToken);
+    /// <summary>Stages the connection.update of the current connection state for the next record write.</summary>
+    private void StageConnectionUpdate() =>
+        Stage(InstanceEventPayloads.ConnectionUpdate(
+            Name, state.State.Id, state.State.OwnerJid, state.State.ActualConnectionState, state.State.StatusReason));
 
     private async Task AppendAsync(InstanceEventDraft draft, CancellationToken cancellationToken)
     {
@@ -469,7 +481,7 @@ public sealed partial class InstanceGrain(
     {
         try
         {
-            await state.WriteStateAsync();
+            await WriteRecordAsync();
             return true;
         }
         catch (InconsistentStateException)
@@ -482,20 +494,21 @@ public sealed partial class InstanceGrain(
     private async Task StepDownAsync()
     {
         LogFenced(Name, state.State.SessionEpoch);
+        DropUnrelayedEvents();
         await StopSessionAsync();
         DeactivateOnIdle();
     }
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
-        await state.WriteStateAsync();
+        await WriteRecordAsync();
         await registry.UpsertAsync(Snapshot(), cancellationToken);
         await ProjectAsync(cancellationToken);
     }
 
     private async Task SaveSessionStateAsync(CancellationToken cancellationToken)
     {
-        await state.WriteStateAsync();
+        await WriteRecordAsync();
         await ProjectAsync(cancellationToken);
     }
 

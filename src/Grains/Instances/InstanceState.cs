@@ -27,8 +27,8 @@ public sealed class InstanceState
     [Id(10)] public InstanceConnectionState ActualConnectionState { get; set; } = InstanceConnectionState.Close;
     [Id(11)] public string? OwnerJid { get; set; }
     [Id(12)] public string? ProfilePicUrl { get; set; }
-    /// <summary>Null until the webhook routes set one.</summary>
-    [Id(13)] public InstanceWebhookSettings? Webhook { get; set; }
+    // Id 13 and the JSON property "Webhook" were the webhook settings before they moved to the
+    // webhook_endpoints table; a record that still has them loads (unknown JSON properties are skipped).
     /// <summary>
     /// Bumped and written before every session start: the write succeeds only with the current ETag,
     /// so a stale activation elsewhere cannot start (fencing); signals of older sessions are dropped.
@@ -48,6 +48,13 @@ public sealed class InstanceState
     [Id(18)]
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? ProtectedToken { get; set; }
+    /// <summary>
+    /// Outbox events written with the state change they report and not yet known to be in
+    /// <c>instance_events</c> (<see cref="PendingInstanceEvent"/>). Null (and left out) once relayed.
+    /// </summary>
+    [Id(19)]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public List<PendingInstanceEvent>? PendingEvents { get; set; }
 
     public bool Exists => Id > 0;
 

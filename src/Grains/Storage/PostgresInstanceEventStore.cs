@@ -8,7 +8,9 @@ namespace CodeChat.Grains.Storage;
 /// <summary>
 /// The instance event outbox on PostgreSQL (deploy/sql/0021_instance_events.sql). Appending takes
 /// the instance's next sequence and inserts the row in one transaction; the sequence row lock makes
-/// concurrent appends of one instance queue up, so sequences have no gaps and never repeat.
+/// concurrent appends of one instance queue up, so sequences have no gaps and never repeat. A draft
+/// with an id (an event staged in the instance record) is appended at most once: appending it again
+/// returns the row already stored.
 /// </summary>
 public sealed class PostgresInstanceEventStore(NpgsqlDataSource dataSource, TimeProvider timeProvider) : IInstanceEventSink
 {
@@ -17,8 +19,34 @@ public sealed class PostgresInstanceEventStore(NpgsqlDataSource dataSource, Time
     public async Task<InstanceEventRecord> AppendAsync(InstanceEventDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var id = Guid.CreateVersion7(timeProvider.GetUtcNow());
+        if (draft.Id is not { } stagedId)
+            return await InsertAsync(draft, Guid.CreateVersion7(timeProvider.GetUtcNow()), cancellationToken);
 
+        if (await FindAsync(stagedId, cancellationToken) is { } stored)
+            return stored;
+        try
+        {
+            return await InsertAsync(draft, stagedId, cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation
+            && exception.ConstraintName == "instance_events_pkey")
+        {
+            // Another relay of the same staged event committed first; its transaction took the sequence.
+            return await FindAsync(stagedId, cancellationToken)
+                ?? throw new InvalidOperationException("A staged event conflicted on its id but is not stored.", exception);
+        }
+    }
+
+    private async Task<InstanceEventRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM instance_events WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private async Task<InstanceEventRecord> InsertAsync(InstanceEventDraft draft, Guid id, CancellationToken cancellationToken)
+    {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         long sequence;

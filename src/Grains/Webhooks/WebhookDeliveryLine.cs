@@ -8,11 +8,12 @@ namespace CodeChat.Grains.Webhooks;
 
 /// <summary>The services a delivery line uses, shared by the lines of a dispatcher.</summary>
 public sealed record WebhookLineServices(
-    WebhookLineStore Lines,
+    PostgresWebhookLineStore Lines,
     PostgresInstanceEventStore Events,
     WebhookSender Sender,
     WebhookRetryPolicy RetryPolicy,
     WebhookMetrics Metrics,
+    QrCodeRedactor Redactor,
     TimeProvider TimeProvider,
     ILogger Logger);
 
@@ -41,6 +42,10 @@ internal sealed partial class WebhookDeliveryLine(
     private WebhookLineState? _state;
     private List<WebhookReplayItem>? _replays;
     private Task? _loop;
+    // Bumped by Reload. The loop's awaits let grain calls run in between, so a step that began before
+    // a webhook/set or a replay request must not act on what it read before it (e.g. sign with a
+    // rotated-out secret only): it starts over instead.
+    private int _generation;
     private readonly ILogger _logger = services.Logger;
 
     public Task Completion => _loop ?? Task.CompletedTask;
@@ -66,9 +71,8 @@ internal sealed partial class WebhookDeliveryLine(
     /// <summary>Forget what is cached (the endpoint or the replay queue changed) and look again.</summary>
     public void Reload(CancellationToken stopping)
     {
-        _state = null;
-        _replays = null;
-        _buffer.Clear();
+        _generation++;
+        ForgetCache();
         Wake(stopping);
     }
 
@@ -89,9 +93,7 @@ internal sealed partial class WebhookDeliveryLine(
             catch (Exception exception)
             {
                 LogStepFailed(instanceName, endpoint, exception);
-                _state = null;
-                _replays = null;
-                _buffer.Clear();
+                ForgetCache();
                 wait = ErrorBackoff;
             }
 
@@ -111,12 +113,15 @@ internal sealed partial class WebhookDeliveryLine(
     /// <summary>One step: deliver or skip something and return null, or return how long to wait for work.</summary>
     private async Task<TimeSpan?> StepAsync(CancellationToken cancellationToken)
     {
+        var generation = _generation;
         var target = await targetOf(cancellationToken);
         if (target is null)
             return Timeout.InfiniteTimeSpan;
         var now = services.TimeProvider.GetUtcNow();
 
         _replays ??= [.. await services.Lines.ReadReplaysAsync(instanceName, endpoint, ReplayBatch, cancellationToken)];
+        if (Superseded(generation))
+            return null;
         if (_replays.Count > 0)
         {
             var item = _replays[0];
@@ -134,24 +139,35 @@ internal sealed partial class WebhookDeliveryLine(
         }
 
         _state ??= await services.Lines.GetLineAsync(instanceName, endpoint, cancellationToken);
+        if (Superseded(generation))
+            return null;
         if (_state.NextAttemptAt > now)
             return _state.NextAttemptAt.Value - now;
 
         if (_buffer.Count == 0)
         {
-            foreach (var record in await services.Events.ReadAsync(instanceName, _state.AckedSequence, EventBatch, cancellationToken))
+            var records = await services.Events.ReadAsync(instanceName, _state.AckedSequence, EventBatch, cancellationToken);
+            if (Superseded(generation))
+                return null;
+            foreach (var record in records)
                 _buffer.Enqueue(record);
             if (_buffer.Count == 0)
                 return Timeout.InfiniteTimeSpan;
         }
 
         long skippedTo = 0;
+        var skippedQrCode = false;
         while (_buffer.TryPeek(out var next) && !target.Wants(next.Event, next.InstanceId))
+        {
+            skippedQrCode |= next.Event == InstanceEventNames.QrCodeUpdated;
             skippedTo = _buffer.Dequeue().Sequence;
+        }
         if (skippedTo > 0)
         {
             await services.Lines.AdvanceAsync(instanceName, endpoint, skippedTo, cancellationToken);
             _state = WebhookLineState.Start with { AckedSequence = skippedTo };
+            if (skippedQrCode)
+                await RedactPassedQrCodesAsync(cancellationToken);
             return null;
         }
 
@@ -166,9 +182,43 @@ internal sealed partial class WebhookDeliveryLine(
         {
             _buffer.Dequeue();
             _state = WebhookLineState.Start with { AckedSequence = head.Sequence };
+            if (head.Event == InstanceEventNames.QrCodeUpdated)
+                await RedactPassedQrCodesAsync(cancellationToken);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// This line no longer needs the QR event it moved past; if no other line does, its secrets go now
+    /// (once the stream grace passed; otherwise the sweeper takes it). Best effort: the sweeper retries.
+    /// </summary>
+    private async Task RedactPassedQrCodesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await services.Redactor.RedactDueAsync(instanceName, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            LogRedactionFailed(instanceName, exception);
+        }
+    }
+
+    /// <summary>True (with the cache dropped) when a Reload happened since the step began.</summary>
+    private bool Superseded(int generation)
+    {
+        if (generation == _generation)
+            return false;
+        ForgetCache();
+        return true;
+    }
+
+    private void ForgetCache()
+    {
+        _state = null;
+        _replays = null;
+        _buffer.Clear();
     }
 
     private async Task<WebhookDecision> AttemptAsync(
@@ -230,6 +280,9 @@ internal sealed partial class WebhookDeliveryLine(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of instance {InstanceName} disabled: the receiver answered 410 Gone")]
     private partial void LogDisabled(string instanceName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {InstanceName}: redacting delivered QR events failed; the sweeper retries")]
+    private partial void LogRedactionFailed(string instanceName, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Webhook {InstanceName}/{Endpoint}: delivery step failed; retrying shortly")]
     private partial void LogStepFailed(string instanceName, string endpoint, Exception exception);

@@ -1,4 +1,5 @@
 using CodeChat.Grains.Abstractions.Webhooks;
+using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,8 @@ namespace CodeChat.Grains.Webhooks;
 /// </summary>
 [GrainType("webhook-dispatcher")]
 public sealed partial class WebhookDispatcherGrain(
-    WebhookEndpointStore endpoints,
-    WebhookLineStore lines,
+    PostgresWebhookEndpointStore endpoints,
+    PostgresWebhookLineStore lines,
     WebhookTargetResolver resolver,
     WebhookLineServices services,
     IOptions<WebhookOptions> options,

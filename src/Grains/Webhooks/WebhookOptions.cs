@@ -40,6 +40,18 @@ public sealed class WebhookOptions
     /// <summary>How long the previous secret keeps signing after a rotation.</summary>
     public TimeSpan SecretRotationGrace { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// After this long a stored <c>qrcode.updated</c> event loses its QR and pairing codes even if an
+    /// endpoint has not received it yet (issue 14 §2: 10 minutes).
+    /// </summary>
+    public TimeSpan QrCodeRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A delivered <c>qrcode.updated</c> event keeps its codes at least this long, so a connected
+    /// <c>/ws/events</c> subscriber (it reads new events within seconds) still gets them.
+    /// </summary>
+    public TimeSpan QrCodeStreamGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The most events one replay request may queue.</summary>
     public int MaxReplay { get; set; } = 1000;
 

@@ -17,6 +17,10 @@ public sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add("Webhooks:Jitter must be at least 0 and below 1.");
         if (options.SweepInterval <= TimeSpan.Zero)
             failures.Add("Webhooks:SweepInterval must be positive.");
+        if (options.QrCodeRetention <= TimeSpan.Zero)
+            failures.Add("Webhooks:QrCodeRetention must be positive.");
+        if (options.QrCodeStreamGrace < TimeSpan.Zero || options.QrCodeStreamGrace > options.QrCodeRetention)
+            failures.Add("Webhooks:QrCodeStreamGrace must be between 0 and Webhooks:QrCodeRetention.");
         try
         {
             _ = new WebhookAddressPolicy(options.AllowedNetworks);

@@ -1,4 +1,5 @@
 using CodeChat.Grains.Abstractions.Webhooks;
+using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,10 +10,12 @@ namespace CodeChat.Grains.Webhooks;
 /// that has undelivered events and is due, wherever Orleans places it. This is what moves delivery to
 /// a live silo after a silo dies (its dispatchers are re-activated by the wake-up), what resumes a
 /// retry whose activation was collected while it waited, and what catches a lost wake-up. It also
-/// updates the outbox gauges and prunes the delivery log.
+/// updates the outbox gauges, redacts due <c>qrcode.updated</c> events (<see cref="QrCodeRedactor"/>)
+/// and prunes the delivery log.
 /// </summary>
 public sealed partial class WebhookOutboxSweeper(
-    WebhookLineStore lines,
+    PostgresWebhookLineStore lines,
+    QrCodeRedactor redactor,
     IGrainFactory grains,
     WebhookMetrics metrics,
     IOptions<WebhookOptions> options,
@@ -49,6 +52,7 @@ public sealed partial class WebhookOutboxSweeper(
             try
             {
                 await SweepAsync(cancellationToken);
+                await redactor.RedactDueAsync(cancellationToken);
                 if (timeProvider.GetUtcNow() >= nextPrune)
                 {
                     await lines.PruneAttemptsAsync(timeProvider.GetUtcNow() - options.Value.LogRetention, cancellationToken);

@@ -10,8 +10,8 @@ namespace CodeChat.Grains.Webhooks;
 [GrainType("webhook-query")]
 [StatelessWorker]
 public sealed class WebhookQueryGrain(
-    WebhookEndpointStore endpoints,
-    WebhookLineStore lines,
+    PostgresWebhookEndpointStore endpoints,
+    PostgresWebhookLineStore lines,
     PostgresInstanceEventStore events,
     NpgsqlDataSource dataSource) : Grain, IWebhookQueryGrain
 {

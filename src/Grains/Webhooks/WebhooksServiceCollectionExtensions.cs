@@ -1,3 +1,4 @@
+using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,16 +22,19 @@ public static class WebhooksServiceCollectionExtensions
         services.TryAddSingleton<WebhookMetrics>();
         services.TryAddSingleton(provider => new WebhookAddressPolicy(provider.GetRequiredService<IOptions<WebhookOptions>>()));
         services.TryAddSingleton<WebhookTargetResolver>();
-        services.TryAddSingleton<WebhookEndpointStore>();
-        services.TryAddSingleton<WebhookLineStore>();
+        services.TryAddSingleton<PostgresWebhookEndpointStore>();
+        services.TryAddSingleton<PostgresWebhookLineStore>();
         services.TryAddSingleton<WebhookRetryPolicy>();
         services.TryAddSingleton<WebhookSender>();
+        services.TryAddSingleton<PostgresQrCodeRedactionStore>();
+        services.TryAddSingleton<QrCodeRedactor>();
         services.TryAddSingleton(provider => new WebhookLineServices(
-            provider.GetRequiredService<WebhookLineStore>(),
-            provider.GetRequiredService<Storage.PostgresInstanceEventStore>(),
+            provider.GetRequiredService<PostgresWebhookLineStore>(),
+            provider.GetRequiredService<PostgresInstanceEventStore>(),
             provider.GetRequiredService<WebhookSender>(),
             provider.GetRequiredService<WebhookRetryPolicy>(),
             provider.GetRequiredService<WebhookMetrics>(),
+            provider.GetRequiredService<QrCodeRedactor>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("CodeChat.Grains.Webhooks.WebhookDeliveryLine")));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WebhookOutboxSweeper>();

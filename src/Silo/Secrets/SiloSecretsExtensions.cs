@@ -21,6 +21,7 @@ public static class SiloSecretsExtensions
             SiloMasterKey.Resolve(services.GetRequiredService<IConfiguration>(), services.GetRequiredService<CodeChatDatabase>()));
         builder.Services.AddSingleton<ProtectStoredSecretsMigration>();
         builder.Services.AddSingleton<ProtectSenderKeysMigration>();
+        builder.Services.AddSingleton<ProtectWebhookSecretsMigration>();
         builder.Services.AddHostedService<SecretsStartupService>();
         return builder;
     }

@@ -26,6 +26,9 @@ public static class ClientNodes
             : new Node("iq", [new("to", to), new("id", id), new("type", "result")]);
     }
 
+    /// <summary>Asks for the media hosts and upload token (whatsapp-protocol.md §8.2 step 1).</summary>
+    public static Node MediaConnectionRequest() => Iq("w:m", "set", new Node("media_conn"));
+
     /// <summary>Marks the session active so the server pushes everything (§5.3).</summary>
     public static Node SetActive() => Iq("passive", "set", new Node("active"));
 

@@ -2,8 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace CodeChat.WaEmulator.Tests;
 
-/// <summary>Clients for the emulator's HTTPS host (media, service worker).</summary>
-internal static class EmulatorHttps
+internal static class MediaHttp
 {
     /// <summary>An HttpClient that trusts only the emulator's media CA (as Node does with NODE_EXTRA_CA_CERTS).</summary>
     public static HttpClient TrustingClient(WaEmulatorServer server)

@@ -1,16 +1,17 @@
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Webhooks;
+using CodeChat.Grains.Webhooks;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CodeChat.Grains.Webhooks;
+namespace CodeChat.Grains.Storage;
 
 /// <summary>
 /// Delivery progress on PostgreSQL (deploy/sql/0030_webhooks.sql): lines, replays, the delivery log
 /// and dead letters. Each attempt's log row and the line's new state are written in one batch (one
 /// implicit transaction), so a crash never leaves an acknowledged event unlogged or the reverse.
 /// </summary>
-public sealed class WebhookLineStore(NpgsqlDataSource dataSource)
+public sealed class PostgresWebhookLineStore(NpgsqlDataSource dataSource)
 {
     private const string EventColumns = "e.id, e.instance_name, e.sequence, e.instance_id, e.owner_jid, e.event, e.data::text, e.created_at";
 
@@ -207,22 +208,10 @@ public sealed class WebhookLineStore(NpgsqlDataSource dataSource)
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<WebhookAttemptView>> ListAttemptsAsync(WebhookLogQuery query, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            """
-            SELECT id, endpoint, event_id, sequence, event, attempt, outcome, status_code, error, latency_ms, attempted_at, next_attempt_at, replay
-            FROM webhook_attempts
-            WHERE instance_name = $1 AND ($2::text IS NULL OR endpoint = $2) AND ($3::uuid IS NULL OR event_id = $3)
-              AND ($4::bigint IS NULL OR id < $4)
-            ORDER BY id DESC LIMIT $5
-            """);
-        AddLogQuery(command, query);
-        var attempts = new List<WebhookAttemptView>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            attempts.Add(new WebhookAttemptView
+    public Task<IReadOnlyList<WebhookAttemptView>> ListAttemptsAsync(WebhookLogQuery query, CancellationToken cancellationToken) =>
+        ListLogAsync("webhook_attempts",
+            "attempt, outcome, status_code, error, latency_ms, attempted_at, next_attempt_at, replay",
+            query, reader => new WebhookAttemptView
             {
                 Id = reader.GetInt64(0),
                 Endpoint = reader.GetString(1),
@@ -231,34 +220,18 @@ public sealed class WebhookLineStore(NpgsqlDataSource dataSource)
                 Event = reader.GetString(4),
                 Attempt = reader.GetInt32(5),
                 Outcome = reader.GetString(6),
-                StatusCode = reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                Error = reader.IsDBNull(8) ? null : reader.GetString(8),
+                StatusCode = NullableInt(reader, 7),
+                Error = NullableText(reader, 8),
                 LatencyMs = reader.GetDouble(9),
                 AttemptedAt = reader.GetFieldValue<DateTimeOffset>(10),
                 NextAttemptAt = NullableTime(reader, 11),
                 Replay = reader.GetBoolean(12),
-            });
-        }
+            }, cancellationToken);
 
-        return attempts;
-    }
-
-    public async Task<IReadOnlyList<WebhookDeadLetterView>> ListDeadLettersAsync(WebhookLogQuery query, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            """
-            SELECT id, endpoint, event_id, sequence, event, attempts, last_status_code, last_error, dead_at, replayed_at
-            FROM webhook_dead_letters
-            WHERE instance_name = $1 AND ($2::text IS NULL OR endpoint = $2) AND ($3::uuid IS NULL OR event_id = $3)
-              AND ($4::bigint IS NULL OR id < $4)
-            ORDER BY id DESC LIMIT $5
-            """);
-        AddLogQuery(command, query);
-        var letters = new List<WebhookDeadLetterView>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            letters.Add(new WebhookDeadLetterView
+    public Task<IReadOnlyList<WebhookDeadLetterView>> ListDeadLettersAsync(WebhookLogQuery query, CancellationToken cancellationToken) =>
+        ListLogAsync("webhook_dead_letters",
+            "attempts, last_status_code, last_error, dead_at, replayed_at",
+            query, reader => new WebhookDeadLetterView
             {
                 Id = reader.GetInt64(0),
                 Endpoint = reader.GetString(1),
@@ -266,14 +239,37 @@ public sealed class WebhookLineStore(NpgsqlDataSource dataSource)
                 Sequence = reader.GetInt64(3),
                 Event = reader.GetString(4),
                 Attempts = reader.GetInt32(5),
-                LastStatusCode = reader.IsDBNull(6) ? null : reader.GetInt32(6),
-                LastError = reader.IsDBNull(7) ? null : reader.GetString(7),
+                LastStatusCode = NullableInt(reader, 6),
+                LastError = NullableText(reader, 7),
                 DeadLetteredAt = reader.GetFieldValue<DateTimeOffset>(8),
                 ReplayedAt = NullableTime(reader, 9),
-            });
-        }
+            }, cancellationToken);
 
-        return letters;
+    /// <summary>
+    /// One page of a per-event log table (attempts or dead letters), newest first: the shared columns
+    /// (id, endpoint, event_id, sequence, event) at 0–4, then <paramref name="columns"/>.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> ListLogAsync<T>(
+        string table, string columns, WebhookLogQuery query, Func<NpgsqlDataReader, T> map, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT id, endpoint, event_id, sequence, event, {columns}
+            FROM {table}
+            WHERE instance_name = $1 AND ($2::text IS NULL OR endpoint = $2) AND ($3::uuid IS NULL OR event_id = $3)
+              AND ($4::bigint IS NULL OR id < $4)
+            ORDER BY id DESC LIMIT $5
+            """);
+        command.Parameters.Add(Text(query.InstanceName));
+        command.Parameters.Add(Text(query.Endpoint));
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.BeforeId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = query.Limit });
+        var rows = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(map(reader));
+        return rows;
     }
 
     /// <summary>
@@ -330,15 +326,6 @@ public sealed class WebhookLineStore(NpgsqlDataSource dataSource)
             head_attempts = 0, head_failed_at = NULL, next_attempt_at = NULL, updated_at = now()
         """;
 
-    private static void AddLogQuery(NpgsqlCommand command, WebhookLogQuery query)
-    {
-        command.Parameters.Add(Text(query.InstanceName));
-        command.Parameters.Add(Text(query.Endpoint));
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.EventId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.BeforeId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = query.Limit });
-    }
-
     private static InstanceEventRecord ReadEvent(NpgsqlDataReader reader, int offset) => new(
         reader.GetGuid(offset),
         reader.GetString(offset + 1),
@@ -349,6 +336,10 @@ public sealed class WebhookLineStore(NpgsqlDataSource dataSource)
         reader.GetString(offset + 6),
         reader.GetFieldValue<DateTimeOffset>(offset + 7));
 
+    private static int? NullableInt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+
+    private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 
@@ -358,14 +349,3 @@ public sealed class WebhookLineStore(NpgsqlDataSource dataSource)
     private static NpgsqlParameter Text(string? value) =>
         new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }
-
-/// <summary>One attempt to record: the event, which try it was, the answer and what follows from it.</summary>
-public sealed record WebhookAttemptRecord(
-    string Endpoint,
-    InstanceEventRecord Record,
-    int Attempt,
-    string Outcome,
-    WebhookDeliveryResponse Response,
-    WebhookDecision Decision,
-    DateTimeOffset AttemptedAt,
-    long? ReplayId);

@@ -1,16 +1,27 @@
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Webhooks;
+using CodeChat.Grains.Webhooks;
+using CodeChat.Secrets;
+using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace CodeChat.Grains.Webhooks;
+namespace CodeChat.Grains.Storage;
 
-/// <summary>The <c>webhook_endpoints</c> table (deploy/sql/0030_webhooks.sql).</summary>
-public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource)
+/// <summary>
+/// The <c>webhook_endpoints</c> table (deploy/sql/0030_webhooks.sql). The signing secrets are stored
+/// only encrypted with Data Protection (<see cref="SecretPurposes.WebhookSigningSecret"/>,
+/// deploy/sql/0032); rows older versions stored in clear are encrypted at start-up before any grain
+/// runs (ProtectWebhookSecretsMigration), so only the protected columns are read.
+/// </summary>
+public sealed class PostgresWebhookEndpointStore(NpgsqlDataSource dataSource, IDataProtectionProvider protection)
 {
-    private const string Columns =
-        "id, url, enabled, events::text, instance_id, created_at, updated_at, disabled_reason, " +
-        "secret, previous_secret, previous_secret_expires_at";
+    private const string ViewColumns =
+        "id, url, enabled, events::text, instance_id, created_at, updated_at, disabled_reason, previous_secret_expires_at";
+
+    private const string Columns = ViewColumns + ", secret_protected, previous_secret_protected";
+
+    private readonly IDataProtector _protector = protection.CreateProtector(SecretPurposes.WebhookSigningSecret);
 
     public async Task<StoredWebhookEndpoint?> GetAsync(string instanceName, CancellationToken cancellationToken)
     {
@@ -29,7 +40,7 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource)
             return found;
         await using var command = dataSource.CreateCommand(
             $"""
-            SELECT e.instance_name, {string.Join(", ", Columns.Split(", ").Select(column => "e." + column))}
+            SELECT e.instance_name, {string.Join(", ", ViewColumns.Split(", ").Select(column => "e." + column))}
             FROM webhook_endpoints e JOIN unnest($1::text[], $2::bigint[]) AS k(name, id)
               ON e.instance_name = k.name AND e.instance_id = k.id
             """);
@@ -37,7 +48,7 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = instances.Select(i => i.Id).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            found[reader.GetString(0)] = Read(reader, offset: 1).View;
+            found[reader.GetString(0)] = ReadView(reader, offset: 1);
         return found;
     }
 
@@ -56,12 +67,13 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource)
         StoredWebhookEndpoint stored;
         await using (var upsert = new NpgsqlCommand(
             $"""
-            INSERT INTO webhook_endpoints (instance_name, instance_id, url, enabled, events, secret, previous_secret,
+            INSERT INTO webhook_endpoints (instance_name, instance_id, url, enabled, events, secret_protected, previous_secret_protected,
                                            previous_secret_expires_at, disabled_reason, created_at, updated_at)
             VALUES ($1, $2, $3, $4, $5::json, $6, $7, $8, NULL, now(), now())
             ON CONFLICT (instance_name) DO UPDATE SET
                 instance_id = EXCLUDED.instance_id, url = EXCLUDED.url, enabled = EXCLUDED.enabled,
-                events = EXCLUDED.events, secret = EXCLUDED.secret, previous_secret = EXCLUDED.previous_secret,
+                events = EXCLUDED.events, secret_protected = EXCLUDED.secret_protected,
+                previous_secret_protected = EXCLUDED.previous_secret_protected,
                 previous_secret_expires_at = EXCLUDED.previous_secret_expires_at, disabled_reason = NULL,
                 created_at = CASE WHEN webhook_endpoints.instance_id = EXCLUDED.instance_id
                                   THEN webhook_endpoints.created_at ELSE now() END,
@@ -74,8 +86,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource)
             upsert.Parameters.Add(Text(url));
             upsert.Parameters.Add(new NpgsqlParameter { Value = enabled });
             upsert.Parameters.Add(Text(events.Flags is null ? null : JsonSerializer.Serialize(events.Flags)));
-            upsert.Parameters.Add(Text(secret));
-            upsert.Parameters.Add(Text(previousSecret));
+            upsert.Parameters.Add(Text(_protector.Protect(secret)));
+            upsert.Parameters.Add(Text(previousSecret is null ? null : _protector.Protect(previousSecret)));
             upsert.Parameters.Add(new NpgsqlParameter { Value = (object?)previousSecretExpiresAt?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
@@ -114,10 +126,22 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static StoredWebhookEndpoint Read(NpgsqlDataReader reader, int offset = 0)
+    /// <summary>The row with its secrets decrypted (only for the dispatcher, which signs with them).</summary>
+    private StoredWebhookEndpoint Read(NpgsqlDataReader reader)
+    {
+        var view = ReadView(reader);
+        return new StoredWebhookEndpoint(
+            view,
+            _protector.Unprotect(reader.GetString(9)),
+            reader.IsDBNull(10) ? null : _protector.Unprotect(reader.GetString(10)),
+            view.PreviousSecretValidUntil);
+    }
+
+    /// <summary>What the routes show: everything but the secrets, which are not even decrypted.</summary>
+    private static WebhookEndpointView ReadView(NpgsqlDataReader reader, int offset = 0)
     {
         var eventsJson = reader.IsDBNull(offset + 3) ? null : reader.GetString(offset + 3);
-        var view = new WebhookEndpointView
+        return new WebhookEndpointView
         {
             Id = reader.GetInt64(offset),
             Url = reader.GetString(offset + 1),
@@ -129,13 +153,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource dataSource)
             CreatedAt = reader.GetFieldValue<DateTimeOffset>(offset + 5),
             UpdatedAt = reader.GetFieldValue<DateTimeOffset>(offset + 6),
             DisabledReason = reader.IsDBNull(offset + 7) ? null : reader.GetString(offset + 7),
-            PreviousSecretValidUntil = reader.IsDBNull(offset + 10) ? null : reader.GetFieldValue<DateTimeOffset>(offset + 10),
+            PreviousSecretValidUntil = reader.IsDBNull(offset + 8) ? null : reader.GetFieldValue<DateTimeOffset>(offset + 8),
         };
-        return new StoredWebhookEndpoint(
-            view,
-            reader.GetString(offset + 8),
-            reader.IsDBNull(offset + 9) ? null : reader.GetString(offset + 9),
-            view.PreviousSecretValidUntil);
     }
 
     private static NpgsqlParameter Text(string? value) =>

@@ -1,0 +1,195 @@
+using CodeChat.Grains.Abstractions.Messages;
+using CodeChat.Grains.Messages;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CodeChat.Grains.Storage;
+
+/// <summary>
+/// The message store on PostgreSQL (deploy/sql/0070_messages.sql). Saving is idempotent on the
+/// WhatsApp key, so a message WhatsApp delivers twice (we crashed before our receipt) keeps its
+/// first row and id. Status changes follow <see cref="MessageStatusTransition"/> and are recorded
+/// in <c>message_updates</c> in the same transaction.
+/// </summary>
+public sealed class PostgresMessageStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        "id, key_remote_jid, key_id, key_from_me, key_participant, sender_pn, sender_lid, push_name, message_type, content, message_timestamp, device, status";
+
+    /// <summary>Stores the message unless a message with its key is stored already; either way returns the row.</summary>
+    public async Task<SavedMessage> SaveAsync(string instanceName, NewMessage message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        ArgumentNullException.ThrowIfNull(message);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var insert = new NpgsqlCommand(
+            $"""
+            INSERT INTO messages (instance_name, key_remote_jid, key_id, key_from_me, key_participant, sender_pn, sender_lid,
+                                  push_name, message_type, content, message_timestamp, device, status, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+            ON CONFLICT (instance_name, key_remote_jid, key_id, key_from_me) DO NOTHING
+            RETURNING {Columns}
+            """, connection, transaction);
+        insert.Parameters.Add(Text(instanceName));
+        insert.Parameters.Add(Text(message.Key.RemoteJid));
+        insert.Parameters.Add(Text(message.Key.Id));
+        insert.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = message.Key.FromMe });
+        insert.Parameters.Add(Text(message.Participant));
+        insert.Parameters.Add(Text(message.SenderPn));
+        insert.Parameters.Add(Text(message.SenderLid));
+        insert.Parameters.Add(Text(message.PushName));
+        insert.Parameters.Add(Text(message.MessageType));
+        insert.Parameters.Add(new NpgsqlParameter { Value = message.ContentJson, NpgsqlDbType = NpgsqlDbType.Json });
+        insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = message.MessageTimestamp });
+        insert.Parameters.Add(Text(message.Device));
+        insert.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)message.Status });
+        insert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
+        StoredMessage? created;
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        {
+            created = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        }
+        if (created is null)
+        {
+            var existing = await FindByKeyAsync(connection, transaction, instanceName, message.Key, cancellationToken)
+                ?? throw new InvalidOperationException("A message key conflicted but no row holds it.");
+            await transaction.CommitAsync(cancellationToken);
+            return new SavedMessage(existing, Created: false);
+        }
+        await AddUpdateAsync(connection, transaction, instanceName, created.Id, message.Status, at, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new SavedMessage(created, Created: true);
+    }
+
+    /// <summary>
+    /// Applies a receipt or a send outcome. Null when no message has the key; otherwise the change,
+    /// with <see cref="MessageStatusChange.Advanced"/> false when the status did not move (a repeated
+    /// or late receipt), in which case nothing was written.
+    /// </summary>
+    public async Task<MessageStatusChange?> UpdateStatusAsync(string instanceName, MessageKey key, MessageStatus status, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        ArgumentNullException.ThrowIfNull(key);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var select = new NpgsqlCommand(
+            """
+            SELECT id, status FROM messages
+            WHERE instance_name = $1 AND key_remote_jid = $2 AND key_id = $3 AND key_from_me = $4
+            FOR UPDATE
+            """, connection, transaction);
+        AddKey(select, instanceName, key);
+        long id;
+        MessageStatus current;
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+                return null;
+            id = reader.GetInt64(0);
+            current = (MessageStatus)reader.GetInt16(1);
+        }
+        if (!MessageStatusTransition.Advances(current, status))
+            return new MessageStatusChange(id, current, current, Advanced: false);
+
+        await using (var update = new NpgsqlCommand("UPDATE messages SET status = $2, updated_at = $3 WHERE id = $1", connection, transaction))
+        {
+            update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+            update.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)status });
+            update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await AddUpdateAsync(connection, transaction, instanceName, id, status, at, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new MessageStatusChange(id, current, status, Advanced: true);
+    }
+
+    /// <summary>The message with CodeChat's numeric id, in this instance only.</summary>
+    public async Task<StoredMessage?> FindAsync(string instanceName, long id, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM messages WHERE instance_name = $1 AND id = $2");
+        command.Parameters.Add(Text(instanceName));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>
+    /// The newest message with a WhatsApp message id (what <c>options.quoted</c> names), optionally
+    /// in one chat: ids are random, so two chats sharing one is rare but not excluded.
+    /// </summary>
+    public async Task<StoredMessage?> FindByMessageIdAsync(string instanceName, string messageId, string? remoteJid, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT {Columns} FROM messages
+            WHERE instance_name = $1 AND key_id = $2 AND ($3::text IS NULL OR key_remote_jid = $3)
+            ORDER BY id DESC LIMIT 1
+            """);
+        command.Parameters.Add(Text(instanceName));
+        command.Parameters.Add(Text(messageId));
+        command.Parameters.Add(Text(remoteJid));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>Every status a message went through, oldest first (CodeChat's <c>MessageUpdate[]</c>).</summary>
+    public async Task<IReadOnlyList<(MessageStatus Status, DateTimeOffset DateTime)>> StatusHistoryAsync(string instanceName, long messageId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT status, date_time FROM message_updates WHERE instance_name = $1 AND message_id = $2 ORDER BY id");
+        command.Parameters.Add(Text(instanceName));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
+        var history = new List<(MessageStatus, DateTimeOffset)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            history.Add(((MessageStatus)reader.GetInt16(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        return history;
+    }
+
+    private static async Task<StoredMessage?> FindByKeyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string instanceName, MessageKey key, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT {Columns} FROM messages WHERE instance_name = $1 AND key_remote_jid = $2 AND key_id = $3 AND key_from_me = $4",
+            connection, transaction);
+        AddKey(command, instanceName, key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    private static async Task AddUpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string instanceName, long messageId, MessageStatus status, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO message_updates (instance_name, message_id, status, date_time) VALUES ($1, $2, $3, $4)", connection, transaction);
+        command.Parameters.Add(Text(instanceName));
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
+        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)status });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static void AddKey(NpgsqlCommand command, string instanceName, MessageKey key)
+    {
+        command.Parameters.Add(Text(instanceName));
+        command.Parameters.Add(Text(key.RemoteJid));
+        command.Parameters.Add(Text(key.Id));
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = key.FromMe });
+    }
+
+    private static StoredMessage Read(NpgsqlDataReader reader) => new(
+        reader.GetInt64(0),
+        new MessageKey(reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)),
+        NullableText(reader, 4),
+        NullableText(reader, 5),
+        NullableText(reader, 6),
+        NullableText(reader, 7),
+        reader.GetString(8),
+        reader.GetString(9),
+        reader.GetInt64(10),
+        NullableText(reader, 11),
+        (MessageStatus)reader.GetInt16(12));
+
+    private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+}
