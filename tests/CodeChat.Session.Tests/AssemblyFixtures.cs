@@ -1,3 +1,4 @@
 using CodeChat.Testing;
 
 [assembly: AssemblyFixture(typeof(PostgresServerFixture))]
+[assembly: AssemblyFixture(typeof(BaileysInteropPackages))]

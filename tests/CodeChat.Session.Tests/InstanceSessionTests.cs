@@ -24,7 +24,7 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
     {
         var name = NewName();
         await host.CreateInstanceAsync(name);
-        var (status, qr) = await host.GetAsync($"/instance/connect/{name}");
+        var (status, qr) = await host.ConnectForQrAsync(name);
         Assert.Equal(200, status);
         var code = qr.GetProperty("code").GetString()!;
         var account = emulator.Emulator.CreateAccount();
@@ -41,7 +41,7 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
         await host.CreateInstanceAsync(name);
         Assert.Equal(("close", 400), await host.ConnectionStateAsync(name));
 
-        var (status, qr) = await host.GetAsync($"/instance/connect/{name}");
+        var (status, qr) = await host.ConnectForQrAsync(name);
 
         // codechat-api.md §3: {count, code, base64}; base64 is a PNG data URL of the same code.
         Assert.Equal(200, status);
@@ -199,7 +199,7 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
         var (_, fetched) = await host.GetAsync($"/instance/fetchInstance/{name}");
         Assert.Equal("OFFLINE", fetched.GetProperty("connectionStatus").GetString());
 
-        var (status, qr) = await host.GetAsync($"/instance/connect/{name}");
+        var (status, qr) = await host.ConnectForQrAsync(name);
         Assert.Equal(200, status);
         var code = qr.GetProperty("code").GetString()!;
         Assert.NotEqual(firstCode, code);
@@ -315,7 +315,7 @@ public sealed class InstanceSessionTests(PostgresServerFixture postgres, Emulato
         var (status, refused) = await host.GetAsync($"/instance/connect/{name}");
         Assert.Equal(200, status);
         Assert.Equal("refused", refused.GetProperty("state").GetString());
-        var (_, qr) = await host.GetAsync($"/instance/connect/{name}");
+        var (_, qr) = await host.ConnectForQrAsync(name);
         Assert.True(qr.TryGetProperty("code", out _));
     }
 

@@ -117,6 +117,22 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
         return (body.GetProperty("state").GetString()!, body.GetProperty("statusReason").GetInt32());
     }
 
+    /// <summary>
+    /// Calls connect until its answer carries a QR code, as a client does: connect waits only about
+    /// 3 s for the first code (CodeChat's behaviour), which a loaded machine can take longer to make.
+    /// </summary>
+    public async Task<(int Status, JsonElement Body)> ConnectForQrAsync(string name, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var (status, body) = await GetAsync($"/instance/connect/{name}");
+            if (status != 200 || body.TryGetProperty("code", out _) || DateTime.UtcNow > deadline)
+                return (status, body);
+            await Task.Delay(200, Ct);
+        }
+    }
+
     /// <summary>Polls the state route until it shows <paramref name="state"/>; fails after <paramref name="timeout"/>.</summary>
     public async Task<int> WaitForStateAsync(string name, string state, TimeSpan? timeout = null)
     {

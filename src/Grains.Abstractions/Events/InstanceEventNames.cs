@@ -5,4 +5,5 @@ public static class InstanceEventNames
 {
     public const string ConnectionUpdate = "connection.update";
     public const string QrCodeUpdated = "qrcode.updated";
+    public const string NewMessage = "new.message";
 }

@@ -39,15 +39,15 @@ public sealed partial class InstanceGrain
         return await TryWriteAsOwnerAsync();
     }
 
-    public Task AcceptIncomingMessageAsync(long epoch, ReceivedMessage message)
+    public async Task AcceptIncomingMessageAsync(long epoch, ReceivedMessage message)
     {
         var session = _session;
         if (session is null || session.Epoch != epoch)
             throw new InvalidOperationException($"Session {epoch} of instance {Name} no longer owns it; message {message.Id} is left for the owner.");
-        // The message table comes with issue 11; until then there is nothing to store, and the receipt
-        // may go out as soon as the owning session's grain has seen the message.
-        LogMessageAccepted(Name, message.Id);
-        return Task.CompletedTask;
+        // The receipt waits for this: a failure here leaves the message unconfirmed, and WhatsApp
+        // delivers it again.
+        using var change = new CancellationTokenSource(ChangeTimeout, timeProvider);
+        await StoreIncomingAsync(message, change.Token);
     }
 
     private async Task ApplyAsync(InstanceSession session, SessionSignal signal)

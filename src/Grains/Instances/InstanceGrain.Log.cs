@@ -7,8 +7,11 @@ namespace CodeChat.Grains.Instances;
 /// <summary>What the instance grain logs (names and states only: never keys, tokens or QR strings).</summary>
 public sealed partial class InstanceGrain
 {
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} accepted incoming message {MessageId}")]
-    private partial void LogMessageAccepted(string instanceName, string messageId);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} stored incoming message {MessageId} as #{StoredId} (new: {Created})")]
+    private partial void LogMessageStored(string instanceName, string messageId, long storedId, bool created);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName}: message {MessageId} carries only a {MessageType}; not stored as a chat message")]
+    private partial void LogProtocolMessageSkipped(string instanceName, string messageId, string messageType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} created with id {InstanceId}")]
     private partial void LogCreated(string instanceName, long instanceId);

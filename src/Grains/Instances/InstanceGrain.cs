@@ -32,6 +32,7 @@ public sealed partial class InstanceGrain(
     PostgresInstancePurge purge,
     IWaClientFactory clients,
     IInstanceEventSink events,
+    PostgresMessageStore messages,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     TimeProvider timeProvider,
