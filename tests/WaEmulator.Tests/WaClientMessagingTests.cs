@@ -151,13 +151,90 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
         await baileys.WaitForEventAsync("receipt", e => e["id"]!.GetValue<string>() == id, cancellationToken: ct);
     }
 
+    [Fact]
+    public async Task After_Baileys_loses_its_session_its_retry_receipt_gets_the_message_resent_on_a_new_session()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var ours = fixture.Emulator.CreateAccount();
+        var theirs = fixture.Emulator.CreateAccount();
+        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var ourClient = client;
+        var baileys = await fixture.StartPeerAsync("baileys", ct);
+        await fixture.PairAsync(baileys, theirs, ct);
+        await client.SendTextAsync(theirs.PnJid, "first", ct);
+        await baileys.WaitForTextAsync("first", cancellationToken: ct);
+        // Baileys answers, so our session is established and the next send is a plain msg.
+        await baileys.SendTextAsync(ours.PnJid, "answer", ct);
+        Assert.Equal("answer", TextOf(await client.NextStoredAsync(ct)));
+
+        var wiped = await baileys.CommandAsync("wipeSessions", new { names = new[] { ours.LidUser + "_1" } }, cancellationToken: ct);
+        Assert.True(wiped["deleted"]!.GetValue<int>() >= 1);
+        var sent = await client.SendTextAsync(theirs.PnJid, "after the wipe", ct);
+
+        // Baileys cannot decrypt it, asks again (with its keys on the second retry), and gets it.
+        await baileys.WaitForTextAsync("after the wipe", cancellationToken: ct);
+        Assert.Contains(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.ToClient, Tag: "receipt", Type: "retry" } && s.Id == sent.MessageId && s.Device == ourDevice.PnJid);
+    }
+
+    [Fact]
+    public async Task In_a_group_of_our_client_and_two_Baileys_every_member_decrypts_the_others_and_a_removal_rotates_our_sender_key()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var ours = fixture.Emulator.CreateAccount(pushName: "Gateway");
+        var alice = fixture.Emulator.CreateAccount(pushName: "Alice");
+        var bob = fixture.Emulator.CreateAccount(pushName: "Bob");
+        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var ourClient = client;
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+        await fixture.PairAsync(peerA, alice, ct);
+        await fixture.PairAsync(peerB, bob, ct);
+        var created = await peerA.CommandAsync("groupCreate", new { subject = "trio", participants = new[] { bob.PnJid, ours.PnJid } }, cancellationToken: ct);
+        var group = created["gid"]!.GetValue<string>();
+
+        await peerA.CommandAsync("sendGroup", new { to = group, text = "from alice" }, cancellationToken: ct);
+        await peerB.WaitForTextAsync("from alice", cancellationToken: ct);
+        var atUs = await client.NextStoredAsync(ct);
+        Assert.Equal("from alice", TextOf(atUs));
+        Assert.Equal(group, atUs.Chat.ToString());
+        Assert.True(atUs.Source.IsGroup);
+        Assert.Equal(alice.PnJid, atUs.Source.SenderPhoneNumber?.ToString());
+
+        var sent = await client.SendTextAsync(group, "from the gateway", ct);
+        foreach (var peer in new[] { peerA, peerB })
+        {
+            var got = await peer.WaitForTextAsync("from the gateway", cancellationToken: ct);
+            Assert.Equal(group, got["from"]!.GetValue<string>());
+            Assert.Equal(sent.MessageId, got["id"]!.GetValue<string>());
+        }
+
+        await peerB.CommandAsync("sendGroup", new { to = group, text = "from bob" }, cancellationToken: ct);
+        await peerA.WaitForTextAsync("from bob", cancellationToken: ct);
+        Assert.Equal("from bob", TextOf(await client.NextStoredAsync(ct)));
+
+        // Bob is removed: our sender key is dropped, and the next send distributes a new one to Alice only.
+        var ownName = new WhatsApp.Signal.Groups.SenderKeyName(WhatsApp.Binary.Jid.Parse(group), WhatsApp.Signal.SignalAddress.FromJid(WhatsApp.Binary.Jid.Parse(ourDevice.LidJid)));
+        var keyBefore = (await client.Store.LoadSenderKeyAsync(ownName, ct))!.CurrentState!.KeyId;
+        await peerA.CommandAsync("groupUpdateParticipants", new { jid = group, participants = new[] { bob.PnJid }, action = "remove" }, cancellationToken: ct);
+        await WaitUntilAsync(async () => await client.Store.LoadSenderKeyAsync(ownName, ct) is null, ct);
+        await client.SendTextAsync(group, "after bob left", ct);
+        await peerA.WaitForTextAsync("after bob left", cancellationToken: ct);
+        Assert.NotEqual(keyBefore, (await client.Store.LoadSenderKeyAsync(ownName, ct))!.CurrentState!.KeyId);
+        Assert.DoesNotContain(client.Events, e => e is MessageDecryptionFailedEvent);
+    }
+
     private static string? TextOf(IncomingMessage message) =>
         message.Message.Conversation is { Length: > 0 } text ? text : message.Message.ExtendedTextMessage?.Text;
 
-    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    private static Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), cancellationToken);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
+        while (!await condition())
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not reached within 60 s");
             await Task.Delay(20, cancellationToken);

@@ -16,6 +16,8 @@
 //                      result {sha256 (hex),length})
 //                      {"cmd":"pairingCode","phone"} (link by phone number; result {"code"} to type on the phone)
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
+//                      {"cmd":"wipeSessions","names":[…]} (forget the Signal sessions of these address names, e.g.
+//                      "<lid user>_1", as a reinstall would; result {"deleted"})
 //                      Every command may carry "id"; its outcome is reported as
 //                      {"event":"result","id",…} or {"event":"error","id","message"}.
 //   stdout (events):   {"event":"ready"} {"event":"qr","qr"} {"event":"restart","code"} {"event":"open","me"}
@@ -484,6 +486,14 @@ const commands = {
     async flushDeviceCache() {
         userDevicesCache.flushAll();
         return {};
+    },
+    async wipeSessions({ names }) {
+        // libsignal addresses are "<name>.<device>"; drop every device of the given names
+        const bucket = state.keyData.session ?? {};
+        const wanted = new Set(names ?? []);
+        const doomed = Object.keys(bucket).filter((address) => wanted.has(address.slice(0, address.lastIndexOf('.'))));
+        await keys.set({ session: Object.fromEntries(doomed.map((address) => [address, null])) });
+        return { deleted: doomed.length };
     },
     async disconnect() {
         wantConnected = false;

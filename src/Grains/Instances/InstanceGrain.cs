@@ -285,7 +285,7 @@ public sealed partial class InstanceGrain(
         {
             // No socket (closed after "replaced", a refused login, or never resumed): connect just long
             // enough to unlink the device on the server, so the phone stops listing it.
-            await using var client = clients.Create(Name, store, deviceStores.SessionsForInstance(Name));
+            await using var client = clients.Create(Name, store, deviceStores.SessionsForInstance(Name), deviceStores.SenderKeysForInstance(Name));
             await LogoutOnServerAsync(client, cancellationToken);
         }
         await store.WipeAsync(cancellationToken);
@@ -380,7 +380,7 @@ public sealed partial class InstanceGrain(
         var inbox = this.AsReference<IInstanceSessionInbox>();
         var epoch = state.State.SessionEpoch;
         var session = new InstanceSession(Name, epoch,
-            clients.Create(Name, store, deviceStores.SessionsForInstance(Name),
+            clients.Create(Name, store, deviceStores.SessionsForInstance(Name), deviceStores.SenderKeysForInstance(Name),
                 InstanceSession.OwnershipCheck(inbox, epoch), InstanceSession.MessageHook(inbox, epoch)), inbox, logger);
         _session = session;
         session.Start(pairingPhoneNumber);

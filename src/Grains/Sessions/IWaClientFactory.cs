@@ -1,4 +1,5 @@
 using CodeChat.WhatsApp.Client;
+using CodeChat.WhatsApp.Signal.Groups;
 using CodeChat.WhatsApp.Store;
 
 namespace CodeChat.Grains.Sessions;
@@ -7,12 +8,14 @@ namespace CodeChat.Grains.Sessions;
 public interface IWaClientFactory
 {
     /// <param name="sessions">The instance's Signal session store (PostgreSQL in the silo).</param>
+    /// <param name="senderKeys">The instance's group sender-key store (PostgreSQL in the silo).</param>
     /// <param name="beforeReconnect">Becomes <see cref="WaClientOptions.BeforeReconnectAsync"/>: fences every automatic reconnect.</param>
     /// <param name="storeIncomingMessage">Becomes <see cref="WaClientOptions.StoreIncomingMessageAsync"/>: awaited before each delivery receipt.</param>
     WaClient Create(
         string instanceName,
         IDeviceStore store,
         ISignalSessionStore sessions,
+        ISenderKeyStore senderKeys,
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
         Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null);
 }

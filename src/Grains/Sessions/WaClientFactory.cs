@@ -1,5 +1,6 @@
 using CodeChat.Grains.ClientVersion;
 using CodeChat.WhatsApp.Client;
+using CodeChat.WhatsApp.Signal.Groups;
 using CodeChat.WhatsApp.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,8 +23,9 @@ public sealed class WaClientFactory(
         string instanceName,
         IDeviceStore store,
         ISignalSessionStore sessions,
+        ISenderKeyStore senderKeys,
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
         Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null) =>
         new(_clientOptions.Value with { BeforeReconnectAsync = beforeReconnect, StoreIncomingMessageAsync = storeIncomingMessage },
-            store, sessions, loggers.CreateLogger<WaClient>(), timeProvider);
+            store, sessions, senderKeys, loggers.CreateLogger<WaClient>(), timeProvider);
 }

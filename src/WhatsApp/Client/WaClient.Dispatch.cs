@@ -91,6 +91,12 @@ public sealed partial class WaClient
                 && session.LoggedIn:
                 RefillPreKeysInBackground(session);
                 break;
+            case "w:gp2" when session.LoggedIn
+                && notification.GetJid("from") is { IsGroup: true } group
+                && (notification.HasChild("remove") || notification.HasChild("leave")):
+                // Must not wait on the reader loop: the store write runs beside it.
+                session.Track(Task.Run(() => RotateOwnSenderKeyAsync(group, session.Token), CancellationToken.None));
+                break;
             case "link_code_companion_reg":
                 var pending = session.PendingPairingCode;
                 if (pending is not null)

@@ -59,9 +59,11 @@ public sealed partial class WaClient
         }
 
         var encs = stanza.GetChildren("enc").ToList();
-        if (source.IsGroup || encs.Count == 0 || encs.Exists(e => e.GetAttribute("type") is not ("pkmsg" or "msg")))
+        if (encs.Count == 0
+            || (!source.IsGroup && !source.Chat.IsUserPn && !source.Chat.IsLid)
+            || encs.Exists(e => e.GetAttribute("type") is not ("pkmsg" or "msg" or "skmsg") || (e.GetAttribute("type") == "skmsg" && !source.IsGroup)))
         {
-            // Groups (sender keys), broadcasts and stanzas without a 1:1 ciphertext are not handled
+            // Broadcasts, status posts and stanzas without a ciphertext we know are not handled
             // yet; acked so the server does not redeliver them forever.
             Log.MessageNotHandled(_logger, id, source.Chat.Server);
             await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), token).ConfigureAwait(false);
@@ -71,17 +73,28 @@ public sealed partial class WaClient
         var address = await SessionAddressAsync(source.Sender, token).ConfigureAwait(false);
         Message? message = null;
         var identityChanged = false;
+        // In document order: a pkmsg/msg may carry the sender key the following skmsg needs (pitfall P6).
         foreach (var enc in encs)
         {
-            var type = enc.GetAttribute("type") == "pkmsg" ? SignalMessageType.PreKey : SignalMessageType.Whisper;
-            SignalDecryptionResult decrypted;
+            var ciphertext = enc.Bytes ?? ReadOnlyMemory<byte>.Empty;
+            byte[] plaintext;
             try
             {
-                decrypted = await SignalSessions().DecryptAsync(address, type, enc.Bytes ?? ReadOnlyMemory<byte>.Empty, token).ConfigureAwait(false);
+                if (enc.GetAttribute("type") == "skmsg")
+                {
+                    plaintext = await DecryptGroupMessageAsync(source.Chat, address, ciphertext, token).ConfigureAwait(false);
+                }
+                else
+                {
+                    var type = enc.GetAttribute("type") == "pkmsg" ? SignalMessageType.PreKey : SignalMessageType.Whisper;
+                    var decrypted = await SignalSessions().DecryptAsync(address, type, ciphertext, token).ConfigureAwait(false);
+                    identityChanged |= decrypted.IdentityChanged;
+                    plaintext = decrypted.Plaintext;
+                }
             }
-            catch (DuplicateSignalMessageException)
+            catch (DuplicateSignalMessageException duplicate)
             {
-                await HandleRedeliveryAsync(session, stanza, source, id).ConfigureAwait(false);
+                await HandleRedeliveryAsync(session, stanza, source, id, duplicate).ConfigureAwait(false);
                 return;
             }
             catch (SignalProtocolException exception)
@@ -89,15 +102,15 @@ public sealed partial class WaClient
                 await SendRetryReceiptAsync(session, stanza, source, id, exception).ConfigureAwait(false);
                 return;
             }
-            identityChanged |= decrypted.IdentityChanged;
             if (enc.GetAttribute("v") == "3")
             {
                 // Messenger/armadillo transport: unpadded and not a waE2E.Message (§7.1).
                 continue;
             }
+            Message part;
             try
             {
-                message = Message.Parser.ParseFrom(MessagePadding.Unpad(decrypted.Plaintext).Span);
+                part = Message.Parser.ParseFrom(MessagePadding.Unpad(plaintext).Span);
             }
             catch (Exception exception) when (exception is InvalidProtocolBufferException or InvalidSignalMessageException)
             {
@@ -107,10 +120,24 @@ public sealed partial class WaClient
                 await session.Connection.SendAsync(MessageNodes.MessageAck(stanza, error: 491), token).ConfigureAwait(false);
                 return;
             }
+            if (source.IsGroup && part.SenderKeyDistributionMessage is { } distribution)
+            {
+                await ProcessSenderKeyDistributionAsync(source.Chat, address, distribution, token).ConfigureAwait(false);
+            }
+            // A later part (the skmsg after the SKDM part) is the message itself.
+            if (message is null || !IsOnlyKeyDistribution(part))
+            {
+                message = part;
+            }
         }
         _retryCounts.TryRemove(id, out _);
-        if (message is null)
+        if (message is null || IsOnlyKeyDistribution(message))
         {
+            // Nothing to store (a sender key on its own, or a v3 payload): confirm it as handled.
+            if (message is not null)
+            {
+                await session.Connection.SendAsync(MessageNodes.DeliveryReceipt(stanza, source.IsFromMe), token).ConfigureAwait(false);
+            }
             await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), token).ConfigureAwait(false);
             return;
         }
@@ -132,18 +159,19 @@ public sealed partial class WaClient
         var key = UnconfirmedKey(incoming.Sender, incoming.Id);
         if (_options.StoreIncomingMessageAsync is { } store)
         {
+            // Kept until confirmed, also when the connection dies during the hook: the server
+            // redelivers it, and only this copy can be stored then.
+            if (_unconfirmed.Count < UnconfirmedCapacity)
+            {
+                _unconfirmed[key] = incoming;
+            }
             try
             {
                 await store(incoming, session.Token).ConfigureAwait(false);
             }
             catch (Exception exception) when (!session.Token.IsCancellationRequested)
             {
-                // Not confirmed: the server redelivers it, and the copy kept here is stored then.
                 Log.StoreFailed(_logger, incoming.Id, exception);
-                if (_unconfirmed.Count < UnconfirmedCapacity)
-                {
-                    _unconfirmed[key] = incoming;
-                }
                 return;
             }
         }
@@ -154,11 +182,15 @@ public sealed partial class WaClient
     }
 
     /// <summary>
-    /// A message whose key was already used: a redelivery. When its decrypted copy waits for the
-    /// hook (which failed before) it is stored and confirmed now; otherwise it was handled already
-    /// and only the ack is missing (whatsmeow ignores old counters the same way).
+    /// A message whose key was already used: a redelivery, so it was never confirmed. When its
+    /// decrypted copy waits for the hook it is stored and confirmed now. Otherwise the copy is gone
+    /// (the process restarted between decrypting and storing), and only the sender can bring the
+    /// message back: we ask for it with a retry receipt, which makes it encrypt the message again
+    /// on the next ratchet key. whatsmeow and Baileys just ignore an old counter; we ask because a
+    /// message that reached no storage must not be lost (pitfall P8). A copy that was stored after
+    /// all comes again under the same id, which the hook's store treats as the same message.
     /// </summary>
-    private async Task HandleRedeliveryAsync(WaClientSession session, Node stanza, MessageSource source, string id)
+    private async Task HandleRedeliveryAsync(WaClientSession session, Node stanza, MessageSource source, string id, DuplicateSignalMessageException duplicate)
     {
         if (_unconfirmed.TryGetValue(UnconfirmedKey(source.Sender, id), out var pending))
         {
@@ -166,7 +198,7 @@ public sealed partial class WaClient
             return;
         }
         Log.DuplicateMessage(_logger, id);
-        await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), session.Token).ConfigureAwait(false);
+        await SendRetryReceiptAsync(session, stanza, source, id, duplicate).ConfigureAwait(false);
     }
 
     private async Task SendRetryReceiptAsync(WaClientSession session, Node stanza, MessageSource source, string id, SignalProtocolException failure)
@@ -190,6 +222,20 @@ public sealed partial class WaClient
         Log.DecryptionFailed(_logger, id, failure.GetType().Name, sent);
         Publish(new MessageDecryptionFailedEvent(id, source, failure.GetType().Name, sent));
         await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), token).ConfigureAwait(false);
+    }
+
+    /// <summary>True for a message that carries a sender key distribution and nothing a user sees.</summary>
+    private static bool IsOnlyKeyDistribution(Message message)
+    {
+        if (message.SenderKeyDistributionMessage is null && message.FastRatchetKeySenderKeyDistributionMessage is null)
+        {
+            return false;
+        }
+        var rest = message.Clone();
+        rest.SenderKeyDistributionMessage = null;
+        rest.FastRatchetKeySenderKeyDistributionMessage = null;
+        rest.MessageContextInfo = null;
+        return rest.CalculateSize() == 0;
     }
 
     // A resend that answers our retry carries its count on the enc (whatsmeow reads it the same way
@@ -230,7 +276,7 @@ public sealed partial class WaClient
         [LoggerMessage(34, LogLevel.Error, "Storing incoming message {Id} failed; not confirmed, the server will deliver it again")]
         public static partial void StoreFailed(ILogger logger, string id, Exception exception);
 
-        [LoggerMessage(35, LogLevel.Debug, "Message {Id} was already decrypted (redelivery); acked")]
+        [LoggerMessage(35, LogLevel.Information, "Message {Id} was decrypted before but never stored; asking the sender to send it again")]
         public static partial void DuplicateMessage(ILogger logger, string id);
     }
 }

@@ -19,21 +19,22 @@ public sealed partial class WaClient
 
     /// <summary>
     /// Encrypts <paramref name="message"/> for every device of <paramref name="to"/> (a phone-number
-    /// or LID user) and for our own other devices (as a <c>deviceSentMessage</c>, so the phone shows
+    /// or LID user; for a group see <c>WaClient.Groups.cs</c>: one skmsg, our sender key to every
+    /// participant device) and for our own other devices (as a <c>deviceSentMessage</c>, so the phone shows
     /// what we sent), sends it and waits for the server's ack. The chat keeps the addressing of
     /// <paramref name="to"/>; Signal sessions live under the LID whenever it is known. Every session
     /// the send changed is stored before the stanza leaves.
     /// </summary>
-    /// <exception cref="ArgumentException"><paramref name="to"/> is not a PN or LID user.</exception>
+    /// <exception cref="ArgumentException"><paramref name="to"/> is not a PN or LID user or a group.</exception>
     /// <exception cref="WaMessageRejectedException">The server answered with an error ack.</exception>
     /// <exception cref="WaClientException">Not logged in, no device to send to, or the connection dropped.</exception>
     /// <exception cref="TimeoutException">No ack within <see cref="WaClientOptions.MessageAckTimeout"/>.</exception>
     public async Task<SendResult> SendMessageAsync(Jid to, Message message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (!(to.IsUserPn || to.IsLid))
+        if (!(to.IsUserPn || to.IsLid || to.IsGroup))
         {
-            throw new ArgumentException($"'{to}' is not a phone-number or LID user; only 1:1 chats can be sent to.", nameof(to));
+            throw new ArgumentException($"'{to}' is not a phone-number or LID user or a group.", nameof(to));
         }
         var credentials = Credentials;
         if (credentials?.GetJid() is not { } ownDevice || credentials.Account is null || !IsLoggedIn)
@@ -43,6 +44,10 @@ public sealed partial class WaClient
         await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (to.IsGroup)
+            {
+                return await SendGroupMessageAsync(to.ToNonAd(), message, ownDevice, credentials.GetLid(), credentials.Account, cancellationToken).ConfigureAwait(false);
+            }
             var chat = to.ToNonAd();
             var id = MessageIds.Generate(ownDevice, _time.GetUtcNow());
             var targets = await ResolveTargetsAsync(chat, ownDevice, credentials.GetLid(), cancellationToken).ConfigureAwait(false);
@@ -113,12 +118,18 @@ public sealed partial class WaClient
         }
 
         var targets = new List<FanOutTarget>();
+        var toSelf = chat.IsSameUserAs(ownUser) || (ownLid is { } ownLidUser && chat.IsSameUserAs(ownLidUser));
         foreach (var device in recipient.DeviceIds)
         {
+            if (toSelf && device == ownDevice.Device)
+            {
+                continue;
+            }
             var sessionJid = (recipientLid ?? chat).WithDevice(device);
             targets.Add(new FanOutTarget(chat.WithDevice(device), SignalAddress.FromJid(sessionJid), Own: false));
         }
-        var own = users.FirstOrDefault(u => u.User.IsSameUserAs(ownUser) || (ownLid is { } l && u.User.IsSameUserAs(l)));
+        // A note to ourselves already reaches our other devices as the recipient's.
+        var own = toSelf ? null : users.FirstOrDefault(u => u.User.IsSameUserAs(ownUser) || (ownLid is { } l && u.User.IsSameUserAs(l)));
         foreach (var device in own?.DeviceIds ?? [])
         {
             if (device == ownDevice.Device)
@@ -201,11 +212,7 @@ public sealed partial class WaClient
 
     private static Node Enc(EncryptedSignalMessage encrypted, string? mediaType, int? retryCount = null)
     {
-        var attributes = new List<NodeAttribute> { new("v", "2"), new("type", encrypted.EncType) };
-        if (mediaType is not null)
-        {
-            attributes.Add(new("mediatype", mediaType));
-        }
+        var attributes = EncAttributes(encrypted.EncType, mediaType);
         if (retryCount is { } count)
         {
             attributes.Add(new("count", ClientNodes.Text((uint)count)));

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Pairing;
 using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.Signal.Groups;
 using CodeChat.WhatsApp.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -23,6 +24,7 @@ public sealed partial class WaClient : IAsyncDisposable
     private readonly WaClientOptions _options;
     private readonly IDeviceStore _store;
     private readonly ISignalSessionStore _sessions;
+    private readonly ISenderKeyStore _senderKeys;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly IWaConnector _connector;
@@ -42,21 +44,37 @@ public sealed partial class WaClient : IAsyncDisposable
     private WaClientSession? _session;
     private TaskCompletionSource _nextLogin = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>A client over a device store that also keeps the Signal sessions (e.g. <see cref="InMemoryDeviceStore"/>).</summary>
-    /// <exception cref="ArgumentException"><paramref name="store"/> is not an <see cref="ISignalSessionStore"/>.</exception>
+    /// <summary>A client over a device store that also keeps the Signal sessions and sender keys (e.g. <see cref="InMemoryDeviceStore"/>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="store"/> is not an <see cref="ISignalSessionStore"/> and <see cref="ISenderKeyStore"/>.</exception>
     public WaClient(WaClientOptions options, IDeviceStore store, ILogger<WaClient>? logger = null, TimeProvider? timeProvider = null, IWaConnector? connector = null)
-        : this(options, store, store as ISignalSessionStore ?? throw new ArgumentException("The device store keeps no Signal sessions; pass an ISignalSessionStore.", nameof(store)), logger, timeProvider, connector)
+        : this(
+            options,
+            store,
+            store as ISignalSessionStore ?? throw new ArgumentException("The device store keeps no Signal sessions; pass an ISignalSessionStore.", nameof(store)),
+            store as ISenderKeyStore ?? throw new ArgumentException("The device store keeps no sender keys; pass an ISenderKeyStore.", nameof(store)),
+            logger,
+            timeProvider,
+            connector)
     {
     }
 
-    public WaClient(WaClientOptions options, IDeviceStore store, ISignalSessionStore sessions, ILogger<WaClient>? logger = null, TimeProvider? timeProvider = null, IWaConnector? connector = null)
+    public WaClient(
+        WaClientOptions options,
+        IDeviceStore store,
+        ISignalSessionStore sessions,
+        ISenderKeyStore senderKeys,
+        ILogger<WaClient>? logger = null,
+        TimeProvider? timeProvider = null,
+        IWaConnector? connector = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(senderKeys);
         _options = options.Validate();
         _store = store;
         _sessions = sessions;
+        _senderKeys = senderKeys;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _connector = connector ?? new NoiseWaConnector(_options, _logger, _time);

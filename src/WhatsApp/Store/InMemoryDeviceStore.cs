@@ -1,6 +1,8 @@
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Signal;
 
+using CodeChat.WhatsApp.Signal.Groups;
+
 namespace CodeChat.WhatsApp.Store;
 
 /// <summary>
@@ -8,8 +10,9 @@ namespace CodeChat.WhatsApp.Store;
 /// process. Thread-safe. Prekey ids keep counting after <see cref="WipeAsync"/>; that is harmless
 /// because a wiped device registers with a new identity.
 /// </summary>
-public sealed class InMemoryDeviceStore : IDeviceStore, ISignalSessionStore
+public sealed class InMemoryDeviceStore : IDeviceStore, ISignalSessionStore, ISenderKeyStore
 {
+    private readonly InMemorySenderKeyStore _senderKeys = new();
     private readonly Lock _gate = new();
     private readonly SortedDictionary<uint, PreKeyRecord> _preKeys = [];
     private readonly Dictionary<Jid, byte[]> _identities = [];
@@ -257,6 +260,16 @@ public sealed class InMemoryDeviceStore : IDeviceStore, ISignalSessionStore
             _phoneNumberByLid.Clear();
             _sessions.Clear();
         }
+        _senderKeys.Clear();
         return ValueTask.CompletedTask;
     }
+
+    public ValueTask<SenderKeyRecord?> LoadSenderKeyAsync(SenderKeyName name, CancellationToken cancellationToken = default) =>
+        _senderKeys.LoadSenderKeyAsync(name, cancellationToken);
+
+    public ValueTask StoreSenderKeyAsync(SenderKeyName name, SenderKeyRecord record, CancellationToken cancellationToken = default) =>
+        _senderKeys.StoreSenderKeyAsync(name, record, cancellationToken);
+
+    public ValueTask RemoveSenderKeyAsync(SenderKeyName name, CancellationToken cancellationToken = default) =>
+        _senderKeys.RemoveSenderKeyAsync(name, cancellationToken);
 }

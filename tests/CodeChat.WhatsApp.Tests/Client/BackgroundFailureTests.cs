@@ -29,7 +29,8 @@ public sealed class BackgroundFailureTests
         var time = new TimerReportingTimeProvider();
         var connector = new FakeWaConnector();
         var options = new WaClientOptions { IqTimeout = TimeSpan.FromMinutes(30), ReconnectJitter = 0 };
-        await using var client = new WaClient(options, store, new InMemoryDeviceStore(), null, time, connector);
+        var signalState = new InMemoryDeviceStore();
+        await using var client = new WaClient(options, store, signalState, signalState, null, time, connector);
         await client.ConnectAsync(ct);
         var connection = await connector.NextConnectionAsync(EventLimit);
 

@@ -21,6 +21,9 @@ public sealed class InMemorySenderKeyStore : ISenderKeyStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Forgets every record (a wiped device).</summary>
+    public void Clear() => _records.Clear();
+
     public ValueTask RemoveSenderKeyAsync(SenderKeyName name, CancellationToken cancellationToken = default)
     {
         _records.TryRemove(name, out _);

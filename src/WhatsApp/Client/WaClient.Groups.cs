@@ -1,0 +1,155 @@
+using CodeChat.WhatsApp.Binary;
+using CodeChat.WhatsApp.Proto;
+using CodeChat.WhatsApp.Signal;
+using CodeChat.WhatsApp.Signal.Groups;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+using SignalSkdm = CodeChat.WhatsApp.Signal.Groups.SenderKeyDistributionMessage;
+
+namespace CodeChat.WhatsApp.Client;
+
+// Concern: group messages with sender keys (whatsapp-protocol.md §6.7, §6.10 step 8; whatsmeow
+// send.go sendGroup, message.go decryptGroupMsg/handleSenderKeyDistributionMessage). Sending
+// encrypts once with our sender key (skmsg) and hands our distribution message (SKDM) to every
+// participant device in the per-device part, as whatsmeow does on every send; receiving takes in
+// SKDMs from 1:1 parts and decrypts skmsg with the sender's key.
+public sealed partial class WaClient
+{
+    /// <summary>Our sender key name in <paramref name="group"/>: the group and our own (LID when known) device address.</summary>
+    private static SenderKeyName OwnSenderKeyName(Jid group, Jid ownDevice, Jid? ownLid) =>
+        new(group, SignalAddress.FromJid(ownLid is { } lid ? lid.ToNonAd().WithDevice(ownDevice.Device) : ownDevice));
+
+    private async Task<SendResult> SendGroupMessageAsync(Jid group, Message message, Jid ownDevice, Jid? ownLid, byte[] account, CancellationToken cancellationToken)
+    {
+        var id = MessageIds.Generate(ownDevice, _time.GetUtcNow());
+        var metadata = await SendIqAsync(GroupParticipantNodes.Query(group), cancellationToken).ConfigureAwait(false);
+        var participants = GroupParticipantNodes.Parse(metadata);
+        foreach (var participant in participants)
+        {
+            if (participant.Lid is { } lid && participant.PhoneNumber is { } pn)
+            {
+                await LearnLidMappingAsync(lid, pn, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        var targets = await ResolveGroupTargetsAsync(participants, ownDevice, ownLid, cancellationToken).ConfigureAwait(false);
+        var bundles = await FetchMissingBundlesAsync(targets, cancellationToken).ConfigureAwait(false);
+        targets = targets.Where(t => !t.NeedsBundle || bundles.ContainsKey(t.Address)).ToList();
+
+        // Our sender key step is stored by the cipher before anything leaves.
+        var ownName = OwnSenderKeyName(group, ownDevice, ownLid);
+        var distribution = await new GroupSessionBuilder(_senderKeys).CreateAsync(ownName, cancellationToken).ConfigureAwait(false);
+        var senderKeyMessage = await new GroupCipher(_senderKeys).EncryptAsync(ownName, MessagePadding.Pad(message.ToByteArray()), cancellationToken).ConfigureAwait(false);
+        var distributionMessage = new Message
+        {
+            SenderKeyDistributionMessage = new Proto.SenderKeyDistributionMessage
+            {
+                GroupID = group.ToString(),
+                AxolotlSenderKeyDistributionMessage = ByteString.CopyFrom(distribution.Serialized.Span),
+            },
+        };
+        var forDevices = (ReadOnlyMemory<byte>)MessagePadding.Pad(distributionMessage.ToByteArray());
+        var fanOut = await SignalSessions().EncryptForDevicesAsync(targets.ToDictionary(t => t.Address, _ => forDevices), bundles, cancellationToken).ConfigureAwait(false);
+        _recentSends.Add(new SentMessage(group, id, message));
+
+        var mediaType = OutgoingMessageType.MediaType(message);
+        var children = new List<Node>
+        {
+            new("participants", default, targets.Select(t => new Node("to", [new("jid", t.Wire)], Enc(fanOut.Messages[t.Address], null))).ToList()),
+            new("enc", NodeAttributes.Create(EncAttributes("skmsg", mediaType)), senderKeyMessage),
+        };
+        if (fanOut.Messages.Values.Any(m => m.Type == SignalMessageType.PreKey))
+        {
+            children.Add(new Node("device-identity", default, account));
+        }
+        var attributes = new List<NodeAttribute>
+        {
+            new("id", id),
+            new("to", group),
+            new("type", OutgoingMessageType.StanzaType(message)),
+            // whatsmeow participantListHashV2 over every device the message is for, us included
+            new("phash", ParticipantListHash.Compute(targets.Select(t => t.Wire).Append(ownDevice))),
+        };
+        if (participants.Count > 0 && participants[0].Jid.IsLid)
+        {
+            attributes.Add(new("addressing_mode", "lid"));
+        }
+        var stanza = new Node("message", NodeAttributes.Create(attributes), children);
+        var ack = await SendAndAwaitAckAsync(id, stanza, cancellationToken).ConfigureAwait(false);
+        Log.GroupMessageSent(_logger, id, targets.Count);
+        return new SendResult(id, ack.GetUnixTime("t") ?? _time.GetUtcNow(), targets.Select(t => t.Wire).ToList(), ack);
+    }
+
+    /// <summary>Every device of every participant but ours, in the group's addressing; sessions under the LID when known.</summary>
+    private async Task<List<FanOutTarget>> ResolveGroupTargetsAsync(IReadOnlyList<GroupParticipant> participants, Jid ownDevice, Jid? ownLid, CancellationToken cancellationToken)
+    {
+        var response = await SendIqAsync(UsyncDevices.Query(participants.Select(p => p.Jid), _iq.NextId()), cancellationToken).ConfigureAwait(false);
+        var devices = UsyncDevices.Parse(response);
+        var targets = new List<FanOutTarget>();
+        foreach (var participant in participants)
+        {
+            if (devices.FirstOrDefault(d => d.User.IsSameUserAs(participant.Jid)) is not { } user)
+            {
+                continue;
+            }
+            var own = participant.Jid.IsSameUserAs(ownDevice) || (ownLid is { } lid && participant.Jid.IsSameUserAs(lid));
+            var sessionUser = participant.Lid ?? user.Lid ?? participant.Jid;
+            foreach (var device in user.DeviceIds)
+            {
+                if (own && device == ownDevice.Device)
+                {
+                    continue;
+                }
+                targets.Add(new FanOutTarget(participant.Jid.WithDevice(device), SignalAddress.FromJid(sessionUser.WithDevice(device)), Own: own));
+            }
+        }
+        return targets;
+    }
+
+    /// <summary>A member's sender key from the SKDM of a 1:1 part, stored so its skmsg decrypts.</summary>
+    private async Task ProcessSenderKeyDistributionAsync(Jid group, SignalAddress sender, Proto.SenderKeyDistributionMessage distribution, CancellationToken cancellationToken)
+    {
+        if (!distribution.HasAxolotlSenderKeyDistributionMessage)
+        {
+            return;
+        }
+        var parsed = SignalSkdm.Parse(distribution.AxolotlSenderKeyDistributionMessage.Span);
+        await new GroupSessionBuilder(_senderKeys).ProcessAsync(new SenderKeyName(group, sender), parsed, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask<byte[]> DecryptGroupMessageAsync(Jid group, SignalAddress sender, ReadOnlyMemory<byte> ciphertext, CancellationToken cancellationToken) =>
+        new GroupCipher(_senderKeys).DecryptAsync(new SenderKeyName(group, sender), ciphertext, cancellationToken);
+
+    /// <summary>
+    /// A participant left or was removed (w:gp2 notification): our sender key for the group is
+    /// dropped, so the next send makes a new one that only the remaining members receive.
+    /// </summary>
+    private async Task RotateOwnSenderKeyAsync(Jid group, CancellationToken cancellationToken)
+    {
+        var credentials = Credentials;
+        if (credentials?.GetJid() is not { } ownDevice)
+        {
+            return;
+        }
+        await new GroupSessionBuilder(_senderKeys).RotateAsync(OwnSenderKeyName(group, ownDevice, credentials.GetLid()), cancellationToken).ConfigureAwait(false);
+        Log.SenderKeyRotated(_logger, group.ToString());
+    }
+
+    private static List<NodeAttribute> EncAttributes(string type, string? mediaType)
+    {
+        var attributes = new List<NodeAttribute> { new("v", "2"), new("type", type) };
+        if (mediaType is not null)
+        {
+            attributes.Add(new("mediatype", mediaType));
+        }
+        return attributes;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(40, LogLevel.Debug, "Sent group message {Id} (sender key distributed to {DeviceCount} devices)")]
+        public static partial void GroupMessageSent(ILogger logger, string id, int deviceCount);
+
+        [LoggerMessage(41, LogLevel.Information, "A member left {Group}; our sender key there is replaced on the next send")]
+        public static partial void SenderKeyRotated(ILogger logger, string group);
+    }
+}
