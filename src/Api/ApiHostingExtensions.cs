@@ -1,3 +1,4 @@
+using CodeChat.Api.Admin;
 using CodeChat.Api.Authentication;
 using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
@@ -61,6 +62,7 @@ public static class ApiHostingExtensions
         app.MapInstanceSessionEndpoints();
         app.MapWebhookEndpoints();
         app.MapEventStream();
+        app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();
         app.MapOrleansDashboard(routePrefix: DashboardPrefix).ExcludeFromDescription();
         return app;

@@ -1,3 +1,4 @@
+using CodeChat.Grains.ClientVersion;
 using CodeChat.Grains.Events;
 using CodeChat.Grains.Sessions;
 using CodeChat.Grains.Storage;
@@ -5,6 +6,7 @@ using CodeChat.Grains.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CodeChat.Grains;
 
@@ -33,12 +35,32 @@ public static class GrainsServiceCollectionExtensions
         services.AddCodeChatWebhooks();
         services.TryAddSingleton<IWaClientFactory, WaClientFactory>();
         services.AddOptions<WhatsAppOptions>().Configure<IServiceProvider>((options, provider) =>
-            provider.GetService<IConfiguration>()?.GetSection(WhatsAppOptions.SectionName).Bind(options));
+                provider.GetService<IConfiguration>()?.GetSection(WhatsAppOptions.SectionName).Bind(options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WhatsAppOptions>, WhatsAppOptionsValidator>());
+        services.AddWhatsAppVersion();
         services.AddOptions<InstanceResumeOptions>().Configure<IServiceProvider>((options, provider) =>
             provider.GetService<IConfiguration>()?.GetSection(InstanceResumeOptions.SectionName).Bind(options))
             .Validate(options => options.ResumeParallelism >= 1, "Instances:ResumeParallelism must be at least 1.")
             .ValidateOnStart();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InstanceSessionStartup>();
         return services;
+    }
+
+    /// <summary>The cluster's WhatsApp Web version: its store, the source clients ask, and the refresher's fetcher.</summary>
+    private static void AddWhatsAppVersion(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PostgresClientVersionStore>();
+        services.TryAddSingleton<ServiceWorkerVersionFetcher>();
+        services.TryAddSingleton<ClusterWhatsAppVersionSource>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, WhatsAppVersionStartup>();
+        // Timeout and size cap are the fetcher's own; the handler only refuses long redirect chains.
+        services.AddHttpClient(ServiceWorkerVersionFetcher.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                MaxAutomaticRedirections = 3,
+                UseCookies = false,
+                ConnectTimeout = ServiceWorkerVersionFetcher.Timeout,
+            });
     }
 }

@@ -433,6 +433,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
             [
                 "DELETE /instance/delete/{instanceName}",
                 "DELETE /instance/logout/{instanceName}",
+                "GET /admin/whatsappVersion",
                 "GET /instance/connect/{instanceName}",
                 "GET /instance/connect/{instanceName}/code/{phoneNumber}",
                 "GET /instance/connectionState/{instanceName}",
@@ -444,6 +445,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "PATCH /instance/update/{instanceName}",
                 "POST /instance/create",
                 "POST /webhook/replay/{instanceName}",
+                "PUT /admin/whatsappVersion",
                 "PUT /instance/refreshToken/{instanceName}",
                 "PUT /webhook/set/{instanceName}",
             ],
@@ -457,6 +459,12 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.True(create.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/x-www-form-urlencoded", out _));
         Assert.Equal("Instance already exists", ResponseExample(create, "400").GetProperty("message")[0].GetString());
         Assert.Equal(JsonValueKind.Number, ResponseExample(create, "201").GetProperty("Auth").GetProperty("id").ValueKind);
+
+        var setVersion = document.GetProperty("paths").GetProperty("/admin/whatsappVersion").GetProperty("put");
+        Assert.StartsWith("2.3000.", setVersion.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("version").GetString(), StringComparison.Ordinal);
+        Assert.Equal("version", ResponseExample(setVersion, "400").GetProperty("message")[0].GetProperty("property").GetString());
+        Assert.Equal("stored", ResponseExample(setVersion, "200").GetProperty("origin").GetString());
 
         // refreshToken takes no header (the body's oldToken is the credential): no lock in Swagger.
         var refresh = document.GetProperty("paths").GetProperty("/instance/refreshToken/{instanceName}").GetProperty("put");

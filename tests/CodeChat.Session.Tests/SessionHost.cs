@@ -1,14 +1,16 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.ClientVersion;
 using CodeChat.Grains.Storage;
 using CodeChat.Testing;
 using CodeChat.WaEmulator;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CodeChat.Session.Tests;
@@ -25,17 +27,20 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
     private readonly WaEmulatorServer _emulator;
     private readonly TimeSpan? _qrTimeout;
     private readonly Uri? _endpoint;
+    private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
 
     /// <param name="endpoint">Where the client connects instead of the emulator itself (e.g. a relay to it).</param>
+    /// <param name="settings">Configuration on top of the defaults (e.g. the WhatsApp:Version* keys).</param>
     /// <param name="services">Replaces services after the silo registered its own (test seams).</param>
     public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null, Uri? endpoint = null,
-        Action<IServiceCollection>? services = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         _connectionString = connectionString;
         _emulator = emulator;
         _qrTimeout = qrTimeout;
         _endpoint = endpoint;
+        _settings = settings ?? new Dictionary<string, string?>();
         _services = services;
         Http = CreateClient();
         Http.DefaultRequestHeaders.Add("apikey", GlobalApiKey);
@@ -56,15 +61,37 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
             ["Orleans:AdvertisedIPAddress"] = "127.0.0.1",
             ["WhatsApp:Url"] = (_endpoint ?? _emulator.WebSocketUrl).ToString(),
             ["WhatsApp:TrustedRootKey"] = Convert.ToHexStringLower(_emulator.Emulator.Certificates.RootPublicKey.Span),
+            // Tests never reach WhatsApp: the refresher reads the emulator's service worker or nothing.
+            ["WhatsApp:VersionSource"] = "off",
         };
         if (_qrTimeout is { } timeout)
         {
             settings["WhatsApp:QrFirstRefTimeout"] = timeout.ToString("c");
             settings["WhatsApp:QrNextRefTimeout"] = timeout.ToString("c");
         }
+        foreach (var (key, value) in _settings)
+            settings[key] = value;
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        // The emulator's HTTPS host (its service worker) has a certificate of its own CA; trust that CA only.
+        builder.ConfigureTestServices(services => services.AddHttpClient(ServiceWorkerVersionFetcher.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => IssuedByEmulator(certificate) },
+            }));
         if (_services is { } services)
             builder.ConfigureTestServices(services);
+    }
+
+    private bool IssuedByEmulator(X509Certificate? certificate)
+    {
+        if (certificate is null)
+            return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(_emulator.MediaCertificateAuthority);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = new X509Certificate2(certificate);
+        return chain.Build(leaf);
     }
 
     public async Task CreateInstanceAsync(string name)

@@ -1,4 +1,5 @@
 using CodeChat.WaEmulator.Model;
+using CodeChat.WhatsApp.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
@@ -15,6 +16,10 @@ internal static class ControlApi
     public sealed record KickRequest(string Phone, int Device, string? Reason = null);
 
     public sealed record PairingCodeRequest(string Phone, string Code);
+
+    /// <param name="Minimum">Lowest WhatsApp Web version admitted ("2.3000.x"); "none" admits every version.</param>
+    /// <param name="Current">The version /sw.js announces.</param>
+    public sealed record ClientVersionRequest(string? Minimum, string? Current);
 
     public static void Map(WebApplication app, Emulator emulator)
     {
@@ -100,8 +105,56 @@ internal static class ControlApi
         api.MapGet("/media-ca.pem", () => emulator.Media.CertificateAuthorityPem is { } pem
             ? Results.Text(pem, "application/x-pem-file")
             : Results.NotFound());
+        api.MapGet("/client-version", () => Results.Ok(DescribeVersions(emulator)));
+        api.MapPut("/client-version", (ClientVersionRequest request) =>
+        {
+            var clearMinimum = request.Minimum == "none";
+            if (!TryReadVersion(clearMinimum ? null : request.Minimum, out var minimum))
+            {
+                return Results.BadRequest(new { error = $"minimum: '{request.Minimum}' is not a version" });
+            }
+
+            if (!TryReadVersion(request.Current, out var current))
+            {
+                return Results.BadRequest(new { error = $"current: '{request.Current}' is not a version" });
+            }
+
+            if (clearMinimum)
+            {
+                emulator.ClientVersions.ClearMinimum();
+            }
+
+            emulator.ClientVersions.Set(minimum, current);
+            return Results.Ok(DescribeVersions(emulator));
+        });
         api.MapGet("/journal", (int? take) => Results.Ok(emulator.Journal.TakeLast(take ?? 200)));
     }
+
+    /// <summary>Absent is fine (nothing to change); present must be a version.</summary>
+    private static bool TryReadVersion(string? text, out WhatsAppWebVersion? version)
+    {
+        version = null;
+        if (text is null)
+        {
+            return true;
+        }
+
+        if (!WhatsAppWebVersion.TryParse(text, out var parsed))
+        {
+            return false;
+        }
+
+        version = parsed;
+        return true;
+    }
+
+    private static object DescribeVersions(Emulator emulator) => new
+    {
+        minimum = emulator.ClientVersions.Minimum?.ToString(),
+        current = emulator.ClientVersions.Current.ToString(),
+        refusals = emulator.ClientVersions.Refusals,
+        serviceWorkerFetches = emulator.ClientVersions.ServiceWorkerFetches,
+    };
 
     private static object Describe(Emulator emulator, EmulatedAccount account) => new
     {

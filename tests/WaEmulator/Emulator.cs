@@ -43,6 +43,9 @@ public sealed class Emulator
     /// <summary>The media host (media_conn, HTTPS upload/download) and what was uploaded to it.</summary>
     public Media.MediaHost Media => _server.Media;
 
+    /// <summary>The minimum WhatsApp Web version (405 below it) and the one <c>/sw.js</c> announces; both settable at run time.</summary>
+    public ClientVersionGate ClientVersions => _server.Versions;
+
     /// <summary>What passed through the server (newest last, capped), without payload bytes.</summary>
     public IReadOnlyList<RoutedStanza> Journal => _server.JournalEntries;
 

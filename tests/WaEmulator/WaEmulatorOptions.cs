@@ -17,4 +17,10 @@ public sealed record WaEmulatorOptions
 
     /// <summary>How many QR refs a registering client gets before it gives up (the real server sends 6).</summary>
     public int QrRefCount { get; init; } = 6;
+
+    /// <summary>Clients claiming an older WhatsApp Web version get <c>&lt;failure reason="405"/&gt;</c>; null admits all.</summary>
+    public CodeChat.WhatsApp.Client.WhatsAppWebVersion? MinimumClientVersion { get; init; }
+
+    /// <summary>The version <c>/sw.js</c> announces; null announces the client library's compiled-in default.</summary>
+    public CodeChat.WhatsApp.Client.WhatsAppWebVersion? CurrentClientVersion { get; init; }
 }

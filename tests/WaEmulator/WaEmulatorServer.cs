@@ -41,6 +41,9 @@ public sealed class WaEmulatorServer : IAsyncDisposable
     /// <summary>https://127.0.0.1:PORT/ of the media host (the hostname media_conn hands out).</summary>
     public Uri MediaBaseUrl { get; }
 
+    /// <summary>https://127.0.0.1:PORT/sw.js: the service worker that names <see cref="Protocol.ClientVersionGate.Current"/>.</summary>
+    public Uri ServiceWorkerUrl => new(MediaBaseUrl, "sw.js");
+
     /// <summary>PEM of the CA that issued the media host's certificate; point NODE_EXTRA_CA_CERTS here. Deleted on dispose.</summary>
     public string MediaCertificateAuthorityFile { get; }
 
@@ -79,6 +82,10 @@ public sealed class WaEmulatorServer : IAsyncDisposable
         app.Map("/ws/{**rest}", (HttpContext context) => emulator.AcceptAsync(context));
         ControlApi.Map(app, emulator);
         emulator.Media.Map(app);
+        // WhatsApp Web's service worker, on the HTTPS host like web.whatsapp.com/sw.js.
+        app.MapGet("/sw.js", (HttpContext context) => context.Request.IsHttps
+            ? Results.Text(emulator.ClientVersions.ServiceWorkerScript(), "text/javascript; charset=utf-8")
+            : Results.StatusCode(StatusCodes.Status421MisdirectedRequest));
 
         await app.StartAsync(cancellationToken);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();

@@ -8,9 +8,10 @@ namespace CodeChat.Grains.Events;
 /// <summary>Builds the drafts of the instance lifecycle events with their exact payload shapes.</summary>
 public static class InstanceEventPayloads
 {
-    public static InstanceEventDraft ConnectionUpdate(string instanceName, long instanceId, string? ownerJid, InstanceConnectionState state, int statusReason) =>
+    public static InstanceEventDraft ConnectionUpdate(
+        string instanceName, long instanceId, string? ownerJid, InstanceConnectionState state, int statusReason, string? reason = null) =>
         new(instanceName, instanceId, ownerJid, InstanceEventNames.ConnectionUpdate,
-            JsonSerializer.Serialize(new ConnectionUpdateData(instanceName, state.ToText(), statusReason), InstanceEventJsonContext.Default.ConnectionUpdateData));
+            JsonSerializer.Serialize(new ConnectionUpdateData(instanceName, state.ToText(), statusReason, reason), InstanceEventJsonContext.Default.ConnectionUpdateData));
 
     public static InstanceEventDraft QrCodeUpdated(string instanceName, long instanceId, string? ownerJid, QrCodeUpdatedData data) =>
         new(instanceName, instanceId, ownerJid, InstanceEventNames.QrCodeUpdated,

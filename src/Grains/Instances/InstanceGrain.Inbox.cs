@@ -98,6 +98,10 @@ public sealed partial class InstanceGrain
                     keepWanted: session.IsPaired, clearOwner: false, cancellationToken);
                 break;
 
+            case SessionSignalKind.ClientOutdated:
+                NoteClientOutdated(signal);
+                break;
+
             case SessionSignalKind.LoggedOut:
                 // The client wiped the store already; the Disconnected signal before it ended the session.
                 break;
@@ -122,6 +126,12 @@ public sealed partial class InstanceGrain
             return;
         }
 
+        if (signal.Reason == DisconnectReason.ClientOutdated)
+        {
+            await StopForOutdatedVersionAsync(reason, cancellationToken);
+            return;
+        }
+
         // Replaced, logged out, unscanned QR, refused login: reconnecting by ourselves would be wrong.
         var loggedOut = signal.Reason == DisconnectReason.LoggedOut;
         await EndSessionAsync(ConnectionStatusReasons.StateAfter(signal.Reason), reason,
@@ -130,8 +140,13 @@ public sealed partial class InstanceGrain
             await deviceStores.ForInstance(Name).WipeAsync(cancellationToken);
     }
 
+    /// <param name="refusal">
+    /// When set, the <c>connection.update</c> says "refused" with this reason (the operator must act before a
+    /// connect can work) while the state itself becomes <paramref name="endState"/>.
+    /// </param>
     private async Task EndSessionAsync(
-        InstanceConnectionState endState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken)
+        InstanceConnectionState endState, int statusReason, bool keepWanted, bool clearOwner, CancellationToken cancellationToken,
+        string? refusal = null)
     {
         if (!TryMove(state.State.Connection.Ended(endState, statusReason, keepWanted, Now()), nameof(InstanceConnection.Ended)))
         {
@@ -141,7 +156,11 @@ public sealed partial class InstanceGrain
         }
         if (clearOwner)
             state.State.OwnerJid = null;
-        StageConnectionUpdate();
+        if (refusal is null)
+            StageConnectionUpdate();
+        else
+            Stage(InstanceEventPayloads.ConnectionUpdate(
+                Name, state.State.Id, state.State.OwnerJid, InstanceConnectionState.Refused, statusReason, refusal));
         await SaveAsync(cancellationToken);
         await RelayPendingEventsAsync(cancellationToken);
         await StopSessionAsync();

@@ -17,6 +17,8 @@ public static class ConnectionStatusReasons
     public const int Forbidden = 403;
     public const int TimedOut = 408;
     public const int ConnectionClosed = 428;
+    /// <summary>WhatsApp refused the claimed WhatsApp Web version as outdated.</summary>
+    public const int ClientOutdated = 405;
     public const int Replaced = 440;
     public const int BadSession = 500;
     public const int RestartRequired = 515;
@@ -30,7 +32,7 @@ public static class ConnectionStatusReasons
         // CodeChat turns an unscanned QR run into "refused" with 428 (QR limit reached).
         DisconnectReason.QrTimeout => ConnectionClosed,
         DisconnectReason.ClientClosed => ConnectionClosed,
-        DisconnectReason.LoginFailed or DisconnectReason.StreamError =>
+        DisconnectReason.LoginFailed or DisconnectReason.StreamError or DisconnectReason.ClientOutdated =>
             int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric) && numeric is >= 100 and < 1000 ? numeric : BadSession,
         _ => BadSession,
     };

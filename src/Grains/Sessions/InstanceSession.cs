@@ -165,6 +165,8 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         DisconnectedEvent disconnected => new SessionSignal(SessionSignalKind.Disconnected,
             Text: disconnected.Code, Reason: disconnected.Reason, WillReconnect: disconnected.WillReconnect),
         LoggedOutEvent loggedOut => new SessionSignal(SessionSignalKind.LoggedOut, Text: loggedOut.Reason),
+        ClientOutdatedEvent outdated => new SessionSignal(SessionSignalKind.ClientOutdated,
+            Text: outdated.Rejected.ToString(), RetryVersion: outdated.RetryWith?.ToString()),
         // Stream errors are followed by a DisconnectedEvent; raw nodes and rejected pair-success
         // attempts change nothing the grain keeps.
         _ => null,

@@ -15,7 +15,8 @@ public sealed record SessionSignal(
     [property: Id(4)] string? Lid = null,
     [property: Id(5)] string? PushName = null,
     [property: Id(6)] CodeChat.WhatsApp.Client.DisconnectReason Reason = default,
-    [property: Id(7)] bool WillReconnect = false);
+    [property: Id(7)] bool WillReconnect = false,
+    [property: Id(8)] string? RetryVersion = null);
 
 [GenerateSerializer]
 [Alias("CodeChat.SessionSignalKind")]
@@ -37,4 +38,9 @@ public enum SessionSignalKind
     ConnectFailed = 6,
     /// <summary>The pairing code could not be requested; <see cref="SessionSignal.Text"/> says why.</summary>
     PairingCodeFailed = 7,
+    /// <summary>
+    /// WhatsApp refused the claimed version (405): <see cref="SessionSignal.Text"/> is that version,
+    /// <see cref="SessionSignal.RetryVersion"/> the one tried next, or null when the client stops.
+    /// </summary>
+    ClientOutdated = 8,
 }

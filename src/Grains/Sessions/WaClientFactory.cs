@@ -1,3 +1,4 @@
+using CodeChat.Grains.ClientVersion;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Signal.Groups;
 using CodeChat.WhatsApp.Store;
@@ -6,10 +7,17 @@ using Microsoft.Extensions.Options;
 
 namespace CodeChat.Grains.Sessions;
 
-/// <summary>Clients on the configured endpoint and root (<see cref="WhatsAppOptions"/>).</summary>
-public sealed class WaClientFactory(IOptions<WhatsAppOptions> options, ILoggerFactory loggers, TimeProvider timeProvider) : IWaClientFactory
+/// <summary>
+/// Clients on the configured endpoint and root (<see cref="WhatsAppOptions"/>), claiming the cluster's WhatsApp
+/// Web version (<see cref="ClusterWhatsAppVersionSource"/>).
+/// </summary>
+public sealed class WaClientFactory(
+    IOptions<WhatsAppOptions> options,
+    ClusterWhatsAppVersionSource versions,
+    ILoggerFactory loggers,
+    TimeProvider timeProvider) : IWaClientFactory
 {
-    private readonly Lazy<WaClientOptions> _clientOptions = new(() => options.Value.ToClientOptions());
+    private readonly Lazy<WaClientOptions> _clientOptions = new(() => options.Value.ToClientOptions() with { VersionSource = versions });
 
     public WaClient Create(
         string instanceName,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CodeChat.Grains.ClientVersion;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Crypto;
 
@@ -31,6 +32,24 @@ public sealed class WhatsAppOptions
     /// <summary>"Browser (OS)" shown on the phone in "Linked devices" for pairing codes.</summary>
     public string? ClientDisplayName { get; set; }
 
+    /// <summary>
+    /// WhatsApp Web version to claim (<c>2.3000.x</c>) when none is stored cluster-wide; absent keeps the
+    /// compiled-in <see cref="WhatsAppWebVersion.Default"/>.
+    /// </summary>
+    public string? Version { get; set; }
+
+    /// <summary>
+    /// The service worker the version refresher reads (https); absent means WhatsApp Web's own
+    /// (<see cref="WhatsAppVersionSettings.WhatsAppServiceWorker"/>), <c>off</c> or empty turns the refresher off.
+    /// </summary>
+    public string? VersionSource { get; set; }
+
+    /// <summary>
+    /// How often the refresher checks (a TimeSpan, at least one minute); absent means hourly, <c>off</c>,
+    /// <c>0</c> or empty means only right after an instance was refused with 405.
+    /// </summary>
+    public string? VersionRefresh { get; set; }
+
     /// <summary>The client options these settings stand for; throws on a malformed URL or key.</summary>
     public WaClientOptions ToClientOptions()
     {
@@ -39,6 +58,8 @@ public sealed class WhatsAppOptions
             // No feature reads raw stanzas yet; not raising them keeps a connected instance cheap.
             RaiseNodeReceived = false,
         };
+        if (WhatsAppVersionSettings.From(this).Configured is { } version)
+            options = options with { Payload = options.Payload with { Version = version } };
         if (!string.IsNullOrWhiteSpace(Url))
         {
             if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("ws" or "wss"))

@@ -27,6 +27,12 @@ public enum DisconnectReason
     /// <summary>The server rejected the login with a <c>&lt;failure&gt;</c> that retrying will not fix.</summary>
     LoginFailed,
 
+    /// <summary>
+    /// The server refused the login because the claimed WhatsApp Web version is outdated (405). Retrying
+    /// only helps with another version (<see cref="WaClientOptions.VersionSource"/>).
+    /// </summary>
+    ClientOutdated,
+
     /// <summary>A stream error that is worth retrying.</summary>
     StreamError,
 

@@ -24,5 +24,8 @@ public enum StreamErrorKind
     /// <summary>The server ended the stream (<c>xmlstreamend</c>).</summary>
     StreamEnd,
 
+    /// <summary><c>&lt;failure reason="405"/&gt;</c>: the claimed WhatsApp Web version is too old.</summary>
+    ClientOutdated,
+
     Unknown,
 }

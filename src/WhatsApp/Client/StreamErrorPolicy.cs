@@ -50,7 +50,9 @@ public static class StreamErrorPolicy
         "401" or "403" or "406" => new(StreamErrorKind.DeviceRemoved, reason, DisconnectReason.LoggedOut, Reconnect: false, Immediately: false, WipeCredentials: true),
         // Server-side trouble: retry with back-off.
         "500" or "503" => new(StreamErrorKind.ServiceUnavailable, reason, DisconnectReason.StreamError, Reconnect: true, Immediately: false, WipeCredentials: false),
-        // 400 generic, 402 temporary ban, 405 outdated version, 409 bad user agent…: retrying the same way will not help.
+        // Outdated version: the same payload fails again; the run loop retries only with a newer version.
+        "405" => new(StreamErrorKind.ClientOutdated, reason, DisconnectReason.ClientOutdated, Reconnect: false, Immediately: false, WipeCredentials: false),
+        // 400 generic, 402 temporary ban, 409 bad user agent…: retrying the same way will not help.
         _ => new(StreamErrorKind.Unknown, reason, DisconnectReason.LoginFailed, Reconnect: false, Immediately: false, WipeCredentials: false),
     };
 }

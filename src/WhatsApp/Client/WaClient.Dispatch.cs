@@ -24,7 +24,11 @@ public sealed partial class WaClient
                 return null;
             case "failure":
                 var failure = StreamErrorPolicy.ForLoginFailure(node.GetAttribute("reason"));
-                Log.LoginFailure(_logger, failure.Code);
+                if (failure.Kind != StreamErrorKind.ClientOutdated)
+                {
+                    // An outdated version is handled (and logged with the version) by the run loop.
+                    Log.LoginFailure(_logger, failure.Code);
+                }
                 return SessionEnd.From(failure);
             case "stream:error" or "xmlstreamend":
                 var decision = StreamErrorPolicy.ForStreamError(node);
@@ -127,7 +131,7 @@ public sealed partial class WaClient
         [LoggerMessage(8, LogLevel.Warning, "Stream error {Kind} (code {Code})")]
         public static partial void StreamError(ILogger logger, StreamErrorKind kind, string? code);
 
-        [LoggerMessage(40, LogLevel.Information, "The server asked for a restart (515); reconnecting at once")]
+        [LoggerMessage(28, LogLevel.Information, "The server asked for a restart (515); reconnecting at once")]
         public static partial void RestartRequested(ILogger logger);
 
         [LoggerMessage(18, LogLevel.Debug, "Offline backlog delivered ({Count} stanzas)")]

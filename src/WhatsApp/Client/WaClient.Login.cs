@@ -20,6 +20,8 @@ public sealed partial class WaClient
         session.LoggedIn = true;
         Interlocked.Exchange(ref _nextLogin, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         _backoff.Reset();
+        // This version works: a later outage may retry once again.
+        _outdatedRetryUsed = false;
         var jid = credentials.GetJid() ?? throw new WaClientException("Logged in without an own JID.");
         Log.LoggedIn(_logger, jid.ToString());
         Publish(new ConnectedEvent(jid, credentials.GetLid(), credentials.PushName));

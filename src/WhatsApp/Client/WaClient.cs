@@ -176,6 +176,7 @@ public sealed partial class WaClient : IAsyncDisposable
         _run = CancellationTokenSource.CreateLinkedTokenSource(_disposed.Token);
         var run = _run.Token;
         _backoff.Reset();
+        _outdatedRetryUsed = false;
         _runLoop = Task.Run(() => RunAsync(firstConnection, run), CancellationToken.None);
     }
 
@@ -199,9 +200,11 @@ public sealed partial class WaClient : IAsyncDisposable
                     break;
                 }
                 IWaConnection connection;
+                WhatsAppWebVersion version;
                 try
                 {
-                    connection = await _connector.ConnectAsync(credentials.NoiseKey.ToKeyPair(), CreatePayload(credentials), run).ConfigureAwait(false);
+                    version = await ResolveVersionAsync(run).ConfigureAwait(false);
+                    connection = await _connector.ConnectAsync(credentials.NoiseKey.ToKeyPair(), CreatePayload(credentials, version), run).ConfigureAwait(false);
                 }
                 catch (Exception exception) when (!run.IsCancellationRequested)
                 {
@@ -219,6 +222,10 @@ public sealed partial class WaClient : IAsyncDisposable
                 Log.Connected(_logger, credentials.IsPaired ? "login" : "registration");
 
                 var end = await RunSessionAsync(connection, firstConnection, run).ConfigureAwait(false);
+                if (end.Reason == DisconnectReason.ClientOutdated)
+                {
+                    end = await AfterClientOutdatedAsync(end, version, run).ConfigureAwait(false);
+                }
                 Log.SessionEnded(_logger, end.Reason, end.Code, end.Reconnect);
                 if (end.WipeCredentials)
                 {
@@ -275,13 +282,14 @@ public sealed partial class WaClient : IAsyncDisposable
         }
     }
 
-    private ClientPayload CreatePayload(DeviceCredentials credentials)
+    private ClientPayload CreatePayload(DeviceCredentials credentials, WhatsAppWebVersion version)
     {
+        var factory = version == _payloadFactory.Options.Version ? _payloadFactory : _payloadFactory.WithVersion(version);
         if (credentials.GetJid() is { } jid)
         {
-            return _payloadFactory.CreateLoginPayload(jid.User, jid.Device);
+            return factory.CreateLoginPayload(jid.User, jid.Device);
         }
-        return _payloadFactory.CreateRegistrationPayload(credentials.ToRegistrationKeys());
+        return factory.CreateRegistrationPayload(credentials.ToRegistrationKeys());
     }
 
     private async Task<SessionEnd> RunSessionAsync(IWaConnection connection, TaskCompletionSource firstConnection, CancellationToken run)

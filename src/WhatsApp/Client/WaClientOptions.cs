@@ -26,6 +26,12 @@ public sealed record WaClientOptions
     /// <summary>Version, device name and platform sent in the ClientPayload.</summary>
     public ClientPayloadOptions Payload { get; init; } = new();
 
+    /// <summary>
+    /// Asked for the WhatsApp Web version before every connection attempt, and for a replacement after a
+    /// 405 (outdated client); null claims <see cref="ClientPayloadOptions.Version"/> and stops at a 405.
+    /// </summary>
+    public IWhatsAppWebVersionSource? VersionSource { get; init; }
+
     /// <summary>Client type in the QR string and the pairing-code hello.</summary>
     public CompanionClientType ClientType { get; init; } = CompanionClientType.Chrome;
 

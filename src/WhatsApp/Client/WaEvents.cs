@@ -26,6 +26,13 @@ public sealed record DisconnectedEvent(DisconnectReason Reason, string? Code, bo
 /// <summary>The device was logged out and its credentials were wiped; pair again to continue.</summary>
 public sealed record LoggedOutEvent(string Reason) : WaEvent;
 
+/// <summary>
+/// The server refused <paramref name="Rejected"/> as an outdated WhatsApp Web version (405); raised before the
+/// matching <see cref="DisconnectedEvent"/>. <paramref name="RetryWith"/> is the version the client tries next,
+/// or null when it found none and stops (only one retry per outage, so a stale version never loops).
+/// </summary>
+public sealed record ClientOutdatedEvent(WhatsAppWebVersion Rejected, WhatsAppWebVersion? RetryWith) : WaEvent;
+
 /// <summary>The server sent a stream error (raised before the matching <see cref="DisconnectedEvent"/>).</summary>
 public sealed record StreamErrorEvent(StreamErrorKind Kind, string? Code) : WaEvent;
 

@@ -10,8 +10,33 @@ namespace CodeChat.WhatsApp.Client;
 /// versions with <c>&lt;failure reason="405"&gt;</c> (pitfall P2), so this is configuration, not a constant:
 /// <see cref="Default"/> is only the last version known to work when this library was written.
 /// </summary>
-public readonly partial record struct WhatsAppWebVersion(uint Primary, uint Secondary, uint Tertiary)
+public readonly partial record struct WhatsAppWebVersion(uint Primary, uint Secondary, uint Tertiary) : IComparable<WhatsAppWebVersion>
 {
+    /// <summary>
+    /// True for the shape WhatsApp Web versions have (<c>2.3000.&lt;client revision&gt;</c> today): major 2 and
+    /// non-zero parts. Rejects typos such as <c>0.0.0</c> or <c>3000.2.1</c> before they reach the server.
+    /// </summary>
+    public bool IsWebVersion => Primary == 2 && Secondary > 0 && Tertiary > 0;
+
+    public int CompareTo(WhatsAppWebVersion other)
+    {
+        var byPrimary = Primary.CompareTo(other.Primary);
+        if (byPrimary != 0)
+        {
+            return byPrimary;
+        }
+        var bySecondary = Secondary.CompareTo(other.Secondary);
+        return bySecondary != 0 ? bySecondary : Tertiary.CompareTo(other.Tertiary);
+    }
+
+    public static bool operator <(WhatsAppWebVersion left, WhatsAppWebVersion right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(WhatsAppWebVersion left, WhatsAppWebVersion right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(WhatsAppWebVersion left, WhatsAppWebVersion right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(WhatsAppWebVersion left, WhatsAppWebVersion right) => left.CompareTo(right) >= 0;
+
     /// <summary>Version hard-coded by whatsmeow (store/clientpayload.go <c>waVersion</c>) at the time of writing.</summary>
     public static WhatsAppWebVersion Default { get; } = new(2, 3000, 1045649367);
 

@@ -49,6 +49,17 @@ public class ConnectionPolicyTests
     }
 
     [Fact]
+    public void Login_failure_405_is_an_outdated_client_not_a_generic_refusal()
+    {
+        // whatsapp-protocol.md §5.1: 405 = client outdated; the run loop may retry with another version.
+        var decision = StreamErrorPolicy.ForLoginFailure("405");
+
+        Assert.Equal(StreamErrorKind.ClientOutdated, decision.Kind);
+        Assert.Equal(DisconnectReason.ClientOutdated, decision.Reason);
+        Assert.False(decision.Reconnect);
+    }
+
+    [Fact]
     public void Backoff_doubles_up_to_the_cap_and_resets()
     {
         var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), jitter: 0);

@@ -11,7 +11,7 @@ namespace CodeChat.WhatsApp.Tests.Client;
 /// The connection state machine against a loopback fake transport on fake time
 /// (whatsapp-protocol.md §4.2–4.4, §5.1–5.7).
 /// </summary>
-public class WaClientTests
+public partial class WaClientTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
@@ -295,7 +295,7 @@ public class WaClientTests
         {
             h.Connection.Send(new Node("failure", [new("reason", "405")]));
             var disconnected = await h.Harness.WaitForEventAsync<DisconnectedEvent>();
-            Assert.Equal(DisconnectReason.LoginFailed, disconnected.Reason);
+            Assert.Equal(DisconnectReason.ClientOutdated, disconnected.Reason);
             Assert.Equal("405", disconnected.Code);
             Assert.False(disconnected.WillReconnect);
             Assert.NotNull(await h.Harness.Store.LoadCredentialsAsync(ct));

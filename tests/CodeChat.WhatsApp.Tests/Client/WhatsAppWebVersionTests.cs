@@ -60,4 +60,25 @@ public class WhatsAppWebVersionTests
         Assert.Equal(16, a.Length);
         Assert.NotEqual(a, b);
     }
+
+    [Fact]
+    public void Versions_order_by_each_part_in_turn()
+    {
+        Assert.True(new WhatsAppWebVersion(2, 3000, 1045649367) > new WhatsAppWebVersion(2, 3000, 1045649366));
+        Assert.True(new WhatsAppWebVersion(2, 3001, 1) > new WhatsAppWebVersion(2, 3000, 1099999999));
+        Assert.True(new WhatsAppWebVersion(3, 0, 0) > new WhatsAppWebVersion(2, 3000, 1));
+        Assert.True(new WhatsAppWebVersion(2, 3000, 5) <= new WhatsAppWebVersion(2, 3000, 5));
+        Assert.Equal(0, new WhatsAppWebVersion(2, 3000, 5).CompareTo(WhatsAppWebVersion.Parse("2.3000.5")));
+    }
+
+    [Theory]
+    [InlineData("2.3000.1045649367", true)]
+    [InlineData("2.2412.54", true)]
+    [InlineData("0.0.0", false)]
+    [InlineData("3000.2.1", false)]
+    [InlineData("2.3000.0", false)]
+    public void Only_the_shape_of_a_web_version_counts_as_one(string text, bool expected)
+    {
+        Assert.Equal(expected, WhatsAppWebVersion.Parse(text).IsWebVersion);
+    }
 }

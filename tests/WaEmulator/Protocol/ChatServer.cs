@@ -27,7 +27,10 @@ internal sealed class ChatServer
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
         Media = new Media.MediaHost(logger);
+        Versions = new ClientVersionGate(options);
     }
+
+    public ClientVersionGate Versions { get; }
 
     public PresenceRouter Presence { get; }
 

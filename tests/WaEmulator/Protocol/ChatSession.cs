@@ -62,6 +62,13 @@ internal sealed class ChatSession
         var writer = Task.Run(() => WriteLoopAsync(token), CancellationToken.None);
         try
         {
+            if (!AdmitsClientVersion(payload))
+            {
+                CloseAfterPendingSends();
+                await writer;
+                return;
+            }
+
             if (payload.DevicePairingData is { } pairing)
             {
                 StartRegistration(pairing);
@@ -143,6 +150,21 @@ internal sealed class ChatSession
             "iq",
             [("from", Stanzas.ServerJid), ("type", "set"), ("id", _server.NextId()), ("xmlns", "md")],
             [Stanzas.Children("pair-device", [], Registration.Refs.Select(r => Stanzas.Bytes("ref", System.Text.Encoding.UTF8.GetBytes(r))))]));
+    }
+
+    /// <summary>The real server refuses an outdated WhatsApp Web version before looking at the device (405).</summary>
+    private bool AdmitsClientVersion(ClientPayload payload)
+    {
+        var app = payload.UserAgent?.AppVersion;
+        var claimed = new WhatsApp.Client.WhatsAppWebVersion(app?.Primary ?? 0, app?.Secondary ?? 0, app?.Tertiary ?? 0);
+        if (_server.Versions.Admits(claimed, ConnectionId))
+        {
+            return true;
+        }
+
+        _logger.LogInformation("{Session}: client version {Version} refused as outdated (405)", Label, claimed);
+        Send(Stanzas.Make("failure", ("reason", "405"), ("location", "emulator")));
+        return false;
     }
 
     private bool Login(ClientPayload payload)
