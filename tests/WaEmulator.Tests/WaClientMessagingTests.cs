@@ -110,8 +110,11 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
 
         await client.SendTextAsync(theirs.LidJid, "before restart", ct);
         await baileys.WaitForTextAsync("before restart", cancellationToken: ct);
-        await baileys.SendTextAsync(ours.LidJid, "reply before restart", ct);
+        var replyId = await baileys.SendTextAsync(ours.LidJid, "reply before restart", ct);
         Assert.Equal("reply before restart", TextOf(await client.NextStoredAsync(ct)));
+        // The receipt follows the hook; restarting before it left would (rightly) get the message
+        // redelivered and asked for again, which is not what this test is about.
+        await baileys.WaitForEventAsync("receipt", e => e["id"]!.GetValue<string>() == replyId, cancellationToken: ct);
 
         await client.RestartAsync(ct);
 
