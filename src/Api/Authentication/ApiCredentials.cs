@@ -69,7 +69,7 @@ public sealed partial class ApiCredentials(
         var stored = await settings.GetAsync(ApiSettingsStore.GlobalApiKeySha256, cancellationToken);
         if (stored is null)
         {
-            var generated = Base64Url(RandomNumberGenerator.GetBytes(32));
+            var generated = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
             var (value, storedNow) = await settings.GetOrAddAsync(
                 ApiSettingsStore.GlobalApiKeySha256, Convert.ToHexString(Sha256(generated)), cancellationToken);
             if (storedNow)
@@ -113,9 +113,6 @@ public sealed partial class ApiCredentials(
 
         return Convert.FromBase64String(signingSecretProtector.Unprotect(stored));
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Using the configured global API key")]
     private partial void LogUsingConfiguredKey();

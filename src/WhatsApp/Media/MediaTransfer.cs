@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -27,7 +28,7 @@ public sealed class MediaTransfer(HttpClient http, Func<bool, CancellationToken,
         var mediaKey = MediaKeys.GenerateMediaKey();
         await using var body = TemporaryFile();
         var hashes = await MediaStreamCipher.EncryptAsync(plaintext, body, mediaKey, type, cancellationToken).ConfigureAwait(false);
-        var token = Convert.ToBase64String(hashes.FileEncSha256).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var token = Base64Url.EncodeToString(hashes.FileEncSha256);
         var path = $"/mms/{MmsType.For(type)}/{token}";
 
         var connection = await mediaConnection(false, cancellationToken).ConfigureAwait(false);
@@ -148,7 +149,7 @@ public sealed class MediaTransfer(HttpClient http, Func<bool, CancellationToken,
             // whatsmeow's form: the host from media_conn, the direct path, then the hash and type.
             var connection = await mediaConnection(false, cancellationToken).ConfigureAwait(false);
             var separator = directPath.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            var hash = fileEncSha256.IsEmpty ? "" : $"&hash={Convert.ToBase64String(fileEncSha256.Span).TrimEnd('=').Replace('+', '-').Replace('/', '_')}";
+            var hash = fileEncSha256.IsEmpty ? "" : $"&hash={Base64Url.EncodeToString(fileEncSha256.Span)}";
             var tail = $"{separator}mms-type={MmsType.For(type)}{hash}&__wa-mms=";
             sources.AddRange(connection.Hosts.Select(host => new Uri($"https://{host}{directPath}{tail}")));
         }
