@@ -17,13 +17,9 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     {
         Assert.NotNull(packages);
         var ct = TestContext.Current.CancellationToken;
-        await using var fixture = await EmulatorFixture.StartAsync(ct);
-        var ours = fixture.Emulator.CreateAccount(pushName: "Gateway");
-        var theirs = fixture.Emulator.CreateAccount(pushName: "Baileys");
-        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
-        await using var ourClient = client;
-        var baileys = await fixture.StartPeerAsync("baileys", ct);
-        await fixture.PairAsync(baileys, theirs, ct);
+        await using var chat = await OneToOne.StartAsync(ct, ourPushName: "Gateway", theirPushName: "Baileys");
+        var (fixture, ours, theirs, client, baileys) = (chat.Fixture, chat.Ours, chat.Theirs, chat.Client, chat.Baileys);
+        var ourDevice = chat.OurDevice;
 
         // Baileys → us
         await baileys.SendTextAsync(lidChat ? ours.LidJid : ours.PnJid, "hello gateway", ct);
@@ -58,13 +54,10 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     {
         const int count = 200;
         var ct = TestContext.Current.CancellationToken;
-        await using var fixture = await EmulatorFixture.StartAsync(ct);
-        var ours = fixture.Emulator.CreateAccount();
-        var theirs = fixture.Emulator.CreateAccount();
-        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
-        await using var ourClient = client;
-        var baileys = await fixture.StartPeerAsync("baileys", ct);
-        var theirDevice = await fixture.PairAsync(baileys, theirs, ct);
+        await using var chat = await OneToOne.StartAsync(ct);
+        var (fixture, ours, theirs, client, baileys) = (chat.Fixture, chat.Ours, chat.Theirs, chat.Client, chat.Baileys);
+        var ourDevice = chat.OurDevice;
+        var theirDevice = chat.TheirDevice;
 
         // Baileys → us, delivered in a shuffled order
         fixture.Emulator.HoldMessages(ourDevice);
@@ -100,13 +93,8 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     public async Task A_restarted_client_on_the_same_store_continues_the_conversation()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var fixture = await EmulatorFixture.StartAsync(ct);
-        var ours = fixture.Emulator.CreateAccount();
-        var theirs = fixture.Emulator.CreateAccount();
-        var (client, _) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
-        await using var ourClient = client;
-        var baileys = await fixture.StartPeerAsync("baileys", ct);
-        await fixture.PairAsync(baileys, theirs, ct);
+        await using var chat = await OneToOne.StartAsync(ct);
+        var (fixture, ours, theirs, client, baileys) = (chat.Fixture, chat.Ours, chat.Theirs, chat.Client, chat.Baileys);
 
         await client.SendTextAsync(theirs.LidJid, "before restart", ct);
         await baileys.WaitForTextAsync("before restart", cancellationToken: ct);
@@ -129,13 +117,9 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     public async Task A_message_the_hook_could_not_store_is_not_confirmed_and_is_stored_when_redelivered()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var fixture = await EmulatorFixture.StartAsync(ct);
-        var ours = fixture.Emulator.CreateAccount();
-        var theirs = fixture.Emulator.CreateAccount();
-        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
-        await using var ourClient = client;
-        var baileys = await fixture.StartPeerAsync("baileys", ct);
-        await fixture.PairAsync(baileys, theirs, ct);
+        await using var chat = await OneToOne.StartAsync(ct);
+        var (fixture, ours, theirs, client, baileys) = (chat.Fixture, chat.Ours, chat.Theirs, chat.Client, chat.Baileys);
+        var ourDevice = chat.OurDevice;
         var attempts = 0;
         client.StoreFailure = _ => Interlocked.Increment(ref attempts) == 1 ? new IOException("database down") : null;
 
@@ -158,13 +142,9 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     public async Task After_Baileys_loses_its_session_its_retry_receipt_gets_the_message_resent_on_a_new_session()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var fixture = await EmulatorFixture.StartAsync(ct);
-        var ours = fixture.Emulator.CreateAccount();
-        var theirs = fixture.Emulator.CreateAccount();
-        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
-        await using var ourClient = client;
-        var baileys = await fixture.StartPeerAsync("baileys", ct);
-        await fixture.PairAsync(baileys, theirs, ct);
+        await using var chat = await OneToOne.StartAsync(ct);
+        var (fixture, ours, theirs, client, baileys) = (chat.Fixture, chat.Ours, chat.Theirs, chat.Client, chat.Baileys);
+        var ourDevice = chat.OurDevice;
         await client.SendTextAsync(theirs.PnJid, "first", ct);
         await baileys.WaitForTextAsync("first", cancellationToken: ct);
         // Baileys answers, so our session is established and the next send is a plain msg.
@@ -241,6 +221,51 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not reached within 60 s");
             await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    /// <summary>An emulator, our client and one Baileys, both paired: the setup of every 1:1 test here.</summary>
+    private sealed record OneToOne(
+        EmulatorFixture Fixture,
+        WaEmulator.Model.EmulatedAccount Ours,
+        WaEmulator.Model.EmulatedAccount Theirs,
+        OurClientPeer Client,
+        WaEmulator.Model.LinkedDevice OurDevice,
+        BaileysPeer Baileys,
+        WaEmulator.Model.LinkedDevice TheirDevice) : IAsyncDisposable
+    {
+        public static async Task<OneToOne> StartAsync(CancellationToken ct, string? ourPushName = null, string? theirPushName = null)
+        {
+            var fixture = await EmulatorFixture.StartAsync(ct);
+            try
+            {
+                var ours = fixture.Emulator.CreateAccount(pushName: ourPushName);
+                var theirs = fixture.Emulator.CreateAccount(pushName: theirPushName);
+                var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+                try
+                {
+                    var baileys = await fixture.StartPeerAsync("baileys", ct);
+                    var theirDevice = await fixture.PairAsync(baileys, theirs, ct);
+                    return new OneToOne(fixture, ours, theirs, client, ourDevice, baileys, theirDevice);
+                }
+                catch
+                {
+                    await client.DisposeAsync();
+                    throw;
+                }
+            }
+            catch
+            {
+                await fixture.DisposeAsync();
+                throw;
+            }
+        }
+
+        // Our client first, then the emulator and the Baileys peers it started (the old order of the tests' own disposals).
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Fixture.DisposeAsync();
         }
     }
 }
