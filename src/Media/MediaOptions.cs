@@ -44,6 +44,12 @@ public sealed class MediaOptions
 
     public int ThumbnailMaxHeight { get; set; } = 240;
 
+    /// <summary>
+    /// How long a media send runs before it reports itself in <c>send.message</c> events (START,
+    /// PROCESSING %, COMPLETED / ERROR); quicker sends raise none.
+    /// </summary>
+    public TimeSpan ProgressEventsAfter { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Folder holding <c>ffmpeg</c> and <c>ffprobe</c>; empty = found on PATH (Debian's package).</summary>
     public string? FfmpegFolder { get; set; }
 

@@ -16,6 +16,7 @@ public static class MediaServiceCollectionExtensions
         services.TryAddSingleton<MediaSourceReader>();
         services.TryAddSingleton<FfmpegTools>();
         services.TryAddSingleton<MediaPreparer>();
+        services.TryAddSingleton<LinkPreviewReader>();
         return services;
     }
 }
