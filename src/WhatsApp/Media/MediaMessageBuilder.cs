@@ -18,20 +18,11 @@ public static class MediaMessageBuilder
     {
         ArgumentNullException.ThrowIfNull(media);
         ArgumentNullException.ThrowIfNull(details);
-        var keyTimestamp = uploadedAt.ToUnixTimeSeconds();
-        var mediaKey = ByteString.CopyFrom(media.MediaKey);
-        var fileSha256 = ByteString.CopyFrom(media.FileSha256);
-        var fileEncSha256 = ByteString.CopyFrom(media.FileEncSha256);
-        var length = (ulong)media.FileLength;
         switch (details.Kind)
         {
             case MediaType.Image:
             {
-                var image = new ImageMessage
-                {
-                    URL = media.Url, DirectPath = media.DirectPath, Mimetype = details.Mimetype, MediaKey = mediaKey,
-                    FileSHA256 = fileSha256, FileEncSHA256 = fileEncSha256, FileLength = length, MediaKeyTimestamp = keyTimestamp,
-                };
+                var image = WithUpload(new ImageMessage(), media, details.Mimetype, uploadedAt);
                 if (details.Caption is { Length: > 0 } caption) image.Caption = caption;
                 if (details.Width is { } width) image.Width = (uint)width;
                 if (details.Height is { } height) image.Height = (uint)height;
@@ -40,11 +31,7 @@ public static class MediaMessageBuilder
             }
             case MediaType.Video:
             {
-                var video = new VideoMessage
-                {
-                    URL = media.Url, DirectPath = media.DirectPath, Mimetype = details.Mimetype, MediaKey = mediaKey,
-                    FileSHA256 = fileSha256, FileEncSHA256 = fileEncSha256, FileLength = length, MediaKeyTimestamp = keyTimestamp,
-                };
+                var video = WithUpload(new VideoMessage(), media, details.Mimetype, uploadedAt);
                 if (details.Caption is { Length: > 0 } caption) video.Caption = caption;
                 if (details.Width is { } width) video.Width = (uint)width;
                 if (details.Height is { } height) video.Height = (uint)height;
@@ -54,23 +41,14 @@ public static class MediaMessageBuilder
             }
             case MediaType.Audio or MediaType.Ptt:
             {
-                var audio = new AudioMessage
-                {
-                    URL = media.Url, DirectPath = media.DirectPath, Mimetype = details.Mimetype, MediaKey = mediaKey,
-                    FileSHA256 = fileSha256, FileEncSHA256 = fileEncSha256, FileLength = length, MediaKeyTimestamp = keyTimestamp,
-                    PTT = details.Kind == MediaType.Ptt,
-                };
+                var audio = WithUpload(new AudioMessage { PTT = details.Kind == MediaType.Ptt }, media, details.Mimetype, uploadedAt);
                 if (details.Seconds is { } seconds) audio.Seconds = (uint)seconds;
                 if (details.Waveform is { } waveform) audio.Waveform = ByteString.CopyFrom(waveform);
                 return new Message { AudioMessage = audio };
             }
             case MediaType.Document:
             {
-                var document = new DocumentMessage
-                {
-                    URL = media.Url, DirectPath = media.DirectPath, Mimetype = details.Mimetype, MediaKey = mediaKey,
-                    FileSHA256 = fileSha256, FileEncSHA256 = fileEncSha256, FileLength = length, MediaKeyTimestamp = keyTimestamp,
-                };
+                var document = WithUpload(new DocumentMessage(), media, details.Mimetype, uploadedAt);
                 if (details.FileName is { Length: > 0 } fileName)
                 {
                     document.FileName = fileName;
@@ -82,12 +60,7 @@ public static class MediaMessageBuilder
             }
             case MediaType.Sticker:
             {
-                var sticker = new StickerMessage
-                {
-                    URL = media.Url, DirectPath = media.DirectPath, Mimetype = details.Mimetype, MediaKey = mediaKey,
-                    FileSHA256 = fileSha256, FileEncSHA256 = fileEncSha256, FileLength = length, MediaKeyTimestamp = keyTimestamp,
-                    IsAnimated = details.Animated,
-                };
+                var sticker = WithUpload(new StickerMessage { IsAnimated = details.Animated }, media, details.Mimetype, uploadedAt);
                 if (details.Width is { } width) sticker.Width = (uint)width;
                 if (details.Height is { } height) sticker.Height = (uint)height;
                 return new Message { StickerMessage = sticker };
@@ -96,4 +69,25 @@ public static class MediaMessageBuilder
                 throw new ArgumentOutOfRangeException(nameof(details), details.Kind, "Not a kind of media message.");
         }
     }
+
+    // The five media messages name their upload fields alike (URL, mimetype, fileSHA256, fileLength,
+    // mediaKey, fileEncSHA256, directPath, mediaKeyTimestamp) but share no generated interface, so the
+    // fields are set through the descriptor by their proto names.
+    private static T WithUpload<T>(T message, UploadedMedia media, string mimetype, DateTimeOffset uploadedAt) where T : IMessage
+    {
+        var fields = message.Descriptor;
+        Set(message, fields, "URL", media.Url);
+        Set(message, fields, "directPath", media.DirectPath);
+        Set(message, fields, "mimetype", mimetype);
+        Set(message, fields, "mediaKey", ByteString.CopyFrom(media.MediaKey));
+        Set(message, fields, "fileSHA256", ByteString.CopyFrom(media.FileSha256));
+        Set(message, fields, "fileEncSHA256", ByteString.CopyFrom(media.FileEncSha256));
+        Set(message, fields, "fileLength", (ulong)media.FileLength);
+        Set(message, fields, "mediaKeyTimestamp", uploadedAt.ToUnixTimeSeconds());
+        return message;
+    }
+
+    private static void Set(IMessage message, Google.Protobuf.Reflection.MessageDescriptor fields, string name, object value) =>
+        (fields.FindFieldByName(name) ?? throw new InvalidOperationException($"{fields.Name} has no field {name}."))
+            .Accessor.SetValue(message, value);
 }
