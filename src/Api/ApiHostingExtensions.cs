@@ -3,6 +3,7 @@ using CodeChat.Api.Authentication;
 using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
+using CodeChat.Api.Messages;
 using CodeChat.Api.OpenApi;
 using CodeChat.Api.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -60,6 +61,8 @@ public static class ApiHostingExtensions
 
         app.MapInstanceEndpoints();
         app.MapInstanceSessionEndpoints();
+        app.MapMessageEndpoints();
+        app.MapChatEndpoints();
         app.MapWebhookEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
