@@ -194,6 +194,45 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     }
 
     [Fact]
+    public async Task Device_lists_are_cached_between_sends_and_a_new_companion_of_the_peer_joins_the_fan_out_from_its_notification()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var chat = await OneToOne.StartAsync(ct);
+        var (fixture, theirs, client, baileys) = (chat.Fixture, chat.Theirs, chat.Client, chat.Baileys);
+        var us = chat.OurDevice.PnJid;
+        int Usyncs() => fixture.Emulator.Journal.Count(s =>
+            s is { Direction: StanzaDirection.FromClient, Tag: "iq" } && s.Device == us && s.Summary.Contains("xmlns=\"usync\"", StringComparison.Ordinal));
+
+        await client.SendTextAsync(theirs.LidJid, "first", ct);
+        await baileys.WaitForTextAsync("first", cancellationToken: ct);
+        var usyncsAfterFirst = Usyncs();
+        Assert.True(usyncsAfterFirst >= 1);
+        await client.SendTextAsync(theirs.LidJid, "second", ct);
+        await baileys.WaitForTextAsync("second", cancellationToken: ct);
+        Assert.Equal(usyncsAfterFirst, Usyncs());
+
+        // The peer links a second companion; the emulator tells the accounts that fetched its list.
+        var companion = await fixture.StartPeerAsync("companion", ct);
+        var companionDevice = await fixture.PairAsync(companion, theirs, ct);
+        string? notificationId = null;
+        await WaitUntilAsync(() =>
+        {
+            notificationId = fixture.Emulator.Journal.LastOrDefault(s =>
+                s is { Direction: StanzaDirection.ToClient, Tag: "notification", Type: "devices" } && s.Device == us && s.Summary.Contains("<add", StringComparison.Ordinal))?.Id;
+            // Handled once acked: the client acks a notification after acting on it.
+            return notificationId is not null
+                && fixture.Emulator.Journal.Any(s => s is { Direction: StanzaDirection.FromClient, Tag: "ack" } && s.Device == us && s.Id == notificationId);
+        }, ct);
+
+        var third = await client.SendTextAsync(theirs.LidJid, "third", ct);
+        Assert.Contains(third.Devices, d => d.User == theirs.LidUser && d.Device == companionDevice.DeviceId);
+        var atCompanion = await companion.WaitForTextAsync("third", cancellationToken: ct);
+        Assert.Equal(third.MessageId, atCompanion["id"]!.GetValue<string>());
+        await baileys.WaitForTextAsync("third", cancellationToken: ct);
+        Assert.Equal(usyncsAfterFirst, Usyncs());
+    }
+
+    [Fact]
     public async Task In_a_group_of_our_client_and_two_Baileys_every_member_decrypts_the_others_and_a_removed_member_cannot_decrypt_what_follows()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -130,7 +130,10 @@ public sealed class Emulator
     /// <summary>Unlinks a device as the phone would: it gets stream error 401 device_removed and cannot log in again.</summary>
     public void KickDevice(LinkedDevice device)
     {
-        device.Account.RemoveDevice(device.DeviceId);
+        if (device.Account.RemoveDevice(device.DeviceId))
+        {
+            DeviceListNotifications.AnnounceRemoved(_server, device.Account, device.DeviceId);
+        }
         if (_server.FindOnline(device) is { } session)
         {
             session.Send(Stanzas.Children("stream:error", [("code", "401")], [Stanzas.Make("conflict", ("type", "device_removed"))]));

@@ -91,6 +91,9 @@ public sealed partial class WaClient
                 && session.LoggedIn:
                 RefillPreKeysInBackground(session);
                 break;
+            case "devices":
+                HandleDevicesNotification(notification);
+                break;
             case "w:gp2" when session.LoggedIn
                 && notification.GetJid("from") is { IsGroup: true } group
                 && (notification.HasChild("remove") || notification.HasChild("leave")):

@@ -98,8 +98,7 @@ public sealed partial class WaClient
     /// <summary>Every device of every participant but ours, in the group's addressing; sessions under the LID when known.</summary>
     private async Task<List<FanOutTarget>> ResolveGroupTargetsAsync(IReadOnlyList<GroupParticipant> participants, Jid ownDevice, Jid? ownLid, CancellationToken cancellationToken)
     {
-        var response = await SendIqAsync(UsyncDevices.Query(participants.Select(p => p.Jid), _iq.NextId()), cancellationToken).ConfigureAwait(false);
-        var devices = UsyncDevices.Parse(response);
+        var devices = await GetDeviceListsAsync(participants.Select(p => p.Jid), cancellationToken).ConfigureAwait(false);
         var targets = new List<FanOutTarget>();
         foreach (var participant in participants)
         {

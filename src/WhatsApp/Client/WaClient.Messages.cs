@@ -70,6 +70,7 @@ public sealed partial class WaClient
             return;
         }
 
+        NoteSenderDevice(source.Sender);
         var address = await SessionAddressAsync(source.Sender, token).ConfigureAwait(false);
         Message? message = null;
         var identityChanged = false;

@@ -22,6 +22,8 @@ public sealed partial class WaClient
         var id = retry.GetAttribute("id") ?? receipt.GetRequiredAttribute("id");
         var count = retry.GetInt32("count") ?? 1;
         var from = receipt.GetRequiredJid("from");
+        // A retry can mean the peer's devices changed under us (whatsmeow refetches on retry too).
+        _deviceLists.Forget(receipt.GetJid("participant") ?? from);
         if (receipt.HasAttribute("participant") || from.IsGroup)
         {
             // Group retries need a fresh sender-key distribution; groups are not sent yet.

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace CodeChat.WhatsApp.Client;
 
 // Concern: sending a 1:1 message (whatsapp-protocol.md §6.9–6.10; whatsmeow send.go SendMessage/
-// sendDM/encryptMessageForDevices, Baileys 7 messages-send.ts relayMessage): one usync for the
-// recipient's and our own devices (with <lid/>), one encrypt iq for the bundles of devices without
+// sendDM/encryptMessageForDevices, Baileys 7 messages-send.ts relayMessage): the recipient's and our
+// own device lists (cached; one usync with <lid/> for those not cached), one encrypt iq for the bundles of devices without
 // a session, the fan-out encrypted and stored in one batch, then the stanza and the server's ack.
 public sealed partial class WaClient
 {
@@ -93,6 +93,12 @@ public sealed partial class WaClient
             Log.MessageSent(_logger, id, targets.Count);
             return new SendResult(id, ack.GetUnixTime("t") ?? _time.GetUtcNow(), targets.Select(t => t.Wire).ToList(), ack);
         }
+        catch (WaMessageRejectedException)
+        {
+            // An error ack (e.g. 463, or a stale device list) is worth a fresh usync next time.
+            _deviceLists.Forget(to);
+            throw;
+        }
         finally
         {
             _sendGate.Release();
@@ -106,15 +112,14 @@ public sealed partial class WaClient
     }
 
     /// <summary>
-    /// The recipient's devices and our own other devices from one usync (§6.9), learning the
+    /// The recipient's devices and our own other devices (cached, else from one usync, §6.9), learning the
     /// recipient's LID on the way. Wire JIDs follow the chat's addressing (Baileys 7 relayMessage:
     /// PN chat → PN devices, LID chat → LID devices); sessions use the LID address when known.
     /// </summary>
     private async Task<List<FanOutTarget>> ResolveTargetsAsync(Jid chat, Jid ownDevice, Jid? ownLid, CancellationToken cancellationToken)
     {
         var ownUser = ownDevice.ToNonAd();
-        var response = await SendIqAsync(UsyncDevices.Query([chat, ownUser], _iq.NextId()), cancellationToken).ConfigureAwait(false);
-        var users = UsyncDevices.Parse(response);
+        var users = await GetDeviceListsAsync([chat, ownUser], cancellationToken).ConfigureAwait(false);
         var recipient = users.FirstOrDefault(u => u.User.IsSameUserAs(chat))
             ?? throw new WaClientException($"The device list of {chat} did not come back.");
         Jid? recipientLid = chat.IsLid ? chat : recipient.Lid;

@@ -37,6 +37,7 @@ public sealed partial class WaClient
             _signal?.Dispose();
             _signal = null;
             _migratedUsers.Clear();
+            _deviceLists.Clear();
         }
     }
 

@@ -7,6 +7,7 @@ public sealed class EmulatedAccount(string phone, string lidUser, string? pushNa
     private readonly Dictionary<int, LinkedDevice> _devices = [];
     private int _nextDeviceId = 1;
     private int _nextKeyIndex = 1;
+    private readonly HashSet<EmulatedAccount> _deviceListWatchers = [];
 
     public string Phone { get; } = phone;
 
@@ -61,6 +62,33 @@ public sealed class EmulatedAccount(string phone, string lidUser, string? pushNa
         lock (_gate)
         {
             _devices[device.DeviceId] = device;
+        }
+    }
+
+    /// <summary>
+    /// Accounts that fetched this account's device list (usync): like WhatsApp's server, which tells
+    /// a user's contacts about device changes, the emulator sends them devices notifications.
+    /// </summary>
+    internal IReadOnlyList<EmulatedAccount> DeviceListWatchers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _deviceListWatchers];
+            }
+        }
+    }
+
+    internal void AddDeviceListWatcher(EmulatedAccount watcher)
+    {
+        if (watcher == this)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _deviceListWatchers.Add(watcher);
         }
     }
 

@@ -44,7 +44,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
         var answer = iq.GetAttribute("xmlns") switch
         {
             "encrypt" => Encrypt(device, iq),
-            "usync" => server.Router.Usync(iq),
+            "usync" => server.Router.Usync(iq, device),
             "w:g2" => server.Groups.Handle(session, iq),
             "w:m" when iq.HasChild("media_conn") => server.Media.MediaConnection(iq),
             "abt" => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "1"), ("hash", "emulator"))),
@@ -119,7 +119,10 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
     {
         if (remove.GetJid("jid") is { } jid && server.Directory.FindUser(jid) is { } account && account == session.Device!.Account)
         {
-            account.RemoveDevice(jid.Device);
+            if (account.RemoveDevice(jid.Device))
+            {
+                DeviceListNotifications.AnnounceRemoved(server, account, jid.Device);
+            }
         }
 
         return Stanzas.Result(iq);

@@ -126,7 +126,7 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
     // ----- usync -------------------------------------------------------------------------------
 
-    public Node Usync(Node iq)
+    public Node Usync(Node iq, LinkedDevice asker)
     {
         var usync = iq.GetRequiredChild("usync");
         var query = usync.GetChild("query");
@@ -145,6 +145,7 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
             var echo = jid?.ToString() ?? account?.PnJid ?? (contactText is { } asked ? asked.TrimStart('+') + "@s.whatsapp.net" : "");
             if (wantDevices)
             {
+                account?.AddDeviceListWatcher(asker.Account);
                 children.Add(Stanzas.Children("devices", [], [Stanzas.Children("device-list", [], DeviceList(account))]));
             }
 
