@@ -27,6 +27,14 @@ public sealed class MigrationTests(PostgresServerFixture server)
     }
 
     [Fact]
+    public void No_sql_migration_takes_a_version_a_csharp_migration_records()
+    {
+        var sqlVersions = MigrationCatalog.Embedded.Select(m => m.Version).ToHashSet();
+        Assert.Equal([24, 25, 33], MigrationCatalog.CodeVersions.Order());
+        Assert.DoesNotContain(MigrationCatalog.CodeVersions, sqlVersions.Contains);
+    }
+
+    [Fact]
     public async Task Applies_everything_once_and_nothing_on_the_second_run()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -69,6 +69,23 @@ public sealed class Emulator
     public Task<LinkedDevice> EnterPairingCodeAsync(EmulatedAccount account, string code, CancellationToken cancellationToken = default) =>
         _server.Pairing.Codes.EnterCodeAsync(account, code, cancellationToken);
 
+    /// <summary>
+    /// From now on WhatsApp asks for this passkey before it links a companion to <paramref name="account"/>
+    /// (whatsapp-protocol.md §4.5). The server keeps only the credential id and the P-256 public key; the
+    /// test keeps the private key and plays the authenticator.
+    /// </summary>
+    public void RequirePasskey(EmulatedAccount account, byte[] credentialId, System.Security.Cryptography.ECParameters publicKey)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        account.Passkey = new EmulatedPasskey(credentialId, publicKey);
+    }
+
+    /// <summary>Passkey linkings in progress: the stage, the challenge, and the code the phone shows once it has one.</summary>
+    public IReadOnlyList<Protocol.PasskeyLinkingInfo> PasskeyLinkings => _server.Pairing.Passkeys.Waiting;
+
+    /// <summary>The WebAuthn relying party the passkeys belong to.</summary>
+    public string PasskeyRelyingPartyId => _server.Options.PasskeyRelyingPartyId;
+
     /// <summary>Companions currently waiting for their pairing code to be entered on a phone.</summary>
     public IReadOnlyList<PairingCodeRequestInfo> PairingCodeRequests => _server.Pairing.Codes.Waiting;
 

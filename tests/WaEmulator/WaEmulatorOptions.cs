@@ -23,4 +23,13 @@ public sealed record WaEmulatorOptions
 
     /// <summary>The version <c>/sw.js</c> announces; null announces the client library's compiled-in default.</summary>
     public CodeChat.WhatsApp.Client.WhatsAppWebVersion? CurrentClientVersion { get; init; }
+
+    /// <summary>
+    /// The WebAuthn relying party of the passkeys (rpId in the request options; its SHA-256 must open the
+    /// authenticatorData). Emulator choice: WhatsApp's own value is not documented by the references.
+    /// </summary>
+    public string PasskeyRelyingPartyId { get; init; } = "whatsapp.com";
+
+    /// <summary>How long a passkey request stays answerable (the options' timeout; the handoff key lives as long).</summary>
+    public TimeSpan PasskeyRequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

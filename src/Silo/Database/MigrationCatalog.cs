@@ -7,10 +7,17 @@ namespace CodeChat.Silo.Database;
 /// <summary>
 /// The migrations shipped inside the Silo assembly (deploy/sql/*.sql embedded as resources), in
 /// version order. Any helper adds a schema change by dropping a new <c>NNNN_name.sql</c> file there.
+/// Conversions written in C# (<see cref="CodeMigrations"/>) record their own numbers in the same
+/// <c>schema_version</c> table, so a SQL file may never take one of <see cref="CodeVersions"/>: the
+/// database would believe it applied and skip it.
 /// </summary>
 public static partial class MigrationCatalog
 {
     private const string ResourcePrefix = "CodeChat.Silo.Migrations.";
+
+    /// <summary>Schema versions taken by the C# data migrations.</summary>
+    public static IReadOnlyList<int> CodeVersions { get; } =
+        [ProtectStoredSecretsMigration.Version, ProtectSenderKeysMigration.Version, ProtectWebhookSecretsMigration.Version];
 
     public static IReadOnlyList<Migration> Embedded { get; } = Load(typeof(MigrationCatalog).Assembly);
 
@@ -39,6 +46,13 @@ public static partial class MigrationCatalog
         {
             throw new InvalidOperationException(
                 $"Two migrations share version {duplicate.Key:D4}: {string.Join(", ", duplicate)}.");
+        }
+
+        var takenByCode = migrations.FirstOrDefault(m => CodeVersions.Contains(m.Version));
+        if (takenByCode is not null)
+        {
+            throw new InvalidOperationException(
+                $"Migration {takenByCode} uses version {takenByCode.Version:D4}, which a C# data migration records; pick a free number.");
         }
 
         return migrations.OrderBy(m => m.Version).ToArray();

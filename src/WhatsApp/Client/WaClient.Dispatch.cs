@@ -97,6 +97,13 @@ public sealed partial class WaClient
                 // Must not wait on the reader loop: the store write runs beside it.
                 session.Track(Task.Run(() => RotateOwnSenderKeyAsync(group, session.Token), CancellationToken.None));
                 break;
+            // Only the server may start or continue passkey linking (whatsmeow notification.go ignores other senders).
+            case "passkey_prologue_request" when IsFromServer(notification) && Credentials?.IsPaired == false:
+                session.Track(Task.Run(() => HandlePasskeyRequestAsync(session, notification), CancellationToken.None));
+                break;
+            case "crsc_continuation" when IsFromServer(notification):
+                session.Track(Task.Run(() => HandlePasskeyContinuationAsync(session, notification), CancellationToken.None));
+                break;
             case "link_code_companion_reg":
                 var pending = session.PendingPairingCode;
                 if (pending is not null)
@@ -110,6 +117,8 @@ public sealed partial class WaClient
             await session.Connection.SendAsync(ClientNodes.Ack(notification), session.Token).ConfigureAwait(false);
         }
     }
+
+    private static bool IsFromServer(Node node) => node.GetJid("from") is { } from && from.Equals(Jid.ServerJid);
 
     private void HandleIb(Node ib)
     {

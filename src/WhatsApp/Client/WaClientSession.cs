@@ -16,6 +16,30 @@ internal sealed record SessionEnd(DisconnectReason Reason, string? Code, bool Re
 /// <summary>A pairing code waiting for the phone: the code session, the phone JID and the server's ref.</summary>
 internal sealed record PendingPairingCode(CompanionPairingCode Code, Jid Phone, string Reference);
 
+/// <summary>
+/// A passkey linking waiting for the browser's assertion, then for the phone's continuation, then for
+/// the confirmation (whatsapp-protocol.md §4.5). Holds secrets: never log it.
+/// </summary>
+internal sealed class PendingPasskey(PasskeyRequestOptions options, PasskeyHandoffKey handoff)
+{
+    public PasskeyRequestOptions Options { get; } = options;
+
+    /// <summary>Null once the prologue went out (used or expired).</summary>
+    public PasskeyHandoffKey? Handoff { get; set; } = handoff;
+
+    /// <summary>Set by the first assertion: one assertion per request.</summary>
+    public bool AssertionClaimed { get; set; }
+
+    /// <summary>Set just before the prologue goes out.</summary>
+    public CompanionPasskeyLink? Link { get; set; }
+
+    /// <summary>True when the prologue carried the handoff proof.</summary>
+    public bool SkipHandoff { get; set; }
+
+    /// <summary>Set by the phone's continuation.</summary>
+    public PasskeyContinuation? Continuation { get; set; }
+}
+
 /// <summary>State of one connection; discarded when it ends.</summary>
 internal sealed class WaClientSession : IDisposable
 {
@@ -43,6 +67,9 @@ internal sealed class WaClientSession : IDisposable
     public Channel<Node> Inbound { get; } = Channel.CreateUnbounded<Node>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     public PendingPairingCode? PendingPairingCode { get; set; }
+
+    /// <summary>A passkey linking in progress on this connection (whatsapp-protocol.md §4.5), or null.</summary>
+    public PendingPasskey? PendingPasskey { get; set; }
 
     public bool LoggedIn { get; set; }
 

@@ -17,6 +17,28 @@ public sealed record PairSuccessEvent(Jid Jid, Jid? Lid, string? Platform, strin
 /// <summary>A pair-success was rejected (bad HMAC or signature); the device stays unpaired.</summary>
 public sealed record PairErrorEvent(string Error, string Message) : WaEvent;
 
+/// <summary>
+/// The account wants a passkey before it links this device (whatsapp-protocol.md §4.5): a browser on
+/// the origin of <see cref="PasskeyRequestOptions.RelyingPartyId"/> must run
+/// <c>navigator.credentials.get({publicKey: options})</c>; hand its result to
+/// <see cref="WaClient.SendPasskeyAssertionAsync"/>.
+/// </summary>
+public sealed record PasskeyRequestedEvent(CodeChat.WhatsApp.Pairing.PasskeyRequestOptions Options) : WaEvent;
+
+/// <summary>
+/// The phone answered the passkey prologue: <paramref name="Code"/> (8 characters, no dash) is the code the
+/// phone shows too. When <paramref name="SkipHandoff"/> is set the handoff proof vouched for this device and
+/// the code need not be compared. Finish with <see cref="WaClient.ConfirmPasskeyAsync"/>.
+/// </summary>
+public sealed record PasskeyConfirmationEvent(string Code, bool SkipHandoff) : WaEvent
+{
+    /// <summary>The code is shown to users, not logged.</summary>
+    public override string ToString() => $"PasskeyConfirmationEvent {{ SkipHandoff = {SkipHandoff} }}";
+}
+
+/// <summary>A passkey notification could not be handled; <paramref name="Continuation"/> when it was the phone's continuation.</summary>
+public sealed record PasskeyErrorEvent(string Message, bool Continuation) : WaEvent;
+
 /// <summary>Logged in: messages flow from now on.</summary>
 public sealed record ConnectedEvent(Jid Jid, Jid? Lid, string? PushName) : WaEvent;
 

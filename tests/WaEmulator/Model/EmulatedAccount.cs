@@ -17,6 +17,14 @@ public sealed class EmulatedAccount(string phone, string lidUser, string? pushNa
 
     public SimulatedPhone PrimaryPhone { get; } = new();
 
+    /// <summary>
+    /// When set, WhatsApp asks for this passkey before it links a new companion to the account
+    /// (whatsapp-protocol.md §4.5), after a QR scan and after a typed pairing code alike.
+    /// </summary>
+    public EmulatedPasskey? Passkey { get; internal set; }
+
+    public bool PasskeyRequired => Passkey is not null;
+
     public string PnJid => $"{Phone}@s.whatsapp.net";
 
     public string LidJid => $"{LidUser}@lid";

@@ -23,6 +23,11 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             return;
         }
 
+        if (session.Registration is not null && server.Pairing.Passkeys.TryHandle(session, iq))
+        {
+            return;
+        }
+
         if (session.Registration is not null && iq.GetChild("link_code_companion_reg") is { } linkCode)
         {
             server.Pairing.Codes.Handle(session, iq, linkCode);

@@ -129,7 +129,8 @@ internal sealed class PairingCodeService(ChatServer server, PairingService pairi
 
         logger.LogInformation("Phone {Phone}: pairing code entered for {Platform}", account.Phone, request.PlatformDisplay);
         await request.Accepted.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-        return await request.Registration.Linked.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        var linkLimit = account.PasskeyRequired ? server.Options.PasskeyRequestTimeout + TimeSpan.FromMinutes(1) : TimeSpan.FromSeconds(60);
+        return await request.Registration.Linked.Task.WaitAsync(linkLimit, cancellationToken);
     }
 
     /// <summary>The registering connection ended: its request dies with it.</summary>
@@ -204,7 +205,15 @@ internal sealed class PairingCodeService(ChatServer server, PairingService pairi
         }
 
         session.Send(Stanzas.Result(iq));
-        _ = pairing.OfferAsync(pending, request.Account, opened.AdvSecret, "accepted a pairing code");
+        if (request.Account.PasskeyRequired)
+        {
+            pairing.Passkeys.Begin(pending, request.Account, opened.AdvSecret);
+        }
+        else
+        {
+            _ = pairing.OfferAsync(pending, request.Account, opened.AdvSecret, "accepted a pairing code");
+        }
+
         CryptographicOperations.ZeroMemory(opened.AdvSecret);
         request.Accepted.TrySetResult();
     }

@@ -26,6 +26,9 @@ internal sealed class PendingRegistration(ChatSession session, IReadOnlyList<str
     /// <summary>Set by companion_hello when the client links by pairing code instead of QR.</summary>
     public PairingCodeRequest? CodeRequest { get; set; }
 
+    /// <summary>Set while the account's passkey is asked for before the link (whatsapp-protocol.md §4.5).</summary>
+    public PasskeyLinkingRequest? Passkey { get; set; }
+
     public TaskCompletionSource<LinkedDevice> Linked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
@@ -49,7 +52,11 @@ internal sealed class PairingService
         _server = server;
         _logger = logger;
         Codes = new PairingCodeService(server, this, logger);
+        Passkeys = new PasskeyLinkingService(server, this, logger);
     }
+
+    /// <summary>Passkey-required linking, after the scan or the typed code.</summary>
+    public PasskeyLinkingService Passkeys { get; }
 
     /// <summary>Linking by phone number (link_code_companion_reg).</summary>
     public PairingCodeService Codes { get; }
@@ -85,6 +92,7 @@ internal sealed class PairingService
         }
 
         Codes.Forget(pending);
+        Passkeys.Forget(pending);
         pending.Linked.TrySetException(new InvalidOperationException("the registering client disconnected before pairing finished"));
     }
 
@@ -102,6 +110,13 @@ internal sealed class PairingService
             || !code.IdentityPublicKey.AsSpan().SequenceEqual(pending.Keys.IdentityPublicKey))
         {
             throw new InvalidOperationException("the QR's keys do not match the connection that holds its ref");
+        }
+
+        if (account.PasskeyRequired)
+        {
+            // The whole passkey flow runs before pair-success: give it the request's lifetime.
+            Passkeys.Begin(pending, account, code.AdvSecret);
+            return await pending.Linked.Task.WaitAsync(_server.Options.PasskeyRequestTimeout + TimeSpan.FromMinutes(1), cancellationToken);
         }
 
         return await OfferAsync(pending, account, code.AdvSecret, "scanned a QR").WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
