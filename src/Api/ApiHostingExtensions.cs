@@ -60,6 +60,7 @@ public static class ApiHostingExtensions
 
         app.MapInstanceEndpoints();
         app.MapInstanceSessionEndpoints();
+        app.MapInstancePasskeyEndpoints();
         app.MapWebhookEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();

@@ -439,11 +439,14 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "GET /instance/connectionState/{instanceName}",
                 "GET /instance/fetchInstance/{instanceName}",
                 "GET /instance/fetchInstances",
+                "GET /instance/passkey/{instanceName}",
                 "GET /webhook/deadLetters/{instanceName}",
                 "GET /webhook/deliveries/{instanceName}",
                 "GET /webhook/find/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
                 "POST /instance/create",
+                "POST /instance/passkey/{instanceName}/assertion",
+                "POST /instance/passkey/{instanceName}/confirm",
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
                 "PUT /instance/refreshToken/{instanceName}",
@@ -465,6 +468,12 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
             .GetProperty("example").GetProperty("version").GetString(), StringComparison.Ordinal);
         Assert.Equal("version", ResponseExample(setVersion, "400").GetProperty("message")[0].GetProperty("property").GetString());
         Assert.Equal("stored", ResponseExample(setVersion, "200").GetProperty("origin").GetString());
+
+        var assertion = document.GetProperty("paths").GetProperty("/instance/passkey/{instanceName}/assertion").GetProperty("post");
+        Assert.Equal("public-key", assertion.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("type").GetString());
+        Assert.Equal("awaiting_confirmation", ResponseExample(assertion, "200").GetProperty("stage").GetString());
+        Assert.True(assertion.GetProperty("responses").TryGetProperty("409", out _));
 
         // refreshToken takes no header (the body's oldToken is the credential): no lock in Swagger.
         var refresh = document.GetProperty("paths").GetProperty("/instance/refreshToken/{instanceName}").GetProperty("put");

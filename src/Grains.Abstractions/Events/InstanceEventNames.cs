@@ -6,4 +6,15 @@ public static class InstanceEventNames
     public const string ConnectionUpdate = "connection.update";
     public const string QrCodeUpdated = "qrcode.updated";
     public const string NewMessage = "new.message";
+
+    // Our extension (issue 15), named in the seed's style: passkey-required linking.
+    public const string PasskeyRequest = "passkey.request";
+    public const string PasskeyConfirmation = "passkey.confirmation";
+    public const string PasskeyError = "passkey.error";
+
+    /// <summary>
+    /// Events whose stored payload holds a code that must not stay (the QR and pairing codes, the passkey
+    /// confirmation code): redacted once delivered (QrCodeRedactor).
+    /// </summary>
+    public static bool CarriesCodes(string eventName) => eventName is QrCodeUpdated or PasskeyConfirmation;
 }
