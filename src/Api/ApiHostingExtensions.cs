@@ -3,6 +3,7 @@ using CodeChat.Api.Authentication;
 using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
+using CodeChat.Api.Messages;
 using CodeChat.Api.OpenApi;
 using CodeChat.Api.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -61,6 +62,8 @@ public static class ApiHostingExtensions
         app.MapInstanceEndpoints();
         app.MapInstanceSessionEndpoints();
         app.MapInstancePasskeyEndpoints();
+        app.MapMessageEndpoints();
+        app.MapChatEndpoints();
         app.MapWebhookEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();

@@ -1,5 +1,6 @@
 using CodeChat.Grains.ClientVersion;
 using CodeChat.Grains.Events;
+using CodeChat.Grains.Messages;
 using CodeChat.Grains.Sessions;
 using CodeChat.Grains.Storage;
 using CodeChat.Grains.Webhooks;
@@ -43,6 +44,10 @@ public static class GrainsServiceCollectionExtensions
             provider.GetService<IConfiguration>()?.GetSection(InstanceResumeOptions.SectionName).Bind(options))
             .Validate(options => options.ResumeParallelism >= 1, "Instances:ResumeParallelism must be at least 1.")
             .ValidateOnStart();
+        services.AddOptions<MessagingOptions>().Configure<IServiceProvider>((options, provider) =>
+            provider.GetService<IConfiguration>()?.GetSection(MessagingOptions.SectionName).Bind(options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessagingOptions>, MessagingOptionsValidator>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, InstanceSessionStartup>();
         return services;
     }

@@ -157,6 +157,15 @@ public sealed class Emulator
     /// <summary>Holds back every message for <paramref name="device"/> until <see cref="ReleaseHeldMessages"/> (to test out-of-order delivery).</summary>
     public void HoldMessages(LinkedDevice device) => _server.Router.HoldMessages(device);
 
+    /// <summary>Holds back the server's acks of messages <paramref name="device"/> sends (the messages are still delivered) until <see cref="ReleaseAcks"/>.</summary>
+    public void HoldAcks(LinkedDevice device) => _server.Router.HoldAcks(device);
+
+    /// <summary>How many acks are held back for <paramref name="device"/>.</summary>
+    public int HeldAcksFor(LinkedDevice device) => _server.Router.HeldAcksFor(device);
+
+    /// <summary>Sends the held acks of <paramref name="device"/> and stops holding them.</summary>
+    public void ReleaseAcks(LinkedDevice device) => _server.Router.ReleaseAcks(device);
+
     /// <summary>Messages held back for <paramref name="device"/>.</summary>
     public int HeldMessagesFor(LinkedDevice device) => _server.Router.HeldFor(device);
 

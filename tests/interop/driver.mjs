@@ -21,7 +21,8 @@
 //                      Every command may carry "id"; its outcome is reported as
 //                      {"event":"result","id",…} or {"event":"error","id","message"}.
 //   stdout (events):   {"event":"ready"} {"event":"qr","qr"} {"event":"restart","code"} {"event":"open","me"}
-//                      {"event":"message",…} {"event":"receipt",…} {"event":"presence","chat","participant","presence"}
+//                      {"event":"message",…,"contextInfo":{stanzaId,participant,remoteJid,quotedText,mentionedJid},
+//                      "content":<the message, Buffers as BufferJSON>} {"event":"receipt",…} {"event":"presence","chat","participant","presence"}
 //                      {"event":"close","code","reason"}
 //                      {"event":"group","kind":"upsert|participants|update",…} {"event":"error","message"}
 //                      A media message carries "media":{kind,mimetype,fileLength,caption,directPath,url,mediaKey,
@@ -232,6 +233,21 @@ async function describeMedia(m) {
     return described;
 }
 
+// The quote and mentions a message carries (the contextInfo of its content), as a test checks them.
+function describeContextInfo(message) {
+    if (!message) return null;
+    const kind = Object.keys(message).find((k) => k !== 'messageContextInfo' && k !== 'senderKeyDistributionMessage');
+    const contextInfo = kind ? message[kind]?.contextInfo : null;
+    if (!contextInfo) return null;
+    return {
+        stanzaId: contextInfo.stanzaId ?? null,
+        participant: contextInfo.participant ?? null,
+        remoteJid: contextInfo.remoteJid ?? null,
+        quotedText: textOf(contextInfo.quotedMessage),
+        mentionedJid: contextInfo.mentionedJid ?? [],
+    };
+}
+
 const participantIds = (participants) => (participants ?? []).map((p) => (typeof p === 'string' ? p : p.id));
 
 function startSocket() {
@@ -295,6 +311,8 @@ function startSocket() {
                 pushName: m.pushName ?? null,
                 text: textOf(m.message),
                 messageKinds: m.message ? Object.keys(m.message) : [],
+                contextInfo: describeContextInfo(m.message),
+                content: m.message ? JSON.parse(JSON.stringify(m.message, BufferJSON.replacer)) : null,
                 stub: m.messageStubType ?? null,
                 media,
                 key: m.key,

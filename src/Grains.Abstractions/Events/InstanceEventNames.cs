@@ -6,6 +6,9 @@ public static class InstanceEventNames
     public const string ConnectionUpdate = "connection.update";
     public const string QrCodeUpdated = "qrcode.updated";
     public const string NewMessage = "new.message";
+    public const string MessagesUpdate = "messages.update";
+    /// <summary>A send that failed after it was accepted (v3 posts the status as the event's suffix).</summary>
+    public const string SendMessageError = "send.message:ERROR";
 
     // Our extension (issue 15), named in the seed's style: passkey-required linking.
     public const string PasskeyRequest = "passkey.request";

@@ -85,6 +85,7 @@ public sealed partial class InstanceGrain
                 await RelayPendingEventsAsync(cancellationToken);
                 ResetCode();
                 LogOpen(Name, state.State.OwnerJid);
+                ResendPendingInBackground(session);
                 break;
 
             case SessionSignalKind.Disconnected:

@@ -1,12 +1,15 @@
 using System.Security.Cryptography;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.Grains.Abstractions.Messages;
 using CodeChat.Grains.Events;
+using CodeChat.Grains.Messages;
 using CodeChat.Grains.Sessions;
 using CodeChat.Grains.Storage;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -33,11 +36,12 @@ public sealed partial class InstanceGrain(
     IWaClientFactory clients,
     IInstanceEventSink events,
     PostgresMessageStore messages,
+    IOptions<MessagingOptions> messaging,
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     TimeProvider timeProvider,
     Microsoft.Extensions.Options.IOptions<WhatsAppOptions> whatsAppOptions,
-    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstancePasskeyGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
+    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceMessagingGrain, IInstancePasskeyGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
 {
     public const string StateName = "instance";
     public const string WatchdogReminderName = "session-watchdog";

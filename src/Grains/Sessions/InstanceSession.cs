@@ -32,6 +32,10 @@ internal sealed partial class InstanceSession : IAsyncDisposable
 
     public WaClient Client { get; }
 
+    /// <summary>Cancelled when the session stops: work tied to this session (a send's delay, its ack) ends with it.</summary>
+    /// <exception cref="ObjectDisposedException">The session was disposed already.</exception>
+    public CancellationToken Lifetime => _lifetime.Token;
+
     /// <summary>True once the device was linked (or was linked before this session started).</summary>
     public bool IsPaired => Client.Credentials?.IsPaired == true;
 

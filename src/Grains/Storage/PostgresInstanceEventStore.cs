@@ -49,6 +49,20 @@ public sealed class PostgresInstanceEventStore(NpgsqlDataSource dataSource, Time
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var record = await AppendAsync(connection, transaction, draft with { Id = id }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return record;
+    }
+
+    /// <summary>
+    /// Appends inside the caller's transaction, so a change of stored state and the event that reports
+    /// it commit together (api-contract.md §6). The caller wakes the dispatcher after its commit.
+    /// </summary>
+    public async Task<InstanceEventRecord> AppendAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, InstanceEventDraft draft, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var id = draft.Id ?? Guid.CreateVersion7(timeProvider.GetUtcNow());
         long sequence;
         await using (var next = new NpgsqlCommand(
             """
@@ -80,8 +94,6 @@ public sealed class PostgresInstanceEventStore(NpgsqlDataSource dataSource, Time
             await reader.ReadAsync(cancellationToken);
             record = Read(reader);
         }
-
-        await transaction.CommitAsync(cancellationToken);
         return record;
     }
 

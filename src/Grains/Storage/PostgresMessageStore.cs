@@ -1,4 +1,5 @@
 using CodeChat.Grains.Abstractions.Messages;
+using CodeChat.Grains.Events;
 using CodeChat.Grains.Messages;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,7 +12,7 @@ namespace CodeChat.Grains.Storage;
 /// first row and id. Status changes follow <see cref="MessageStatusTransition"/> and are recorded
 /// in <c>message_updates</c> in the same transaction.
 /// </summary>
-public sealed class PostgresMessageStore(NpgsqlDataSource dataSource)
+public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresInstanceEventStore? outbox = null)
 {
     private const string Columns =
         "id, key_remote_jid, key_id, key_from_me, key_participant, sender_pn, sender_lid, push_name, message_type, content, message_timestamp, device, status";
@@ -67,10 +68,22 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource)
     /// with <see cref="MessageStatusChange.Advanced"/> false when the status did not move (a repeated
     /// or late receipt), in which case nothing was written.
     /// </summary>
-    public async Task<MessageStatusChange?> UpdateStatusAsync(string instanceName, MessageKey key, MessageStatus status, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<MessageStatusChange?> UpdateStatusAsync(string instanceName, MessageKey key, MessageStatus status, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateStatusAsync(instanceName, key, status, at, eventOf: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="UpdateStatusAsync(string, MessageKey, MessageStatus, DateTimeOffset, CancellationToken)"/>;
+    /// when the status advanced, the event <paramref name="eventOf"/> makes of the change is appended to
+    /// the outbox in the same transaction, so the status and its <c>messages.update</c> are durable together.
+    /// </summary>
+    public async Task<MessageStatusChange?> UpdateStatusAsync(
+        string instanceName, MessageKey key, MessageStatus status, DateTimeOffset at,
+        Func<MessageStatusChange, InstanceEventDraft>? eventOf, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceName);
         ArgumentNullException.ThrowIfNull(key);
+        if (eventOf is not null && outbox is null)
+            throw new InvalidOperationException("This message store was made without the outbox; it cannot record events.");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var select = new NpgsqlCommand(
@@ -100,8 +113,30 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource)
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
         await AddUpdateAsync(connection, transaction, instanceName, id, status, at, cancellationToken);
+        var change = new MessageStatusChange(id, current, status, Advanced: true);
+        if (eventOf is not null)
+            await outbox!.AppendAsync(connection, transaction, eventOf(change), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return new MessageStatusChange(id, current, status, Advanced: true);
+        return change;
+    }
+
+    /// <summary>
+    /// Messages this instance accepted for sending that WhatsApp's server never acked (PENDING, sent by
+    /// us), oldest first: what a new session sends again, with the same ids.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredMessage>> FindPendingOutgoingAsync(string instanceName, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var command = dataSource.CreateCommand(
+            $"SELECT {Columns} FROM messages WHERE instance_name = $1 AND key_from_me AND status = $2 ORDER BY id LIMIT $3");
+        command.Parameters.Add(Text(instanceName));
+        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)MessageStatus.Pending });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
+        var pending = new List<StoredMessage>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            pending.Add(Read(reader));
+        return pending;
     }
 
     /// <summary>The message with CodeChat's numeric id, in this instance only.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using CodeChat.Media.Net;
 
 namespace CodeChat.Grains.Webhooks;
 
@@ -9,7 +10,7 @@ namespace CodeChat.Grains.Webhooks;
 /// </summary>
 public sealed class WebhookTargetResolver(WebhookAddressPolicy policy)
 {
-    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
+    private readonly PolicyConnector _connector = new(policy.Addresses);
 
     /// <summary>Null when <paramref name="url"/> may be used, else why not (for a 400 naming <c>url</c>).</summary>
     public async Task<string?> CheckUrlAsync(string url, CancellationToken cancellationToken)
@@ -43,48 +44,18 @@ public sealed class WebhookTargetResolver(WebhookAddressPolicy policy)
     /// </summary>
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
-        var endPoint = context.DnsEndPoint;
-        var addresses = await ResolveAsync(endPoint.Host, cancellationToken);
-        var permitted = addresses.Where(policy.Permits).ToArray();
-        if (permitted.Length == 0)
+        try
         {
-            throw new WebhookTargetRefusedException(addresses.Count == 0
-                ? $"{endPoint.Host} has no address"
-                : $"{endPoint.Host} resolves only to addresses webhooks may not reach");
+            return await _connector.ConnectAsync(context, cancellationToken);
         }
-
-        Exception? last = null;
-        foreach (var address in permitted)
+        catch (AddressRefusedException refused)
         {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(new IPEndPoint(address, endPoint.Port), cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch (SocketException exception)
-            {
-                socket.Dispose();
-                last = exception;
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            throw new WebhookTargetRefusedException(refused.Message);
         }
-
-        throw last!;
     }
 
-    private static async Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken)
-    {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
-            return [literal];
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ResolveTimeout);
-        return await Dns.GetHostAddressesAsync(host, timeout.Token);
-    }
+    private static Task<IReadOnlyList<IPAddress>> ResolveAsync(string host, CancellationToken cancellationToken) =>
+        PolicyConnector.ResolveAsync(host, cancellationToken);
 }
 
 /// <summary>The webhook's host resolved only to addresses the policy refuses.</summary>

@@ -19,10 +19,19 @@ public sealed partial class WaClient
     private static SenderKeyName OwnSenderKeyName(Jid group, Jid ownDevice, Jid? ownLid) =>
         new(group, SignalAddress.FromJid(ownLid is { } lid ? lid.ToNonAd().WithDevice(ownDevice.Device) : ownDevice));
 
-    private async Task<SendResult> SendGroupMessageAsync(Jid group, Message message, Jid ownDevice, Jid? ownLid, byte[] account, CancellationToken cancellationToken)
+    /// <summary>
+    /// The subject and current participants of <paramref name="group"/> from the group metadata query,
+    /// learning the participants' LID↔PN mappings on the way.
+    /// </summary>
+    /// <exception cref="WaIqException">The server refused (404: no such group, or we are not in it).</exception>
+    /// <exception cref="WaClientException">Not connected, or the connection dropped.</exception>
+    public async Task<GroupInfo> GetGroupAsync(Jid group, CancellationToken cancellationToken = default)
     {
-        var id = MessageIds.Generate(ownDevice, _time.GetUtcNow());
-        var metadata = await SendIqAsync(GroupParticipantNodes.Query(group), cancellationToken).ConfigureAwait(false);
+        if (!group.IsGroup)
+        {
+            throw new ArgumentException($"'{group}' is not a group.", nameof(group));
+        }
+        var metadata = await SendIqAsync(GroupParticipantNodes.Query(group.ToNonAd()), cancellationToken).ConfigureAwait(false);
         var participants = GroupParticipantNodes.Parse(metadata);
         foreach (var participant in participants)
         {
@@ -31,6 +40,12 @@ public sealed partial class WaClient
                 await LearnLidMappingAsync(lid, pn, cancellationToken).ConfigureAwait(false);
             }
         }
+        return new GroupInfo(group.ToNonAd(), GroupParticipantNodes.Subject(metadata), participants);
+    }
+
+    private async Task<SendResult> SendGroupMessageAsync(Jid group, Message message, string id, Jid ownDevice, Jid? ownLid, byte[] account, CancellationToken cancellationToken)
+    {
+        var participants = (await GetGroupAsync(group, cancellationToken).ConfigureAwait(false)).Participants;
         var targets = await ResolveGroupTargetsAsync(participants, ownDevice, ownLid, cancellationToken).ConfigureAwait(false);
         var bundles = await FetchMissingBundlesAsync(targets, cancellationToken).ConfigureAwait(false);
         targets = targets.Where(t => !t.NeedsBundle || bundles.ContainsKey(t.Address)).ToList();

@@ -29,9 +29,21 @@ public sealed partial class WaClient
     /// <exception cref="WaMessageRejectedException">The server answered with an error ack.</exception>
     /// <exception cref="WaClientException">Not logged in, no device to send to, or the connection dropped.</exception>
     /// <exception cref="TimeoutException">No ack within <see cref="WaClientOptions.MessageAckTimeout"/>.</exception>
-    public async Task<SendResult> SendMessageAsync(Jid to, Message message, CancellationToken cancellationToken = default)
+    public Task<SendResult> SendMessageAsync(Jid to, Message message, CancellationToken cancellationToken = default) =>
+        SendMessageAsync(to, message, messageId: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendMessageAsync(Jid, Message, CancellationToken)"/>, with the message id chosen by
+    /// the caller (null: a new one). A message sent again after a restart keeps its id, so the
+    /// recipient's app shows it once.
+    /// </summary>
+    public async Task<SendResult> SendMessageAsync(Jid to, Message message, string? messageId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (messageId is { Length: 0 })
+        {
+            throw new ArgumentException("A message id cannot be empty.", nameof(messageId));
+        }
         if (!(to.IsUserPn || to.IsLid || to.IsGroup))
         {
             throw new ArgumentException($"'{to}' is not a phone-number or LID user or a group.", nameof(to));
@@ -46,10 +58,10 @@ public sealed partial class WaClient
         {
             if (to.IsGroup)
             {
-                return await SendGroupMessageAsync(to.ToNonAd(), message, ownDevice, credentials.GetLid(), credentials.Account, cancellationToken).ConfigureAwait(false);
+                return await SendGroupMessageAsync(to.ToNonAd(), message, messageId ?? MessageIds.Generate(ownDevice, _time.GetUtcNow()), ownDevice, credentials.GetLid(), credentials.Account, cancellationToken).ConfigureAwait(false);
             }
             var chat = to.ToNonAd();
-            var id = MessageIds.Generate(ownDevice, _time.GetUtcNow());
+            var id = messageId ?? MessageIds.Generate(ownDevice, _time.GetUtcNow());
             var targets = await ResolveTargetsAsync(chat, ownDevice, credentials.GetLid(), cancellationToken).ConfigureAwait(false);
             var bundles = await FetchMissingBundlesAsync(targets, cancellationToken).ConfigureAwait(false);
             targets = targets.Where(t => !t.NeedsBundle || bundles.ContainsKey(t.Address)).ToList();

@@ -26,7 +26,7 @@ public sealed class MediaTransfer(HttpClient http, Func<bool, CancellationToken,
     {
         ArgumentNullException.ThrowIfNull(plaintext);
         var mediaKey = MediaKeys.GenerateMediaKey();
-        await using var body = TemporaryFile();
+        await using var body = TemporaryMediaFile.Create();
         var hashes = await MediaStreamCipher.EncryptAsync(plaintext, body, mediaKey, type, cancellationToken).ConfigureAwait(false);
         var token = Base64Url.EncodeToString(hashes.FileEncSha256);
         var path = $"/mms/{MmsType.For(type)}/{token}";
@@ -103,7 +103,7 @@ public sealed class MediaTransfer(HttpClient http, Func<bool, CancellationToken,
         MediaTransferException? last = null;
         foreach (var source in sources)
         {
-            await using var body = TemporaryFile();
+            await using var body = TemporaryMediaFile.Create();
             using var request = new HttpRequestMessage(HttpMethod.Get, source);
             AddOriginHeaders(request);
             try
@@ -186,30 +186,7 @@ public sealed class MediaTransfer(HttpClient http, Func<bool, CancellationToken,
 
     private static async Task CopyLimitedAsync(Stream source, Stream destination, long maxBytes, CancellationToken cancellationToken)
     {
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += read;
-            if (total > maxBytes)
-                throw new MediaTransferException($"The media is larger than the limit of {maxBytes} bytes.", 413);
-            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    // Deleted when closed, readable only by us: a half-done transfer leaves nothing behind.
-    private static FileStream TemporaryFile()
-    {
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-            Options = FileOptions.DeleteOnClose | FileOptions.Asynchronous,
-        };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        return new FileStream(Path.Combine(Path.GetTempPath(), $"codechat-media-{Guid.NewGuid():N}.tmp"), options);
+        if (await BoundedCopy.CopyAsync(source, destination, maxBytes, null, cancellationToken).ConfigureAwait(false) < 0)
+            throw new MediaTransferException($"The media is larger than the limit of {maxBytes} bytes.", 413);
     }
 }

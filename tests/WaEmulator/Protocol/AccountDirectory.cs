@@ -43,6 +43,30 @@ public sealed class AccountDirectory
 
     public EmulatedAccount? FindByPhone(string phone) => _byPhone.GetValueOrDefault(phone);
 
+    /// <summary>
+    /// The account a contact query's number names. As on the real server, a Brazilian mobile number
+    /// finds its account with or without the ninth digit (55 + DDD + 9 + 8 digits, or 55 + DDD + 8 digits).
+    /// </summary>
+    public EmulatedAccount? FindByContactPhone(string phone)
+    {
+        if (FindByPhone(phone) is { } exact)
+        {
+            return exact;
+        }
+
+        if (!phone.StartsWith("55", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return phone.Length switch
+        {
+            13 when phone[4] == '9' => FindByPhone(string.Concat(phone.AsSpan(0, 4), phone.AsSpan(5))),
+            12 => FindByPhone(string.Concat(phone.AsSpan(0, 4), "9", phone.AsSpan(4))),
+            _ => null,
+        };
+    }
+
     /// <summary>Finds the account of a JID's user part, PN (s.whatsapp.net / c.us) or LID.</summary>
     public EmulatedAccount? FindUser(Jid jid) => jid.Server switch
     {

@@ -65,6 +65,62 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         }
     }
 
+    // Server acks held back per sending device (PN device JID) until a test releases them.
+    private readonly ConcurrentDictionary<string, List<(ChatSession Session, Node Ack)>> _heldAcks = new(StringComparer.Ordinal);
+
+    /// <summary>From now on, the server's acks of messages <paramref name="device"/> sends are held back (the messages are still routed).</summary>
+    public void HoldAcks(LinkedDevice device) => _heldAcks.TryAdd(device.PnJid, []);
+
+    /// <summary>How many acks are held back for <paramref name="device"/>.</summary>
+    public int HeldAcksFor(LinkedDevice device)
+    {
+        if (!_heldAcks.TryGetValue(device.PnJid, out var held))
+        {
+            return 0;
+        }
+
+        lock (held)
+        {
+            return held.Count;
+        }
+    }
+
+    /// <summary>Stops holding acks for <paramref name="device"/> and sends the held ones, in order.</summary>
+    public void ReleaseAcks(LinkedDevice device)
+    {
+        if (!_heldAcks.TryRemove(device.PnJid, out var held))
+        {
+            return;
+        }
+
+        lock (held)
+        {
+            foreach (var (session, ack) in held)
+            {
+                session.Send(ack);
+            }
+
+            held.Clear();
+        }
+    }
+
+    private void SendOrHoldAck(ChatSession session, LinkedDevice sender, Node ack)
+    {
+        if (_heldAcks.TryGetValue(sender.PnJid, out var held))
+        {
+            lock (held)
+            {
+                if (_heldAcks.ContainsKey(sender.PnJid))
+                {
+                    held.Add((session, ack));
+                    return;
+                }
+            }
+        }
+
+        session.Send(ack);
+    }
+
     /// <summary>Queued stanzas per device (PN device JID), for tests.</summary>
     public int QueuedFor(LinkedDevice device) => _offline.TryGetValue(device.PnJid, out var queue) ? queue.Count : 0;
 
@@ -84,8 +140,9 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
             var children = new List<Node>();
             Jid? jid = user.GetJid("jid");
             var contactText = user.GetChild("contact") is { } c ? c.Content.Text ?? System.Text.Encoding.UTF8.GetString(Stanzas.Content(c)) : null;
-            var account = jid is { } j ? server.Directory.FindUser(j) : contactText is { } phone ? server.Directory.FindByPhone(phone.TrimStart('+')) : null;
-            var echo = jid?.ToString() ?? account?.PnJid ?? contactText ?? "";
+            var account = jid is { } j ? server.Directory.FindUser(j) : contactText is { } phone ? server.Directory.FindByContactPhone(phone.TrimStart('+')) : null;
+            // A contact query is answered with the account's JID, or the asked number's JID when it has none.
+            var echo = jid?.ToString() ?? account?.PnJid ?? (contactText is { } asked ? asked.TrimStart('+') + "@s.whatsapp.net" : "");
             if (wantDevices)
             {
                 children.Add(Stanzas.Children("devices", [], [Stanzas.Children("device-list", [], DeviceList(account))]));
@@ -181,7 +238,7 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         var id = message.GetAttribute("id");
         var to = message.GetRequiredJid("to");
         var t = Stanzas.UnixNow();
-        session.Send(Stanzas.Make("ack", ("class", "message"), ("id", id), ("from", to.ToString()), ("t", t)));
+        SendOrHoldAck(session, sender, Stanzas.Make("ack", ("class", "message"), ("id", id), ("from", to.ToString()), ("t", t)));
 
         if (to.IsGroup)
         {

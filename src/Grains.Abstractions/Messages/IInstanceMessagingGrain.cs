@@ -1,0 +1,28 @@
+using Orleans.Concurrency;
+
+namespace CodeChat.Grains.Abstractions.Messages;
+
+/// <summary>
+/// An instance's outbound messages, keyed by the instance name: the same grain as
+/// <c>IInstanceGrain</c>, seen through what a client sends. Both methods run interleaved: they wait
+/// on WhatsApp (number checks, the server's ack) and must never hold the turn an incoming message
+/// needs to be stored (the receive path awaits the grain before its receipt).
+/// </summary>
+[Alias("CodeChat.IInstanceMessagingGrain")]
+public interface IInstanceMessagingGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Checks the recipient, applies the options (quote, mentions, forced id), stores the message as
+    /// PENDING and sends it: <see cref="SendOutcome.Sent"/> once WhatsApp's server acked it,
+    /// <see cref="SendOutcome.Accepted"/> when the ack did not come within <c>Messaging:SendTimeout</c>
+    /// (the send goes on, durably: a restart sends it on the next open session).
+    /// </summary>
+    [Alias("SendMessage")]
+    [AlwaysInterleave]
+    Task<SendMessageResult> SendMessageAsync(OutgoingMessageCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Which of <paramref name="numbers"/> are on WhatsApp (phone numbers, JIDs, group JIDs), through the instance's cached check.</summary>
+    [Alias("CheckNumbers")]
+    [AlwaysInterleave]
+    Task<NumberCheckResult> CheckNumbersAsync(IReadOnlyList<string> numbers, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,60 @@
+namespace CodeChat.Grains.Abstractions.Messages;
+
+/// <summary>
+/// A message to send: the recipient as the caller wrote it (a number or a JID, codechat-api.md §4.4),
+/// the message as serialized <c>waE2E.Message</c> bytes (any type: the route that built it decides),
+/// and the options every send route shares. The pipeline adds the quote and the mentions to the
+/// message's own <c>contextInfo</c>.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("CodeChat.OutgoingMessageCommand")]
+public sealed record OutgoingMessageCommand(
+    [property: Id(0)] string Recipient,
+    [property: Id(1)] byte[] Message,
+    [property: Id(2)] SendOptions Options);
+
+/// <summary>
+/// The <c>options</c> of a send (api-contract.md §2): the delay with its presence, the quoted message
+/// (by WhatsApp id or by stored numeric id), mentions, a forced message id and the caller's
+/// attributes echoed back.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("CodeChat.SendOptions")]
+public sealed record SendOptions
+{
+    public static readonly SendOptions None = new();
+
+    /// <summary>Milliseconds to wait before sending, a uniform pick between the bounds (equal bounds: exactly that).</summary>
+    [Id(0)] public SendDelay? Delay { get; init; }
+
+    /// <summary>Shown during the delay: <c>composing</c> (default), <c>recording</c>, <c>paused</c>, <c>available</c>, <c>unavailable</c>.</summary>
+    [Id(1)] public string? Presence { get; init; }
+
+    /// <summary>The WhatsApp id of a stored message to quote (<c>options.quoted.messageId</c>).</summary>
+    [Id(2)] public string? QuotedMessageId { get; init; }
+
+    /// <summary>The stored numeric id of a message to quote (CodeChat 1.3's <c>options.quotedMessageId</c>).</summary>
+    [Id(3)] public long? QuotedStoredId { get; init; }
+
+    /// <summary>Mention every current participant of the group (overrides <see cref="Mentioned"/>).</summary>
+    [Id(4)] public bool MentionEveryone { get; init; }
+
+    /// <summary>With <see cref="MentionEveryone"/>: mentioned without <c>@number</c> references added to the text.</summary>
+    [Id(5)] public bool GhostMention { get; init; }
+
+    /// <summary>Numbers or JIDs to mention (group sends only).</summary>
+    [Id(6)] public IReadOnlyList<string> Mentioned { get; init; } = [];
+
+    /// <summary>The WhatsApp message id to use instead of a new one.</summary>
+    [Id(7)] public string? MessageId { get; init; }
+
+    /// <summary>The caller's JSON, echoed in the answer, never sent to WhatsApp.</summary>
+    [Id(8)] public string? ExternalAttributesJson { get; init; }
+
+    public bool HasMentions => MentionEveryone || Mentioned.Count > 0;
+}
+
+/// <summary>A delay of <see cref="MinMilliseconds"/> to <see cref="MaxMilliseconds"/>, picked uniformly.</summary>
+[GenerateSerializer, Immutable]
+[Alias("CodeChat.SendDelay")]
+public sealed record SendDelay([property: Id(0)] int MinMilliseconds, [property: Id(1)] int MaxMilliseconds);
