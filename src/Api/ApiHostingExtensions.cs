@@ -1,5 +1,6 @@
 using CodeChat.Api.Admin;
 using CodeChat.Api.Authentication;
+using CodeChat.Api.Chats;
 using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
@@ -65,6 +66,7 @@ public static class ApiHostingExtensions
         app.MapMessageEndpoints();
         app.MapChatEndpoints();
         app.MapWebhookEndpoints();
+        app.MapChatReceiveEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

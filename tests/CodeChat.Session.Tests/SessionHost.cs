@@ -73,11 +73,17 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
             settings[key] = value;
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         // The emulator's HTTPS host (its service worker) has a certificate of its own CA; trust that CA only.
-        builder.ConfigureTestServices(services => services.AddHttpClient(ServiceWorkerVersionFetcher.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        // So do its media hosts, which received media is downloaded from.
+        builder.ConfigureTestServices(services =>
+        {
+            foreach (var client in new[] { ServiceWorkerVersionFetcher.ClientName, CodeChat.Grains.Messages.MessagingReceiveOptions.MediaHttpClientName })
             {
-                SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => IssuedByEmulator(certificate) },
-            }));
+                services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => IssuedByEmulator(certificate) },
+                });
+            }
+        });
         if (_services is { } services)
             builder.ConfigureTestServices(services);
     }
