@@ -18,6 +18,8 @@
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
 //                      {"cmd":"wipeSessions","names":[…]} (forget the Signal sessions of these address names, e.g.
 //                      "<lid user>_1", as a reinstall would; result {"deleted"})
+//                      {"cmd":"reinstall"} (new identity key, signed prekey and registration id, all sessions,
+//                      peer identities and sender keys forgotten, new keys uploaded; result {"registrationId"})
 //                      Every command may carry "id"; its outcome is reported as
 //                      {"event":"result","id",…} or {"event":"error","id","message"}.
 //   stdout (events):   {"event":"ready"} {"event":"qr","qr"} {"event":"restart","code"} {"event":"open","me"}
@@ -25,6 +27,7 @@
 //                      "content":<the message, Buffers as BufferJSON>} {"event":"receipt",…} {"event":"presence","chat","participant","presence"}
 //                      {"event":"close","code","reason"}
 //                      {"event":"group","kind":"upsert|participants|update",…} {"event":"error","message"}
+//                      A message Baileys could not decrypt has "stub":2 (CIPHERTEXT) and "stubParameters":[error text].
 //                      A media message carries "media":{kind,mimetype,fileLength,caption,directPath,url,mediaKey,
 //                      fileSha256,fileEncSha256 (base64), downloadedSha256 (hex, of the downloaded+decrypted bytes),
 //                      downloadedLength, downloadError}.
@@ -314,6 +317,7 @@ function startSocket() {
                 contextInfo: describeContextInfo(m.message),
                 content: m.message ? JSON.parse(JSON.stringify(m.message, BufferJSON.replacer)) : null,
                 stub: m.messageStubType ?? null,
+                stubParameters: m.messageStubParameters ?? [],
                 media,
                 key: m.key,
             });
@@ -512,6 +516,25 @@ const commands = {
         const doomed = Object.keys(bucket).filter((address) => wanted.has(address.slice(0, address.lastIndexOf('.'))));
         await keys.set({ session: Object.fromEntries(doomed.map((address) => [address, null])) });
         return { deleted: doomed.length };
+    },
+    async reinstall() {
+        // What a reinstall changes for Signal: a new identity key, signed prekey and registration id,
+        // every session, peer identity and sender key forgotten; the new keys are uploaded so the
+        // server hands out bundles with the new identity. The device keeps its link (same device id),
+        // which a real reinstall would not; the emulator accepts it, and it keeps the address the same.
+        const fresh = initAuthCreds();
+        state.creds.signedIdentityKey = fresh.signedIdentityKey;
+        state.creds.signedPreKey = fresh.signedPreKey;
+        state.creds.registrationId = fresh.registrationId;
+        state.creds.firstUnuploadedPreKeyId = state.creds.nextPreKeyId;
+        for (const type of ['session', 'identity-key', 'sender-key', 'sender-key-memory']) {
+            const bucket = state.keyData[type] ?? {};
+            await keys.set({ [type]: Object.fromEntries(Object.keys(bucket).map((id) => [id, null])) });
+        }
+        persistAuthState();
+        if (!sock) throw new Error('not connected');
+        await sock.uploadPreKeys(5);
+        return { registrationId: state.creds.registrationId };
     },
     async disconnect() {
         wantConnected = false;

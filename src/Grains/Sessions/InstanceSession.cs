@@ -130,6 +130,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         {
             await foreach (var @event in Client.ReadEventsAsync(token))
             {
+                // The API contract has no webhook event for it; the instance's log records it.
+                if (@event is IdentityChangedEvent changed)
+                    LogContactIdentityChanged(InstanceName, changed.Device.ToString());
                 if (ToSignal(@event) is { } signal)
                     await DeliverAsync(signal, token);
             }
@@ -187,6 +190,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand the {SignalKind} event to the grain")]
     private partial void LogDeliveryFailed(string instanceName, SessionSignalKind signalKind, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: contact device {Device} re-installed WhatsApp; its new identity key was accepted")]
+    private partial void LogContactIdentityChanged(string instanceName, string device);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: stopping the WhatsApp client failed")]
     private partial void LogDisposeFailed(string instanceName, Exception exception);

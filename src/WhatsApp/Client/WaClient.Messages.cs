@@ -131,6 +131,10 @@ public sealed partial class WaClient
             }
         }
         _retryCounts.TryRemove(id, out _);
+        if (identityChanged)
+        {
+            PublishIdentityChanges([address]);
+        }
         if (message is null || IsOnlyKeyDistribution(message))
         {
             // Nothing to store (a sender key on its own, or a v3 payload): confirm it as handled.
