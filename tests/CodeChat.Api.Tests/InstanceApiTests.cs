@@ -443,7 +443,14 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "GET /webhook/deliveries/{instanceName}",
                 "GET /webhook/find/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
+                "POST /chat/whatsappNumbers/{instanceName}",
                 "POST /instance/create",
+                "POST /message/sendLink/{instanceName}",
+                "POST /message/sendMedia/{instanceName}",
+                "POST /message/sendMediaFile/{instanceName}",
+                "POST /message/sendText/{instanceName}",
+                "POST /message/sendWhatsAppAudio/{instanceName}",
+                "POST /message/sendWhatsAppAudioFile/{instanceName}",
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
                 "PUT /instance/refreshToken/{instanceName}",
@@ -461,6 +468,12 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.Equal(JsonValueKind.Number, ResponseExample(create, "201").GetProperty("Auth").GetProperty("id").ValueKind);
 
         var setVersion = document.GetProperty("paths").GetProperty("/admin/whatsappVersion").GetProperty("put");
+        var sendMedia = document.GetProperty("paths").GetProperty("/message/sendMedia/{instanceName}").GetProperty("post");
+        Assert.Equal("image", sendMedia.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("mediaMessage").GetProperty("mediatype").GetString());
+        var sendMediaFile = document.GetProperty("paths").GetProperty("/message/sendMediaFile/{instanceName}").GetProperty("post");
+        Assert.True(sendMediaFile.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.Equal(JsonValueKind.Object, ResponseExample(sendMedia, "201").ValueKind);
         Assert.StartsWith("2.3000.", setVersion.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("example").GetProperty("version").GetString(), StringComparison.Ordinal);
         Assert.Equal("version", ResponseExample(setVersion, "400").GetProperty("message")[0].GetProperty("property").GetString());

@@ -34,7 +34,7 @@ public static class MediaMessageEndpoints
     public static IEndpointRouteBuilder MapMediaMessageEndpoints(this IEndpointRouteBuilder routes)
     {
         var limits = routes.ServiceProvider.GetRequiredService<IOptions<MediaOptions>>().Value;
-        var sizeLimit = new MediaRequestSizeLimit(new[] { limits.ImageMaxBytes, limits.VideoMaxBytes, limits.AudioMaxBytes, limits.DocumentMaxBytes, limits.StickerMaxBytes }.Max());
+        var sizeLimit = new MediaRequestSizeLimit(limits.LargestMaxBytes);
         var named = routes.MapGroup("/message").WithTags("Message")
             .AddEndpointFilter<InstanceAccessFilter>()
             .AddEndpointFilter<InstanceNameRouteFilter>();
@@ -190,10 +190,9 @@ public static class MediaMessageEndpoints
     {
         // The kind is known only once every field is read; the stream is capped at the largest kind's
         // limit and the preparation applies the kind's own.
-        var maxFile = new[] { limits.ImageMaxBytes, limits.VideoMaxBytes, limits.AudioMaxBytes, limits.DocumentMaxBytes, limits.StickerMaxBytes }.Max();
         try
         {
-            var (upload, failure) = await MultipartMediaReader.ReadAsync(http.Request, AttachmentField, maxFile, cancellationToken);
+            var (upload, failure) = await MultipartMediaReader.ReadAsync(http.Request, AttachmentField, limits.LargestMaxBytes, cancellationToken);
             return failure is not null ? (null, ApiErrors.Invalid(failure)) : (upload, null);
         }
         catch (MediaTooLargeException tooLarge)
