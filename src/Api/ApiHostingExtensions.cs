@@ -1,5 +1,6 @@
 using CodeChat.Api.Admin;
 using CodeChat.Api.Authentication;
+using CodeChat.Api.Chats;
 using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
@@ -68,6 +69,7 @@ public static class ApiHostingExtensions
         app.MapLinkMessageEndpoint();
         app.MapChatEndpoints();
         app.MapWebhookEndpoints();
+        app.MapChatReceiveEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

@@ -442,7 +442,11 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "GET /webhook/deadLetters/{instanceName}",
                 "GET /webhook/deliveries/{instanceName}",
                 "GET /webhook/find/{instanceName}",
+                "PATCH /chat/readMessages/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
+                "POST /chat/base64MediaMessage/{instanceName}",
+                "POST /chat/mediaData/{instanceName}",
+                "POST /chat/retrieverMediaMessage/{instanceName}",
                 "POST /chat/whatsappNumbers/{instanceName}",
                 "POST /instance/create",
                 "POST /message/sendLink/{instanceName}",
@@ -453,6 +457,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "POST /message/sendWhatsAppAudioFile/{instanceName}",
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
+                "PUT /chat/markMessageAsRead/{instanceName}",
                 "PUT /instance/refreshToken/{instanceName}",
                 "PUT /webhook/set/{instanceName}",
             ],
@@ -466,6 +471,11 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.True(create.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/x-www-form-urlencoded", out _));
         Assert.Equal("Instance already exists", ResponseExample(create, "400").GetProperty("message")[0].GetString());
         Assert.Equal(JsonValueKind.Number, ResponseExample(create, "201").GetProperty("Auth").GetProperty("id").ValueKind);
+
+        var markRead = document.GetProperty("paths").GetProperty("/chat/markMessageAsRead/{instanceName}").GetProperty("put");
+        Assert.Equal(JsonValueKind.Array, markRead.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("readMessages").ValueKind);
+        Assert.Equal("Read messages", ResponseExample(markRead, "200").GetProperty("message").GetString());
 
         var setVersion = document.GetProperty("paths").GetProperty("/admin/whatsappVersion").GetProperty("put");
         var sendMedia = document.GetProperty("paths").GetProperty("/message/sendMedia/{instanceName}").GetProperty("post");

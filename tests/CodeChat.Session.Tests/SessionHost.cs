@@ -74,10 +74,10 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
             settings[key] = value;
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         // The emulator's HTTPS host (its service worker) has a certificate of its own CA; trust that CA only.
-        // Its media host (uploads of the media send routes) too.
+        // So do its media hosts: received media is downloaded from them, the media send routes upload to them.
         builder.ConfigureTestServices(services =>
         {
-            foreach (var client in new[] { ServiceWorkerVersionFetcher.ClientName, MediaMessageSender.UploadClientName })
+            foreach (var client in new[] { ServiceWorkerVersionFetcher.ClientName, CodeChat.Grains.Messages.MessagingReceiveOptions.MediaHttpClientName, MediaMessageSender.UploadClientName })
             {
                 services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {

@@ -170,6 +170,9 @@ public sealed class Emulator
     /// <summary>Holds back every message for <paramref name="device"/> until <see cref="ReleaseHeldMessages"/> (to test out-of-order delivery).</summary>
     public void HoldMessages(LinkedDevice device) => _server.Router.HoldMessages(device);
 
+    /// <summary>Corrupts every message ciphertext delivered to <paramref name="device"/> from now on (false stops it): an undecryptable stanza.</summary>
+    public void CorruptMessages(LinkedDevice device, bool corrupt = true) => _server.Router.CorruptMessages(device, corrupt);
+
     /// <summary>Holds back the server's acks of messages <paramref name="device"/> sends (the messages are still delivered) until <see cref="ReleaseAcks"/>.</summary>
     public void HoldAcks(LinkedDevice device) => _server.Router.HoldAcks(device);
 

@@ -14,6 +14,8 @@
 //                      result {url,directPath,mediaKey,fileSha256,fileEncSha256 (base64),fileLength})
 //                      {"cmd":"downloadMedia","kind","directPath","url","mediaKey"} (Baileys downloads and decrypts;
 //                      result {sha256 (hex),length})
+//                      {"cmd":"sendContent","to","content"} (any Baileys message content; Buffers as {"base64"})
+//                      {"cmd":"relay","to","message"} (a raw waE2E.Message object sent as it is; result {messageId})
 //                      {"cmd":"pairingCode","phone"} (link by phone number; result {"code"} to type on the phone)
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
 //                      {"cmd":"wipeSessions","names":[…]} (forget the Signal sessions of these address names, e.g.
@@ -52,6 +54,7 @@ import makeWASocket, {
     downloadMediaMessage,
     initAuthCreds,
     prepareWAMessageMedia,
+    proto,
 } from 'baileys';
 
 // The protocol channel is stdout; keep stray console output of dependencies off it.
@@ -236,6 +239,13 @@ async function describeMedia(m) {
     return described;
 }
 
+// What we sent, by message id, for getMessage (resends after a retry receipt).
+const sentMessages = new Map();
+function rememberSent(sent) {
+    if (sent?.key?.id && sent.message) sentMessages.set(sent.key.id, sent.message);
+    return sent;
+}
+
 // The quote and mentions a message carries (the contextInfo of its content), as a test checks them.
 function describeContextInfo(message) {
     if (!message) return null;
@@ -265,6 +275,9 @@ function startSocket() {
         userDevicesCache,
         // no internet here: a link-preview fetch would only time out (emulator-notes.md §10 pitfall 6)
         generateHighQualityLinkPreview: false,
+        // Answers a peer's retry receipt: Baileys' own recent-message cache is keyed by the chat JID,
+        // while a 1:1 retry receipt names the device, so without this a resend never happens.
+        getMessage: async (key) => sentMessages.get(key.id),
     });
     sock = socket;
     const ready = deferred();
@@ -382,7 +395,7 @@ const commands = {
         return {};
     },
     async send({ to, text }) {
-        const sent = await requireSocket().sendMessage(to, { text, linkPreview: null });
+        const sent = rememberSent(await requireSocket().sendMessage(to, { text, linkPreview: null }));
         return { messageId: sent?.key?.id ?? null, to: sent?.key?.remoteJid ?? to };
     },
     async sendGroup({ to, text }) {
@@ -437,7 +450,7 @@ const commands = {
     async sendMedia({ to, path, base64, caption, mimetype }) {
         if (!path && !base64) throw new Error('sendMedia needs path or base64');
         const image = path ? { url: path } : Buffer.from(base64, 'base64');
-        const sent = await requireSocket().sendMessage(to, { image, caption, mimetype: mimetype ?? 'image/jpeg' });
+        const sent = rememberSent(await requireSocket().sendMessage(to, { image, caption, mimetype: mimetype ?? 'image/jpeg' }));
         const media = sent?.message?.imageMessage;
         return {
             messageId: sent?.key?.id ?? null,
@@ -447,6 +460,26 @@ const commands = {
             fileSha256: b64(media?.fileSha256),
             fileEncSha256: b64(media?.fileEncSha256),
         };
+    },
+    async sendContent({ to, content }) {
+        // Any Baileys AnyMessageContent: {delete: key}, {edit: key, text}, {react: {key, text}}, {document, …}.
+        // Buffers travel as {"base64": "..."} objects.
+        const revive = (value) => {
+            if (value && typeof value === 'object' && !Array.isArray(value)) {
+                if (Object.keys(value).length === 1 && typeof value.base64 === 'string') return Buffer.from(value.base64, 'base64');
+                return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
+            }
+            return value;
+        };
+        const sent = rememberSent(await requireSocket().sendMessage(to, revive(content)));
+        return { messageId: sent?.key?.id ?? null, to: sent?.key?.remoteJid ?? to };
+    },
+    async relay({ to, message }) {
+        // A raw waE2E.Message as protobufjs JSON (e.g. {requestPaymentMessage: {…}}), relayed unchanged.
+        const content = proto.Message.fromObject(message);
+        const id = await requireSocket().relayMessage(to, content, {});
+        sentMessages.set(id, content);
+        return { messageId: id, to };
     },
     async uploadMedia({ kind, base64, mimetype }) {
         if (!['image', 'document'].includes(kind)) throw new Error('uploadMedia kind must be image or document');

@@ -55,6 +55,13 @@ internal sealed partial class InstanceSession : IAsyncDisposable
     public static Func<IncomingMessage, CancellationToken, ValueTask> MessageHook(IInstanceSessionInbox inbox, long epoch) =>
         async (message, token) => await inbox.AcceptIncomingMessageAsync(epoch, ReceivedMessage.From(message)).WaitAsync(token);
 
+    /// <summary>
+    /// The durable report hook of the client of session <paramref name="epoch"/> for messages it gave
+    /// up on; bounded by the client's token like <see cref="MessageHook"/>.
+    /// </summary>
+    public static Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask> FailureHook(IInstanceSessionInbox inbox, long epoch) =>
+        async (failure, token) => await inbox.ReportUnprocessableMessageAsync(epoch, UnprocessableMessage.From(failure)).WaitAsync(token);
+
     /// <summary>Starts pumping events and connecting; with a phone number, requests a pairing code once connected.</summary>
     public void Start(string? pairingPhoneNumber)
     {
