@@ -452,7 +452,12 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "POST /instance/create",
                 "POST /instance/passkey/{instanceName}/assertion",
                 "POST /instance/passkey/{instanceName}/confirm",
+                "POST /message/sendLink/{instanceName}",
+                "POST /message/sendMedia/{instanceName}",
+                "POST /message/sendMediaFile/{instanceName}",
                 "POST /message/sendText/{instanceName}",
+                "POST /message/sendWhatsAppAudio/{instanceName}",
+                "POST /message/sendWhatsAppAudioFile/{instanceName}",
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
                 "PUT /chat/markMessageAsRead/{instanceName}",
@@ -476,6 +481,12 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.Equal("Read messages", ResponseExample(markRead, "200").GetProperty("message").GetString());
 
         var setVersion = document.GetProperty("paths").GetProperty("/admin/whatsappVersion").GetProperty("put");
+        var sendMedia = document.GetProperty("paths").GetProperty("/message/sendMedia/{instanceName}").GetProperty("post");
+        Assert.Equal("image", sendMedia.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("mediaMessage").GetProperty("mediatype").GetString());
+        var sendMediaFile = document.GetProperty("paths").GetProperty("/message/sendMediaFile/{instanceName}").GetProperty("post");
+        Assert.True(sendMediaFile.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.Equal(JsonValueKind.Object, ResponseExample(sendMedia, "201").ValueKind);
         Assert.StartsWith("2.3000.", setVersion.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("example").GetProperty("version").GetString(), StringComparison.Ordinal);
         Assert.Equal("version", ResponseExample(setVersion, "400").GetProperty("message")[0].GetProperty("property").GetString());

@@ -297,12 +297,35 @@ public sealed class InstancePasskeyTests(PostgresServerFixture postgres, Emulato
         Assert.Equal(400, badCodeStatus);
         Assert.Contains("\"code\"", badCode.GetRawText(), StringComparison.Ordinal);
 
+        // CORS: WhatsApp Web's origin may call the passkey routes (the helper script), nothing else may.
+        Assert.Equal("https://web.whatsapp.com", await PreflightAsync(anonymous, $"/instance/passkey/{name}/assertion", "https://web.whatsapp.com"));
+        Assert.Null(await PreflightAsync(anonymous, $"/instance/passkey/{name}/assertion", "https://evil.example"));
+        Assert.Null(await PreflightAsync(anonymous, $"/instance/connectionState/{name}", "https://web.whatsapp.com"));
+        using (var fromWhatsAppWeb = new HttpRequestMessage(HttpMethod.Get, $"/instance/passkey/{name}"))
+        {
+            fromWhatsAppWeb.Headers.Add("Origin", "https://web.whatsapp.com");
+            using var answer = await host.Http.SendAsync(fromWhatsAppWeb, Ct);
+            Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+            Assert.Equal("https://web.whatsapp.com", Assert.Single(answer.Headers.GetValues("Access-Control-Allow-Origin")));
+        }
+
         // The instance's own token is enough.
         using var created = await host.Http.PostAsJsonAsync("/instance/create", new { instanceName = name + "-t" }, Ct);
         var token = (await created.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("Auth").GetProperty("token").GetString()!;
         anonymous.DefaultRequestHeaders.Add("apikey", token);
         using (var own = await anonymous.GetAsync($"/instance/passkey/{name}-t", Ct))
             Assert.Equal(System.Net.HttpStatusCode.OK, own.StatusCode);
+    }
+
+    /// <summary>A CORS preflight for a POST with the helper's headers; the allowed origin it answers, or null.</summary>
+    private static async Task<string?> PreflightAsync(HttpClient http, string path, string origin)
+    {
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, path);
+        preflight.Headers.Add("Origin", origin);
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", "apikey,content-type");
+        using var response = await http.SendAsync(preflight, Ct);
+        return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
     }
 
     /// <summary>Closed with <paramref name="statusReason"/>, no passkey stage, passkey.error with <paramref name="reason"/>, not linked, and a new QR on connect.</summary>

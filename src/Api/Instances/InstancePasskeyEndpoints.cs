@@ -14,7 +14,8 @@ namespace CodeChat.Api.Instances;
 /// <summary>
 /// Passkey-required linking (our extension, issue 15; whatsapp-protocol.md §4.5): read the pending stage and
 /// WhatsApp's WebAuthn options, post the browser's assertion, post the confirmation. Global key or the
-/// instance's token, like the other session routes.
+/// instance's token, like the other session routes. WhatsApp Web's origin may call them (CORS,
+/// <see cref="PasskeyHelperCors"/>) so the helper in tools/passkey-helper can run there.
 /// </summary>
 public static class InstancePasskeyEndpoints
 {
@@ -33,6 +34,7 @@ public static class InstancePasskeyEndpoints
     public static IEndpointRouteBuilder MapInstancePasskeyEndpoints(this IEndpointRouteBuilder routes)
     {
         var named = routes.MapGroup("/instance/passkey").WithTags("Instance")
+            .RequireCors(PasskeyHelperCors.PolicyName)
             .AddEndpointFilter<InstanceAccessFilter>()
             .AddEndpointFilter<InstanceNameRouteFilter>();
 
