@@ -131,7 +131,15 @@ public sealed class BaileysInteropTests(BaileysInteropPackages packages)
         await peerA.ConnectAsync(ct);
         var code = await peerA.RequestPairingCodeAsync(alice.Phone, ct);
         Assert.Matches("^[1-9A-HJ-NP-TV-Z]{8}$", code);
-        var waiting = await (await http.GetAsync("_emulator/pairing-codes", ct)).Content.ReadFromJsonAsync<JsonArray>(ct);
+        // Baileys' requestPairingCode returns once its link_code_companion_reg iq is written, not when
+        // the server has registered the code: poll the control API until the code is waiting.
+        JsonArray? waiting = null;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((waiting = await (await http.GetAsync("_emulator/pairing-codes", ct)).Content.ReadFromJsonAsync<JsonArray>(ct)) is not { Count: > 0 }
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, ct);
+        }
         Assert.Equal(alice.Phone, Assert.Single(waiting!)!["phone"]!.GetValue<string>());
 
         // a code for a number nobody linked is refused, and a malformed one too
