@@ -68,6 +68,9 @@ public sealed class InstanceSessionPumpTests
         // The dropped connection never logs in, so no message can reach the hook.
         public Task AcceptIncomingMessageAsync(long epoch, ReceivedMessage message) =>
             Task.FromException(new InvalidOperationException("No message can arrive on a connection that never logs in."));
+
+        public Task AcceptReceiptAsync(long epoch, SentMessageReceipt receipt) =>
+            Task.FromException(new InvalidOperationException("No receipt can arrive on a connection that never logs in."));
     }
 
     private sealed class DroppingConnector : IWaConnector

@@ -27,4 +27,11 @@ internal interface IInstanceSessionInbox : IGrainWithStringKey
     /// </summary>
     [Alias("AcceptMessage")]
     Task AcceptIncomingMessageAsync(long epoch, ReceivedMessage message);
+
+    /// <summary>
+    /// A delivery, read or played receipt of session <paramref name="epoch"/> for messages we sent:
+    /// their status moves forward with its <c>messages.update</c> (per member in a group).
+    /// </summary>
+    [Alias("AcceptReceipt")]
+    Task AcceptReceiptAsync(long epoch, SentMessageReceipt receipt);
 }

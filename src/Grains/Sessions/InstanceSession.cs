@@ -130,8 +130,15 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         {
             await foreach (var @event in Client.ReadEventsAsync(token))
             {
-                if (ToSignal(@event) is { } signal)
+                if (@event is ReceiptReceivedEvent receipt)
+                {
+                    if (SentMessageReceipt.Of(receipt) is { } forOurs)
+                        await DeliverReceiptAsync(forOurs, token);
+                }
+                else if (ToSignal(@event) is { } signal)
+                {
                     await DeliverAsync(signal, token);
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -156,6 +163,21 @@ internal sealed partial class InstanceSession : IAsyncDisposable
             // One lost signal must not stop the pump, even one lost to a cancellation that is not ours
             // (a timed-out call inside the grain); the watchdog repairs a state that drifted.
             LogDeliveryFailed(InstanceName, signal.Kind, exception);
+        }
+    }
+
+    private async Task DeliverReceiptAsync(SentMessageReceipt receipt, CancellationToken token)
+    {
+        if (token.IsCancellationRequested)
+            return;
+        try
+        {
+            await _inbox.AcceptReceiptAsync(Epoch, receipt);
+        }
+        catch (Exception exception) when (!token.IsCancellationRequested)
+        {
+            // A lost receipt leaves a status behind; the next receipt of the message moves it on.
+            LogReceiptLost(InstanceName, receipt.Status, exception);
         }
     }
 
@@ -187,6 +209,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand the {SignalKind} event to the grain")]
     private partial void LogDeliveryFailed(string instanceName, SessionSignalKind signalKind, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand a {Status} receipt to the grain")]
+    private partial void LogReceiptLost(string instanceName, Abstractions.Messages.MessageStatus status, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: stopping the WhatsApp client failed")]
     private partial void LogDisposeFailed(string instanceName, Exception exception);
