@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
@@ -54,17 +53,8 @@ public static class NewMessagePayload
             // One event per stored message, whatever happens: a message WhatsApp redelivers after a
             // crash between storing it and recording the event finds the same event id, and the
             // outbox appends an id at most once.
-            Id = EventId(instanceName, message.Id),
+            Id = MessageEventPayloads.NameBasedId($"new.message\n{instanceName}\n{message.Id}"),
         };
-    }
-
-    private static Guid EventId(string instanceName, long messageId)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"new.message\n{instanceName}\n{messageId}"));
-        // A name-based UUID (version 8, RFC 9562 variant) from the hash.
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 
     private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
