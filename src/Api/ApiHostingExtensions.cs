@@ -1,9 +1,11 @@
 using CodeChat.Api.Admin;
 using CodeChat.Api.Authentication;
+using CodeChat.Api.Chats;
 using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
 using CodeChat.Api.Messages;
+using CodeChat.Api.Messages.Media;
 using CodeChat.Api.OpenApi;
 using CodeChat.Api.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -41,6 +43,7 @@ public static class ApiHostingExtensions
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
+        services.AddMediaSending(builder.Configuration);
         services.AddCodeChatSwagger();
         return builder;
     }
@@ -62,8 +65,11 @@ public static class ApiHostingExtensions
         app.MapInstanceEndpoints();
         app.MapInstanceSessionEndpoints();
         app.MapMessageEndpoints();
+        app.MapMediaMessageEndpoints();
+        app.MapLinkMessageEndpoint();
         app.MapChatEndpoints();
         app.MapWebhookEndpoints();
+        app.MapChatReceiveEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

@@ -30,6 +30,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         services.TryAddSingleton<PostgresMessageStore>();
+        services.AddMessageReceiving();
         // Every append wakes the instance's webhook dispatcher.
         services.TryAddSingleton<IInstanceEventSink>(provider => new WakingInstanceEventSink(
             provider.GetRequiredService<PostgresInstanceEventStore>(), provider.GetRequiredService<IGrainFactory>()));

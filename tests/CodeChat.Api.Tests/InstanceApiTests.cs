@@ -442,10 +442,22 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "GET /webhook/deadLetters/{instanceName}",
                 "GET /webhook/deliveries/{instanceName}",
                 "GET /webhook/find/{instanceName}",
+                "PATCH /chat/readMessages/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
+                "POST /chat/base64MediaMessage/{instanceName}",
+                "POST /chat/mediaData/{instanceName}",
+                "POST /chat/retrieverMediaMessage/{instanceName}",
+                "POST /chat/whatsappNumbers/{instanceName}",
                 "POST /instance/create",
+                "POST /message/sendLink/{instanceName}",
+                "POST /message/sendMedia/{instanceName}",
+                "POST /message/sendMediaFile/{instanceName}",
+                "POST /message/sendText/{instanceName}",
+                "POST /message/sendWhatsAppAudio/{instanceName}",
+                "POST /message/sendWhatsAppAudioFile/{instanceName}",
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
+                "PUT /chat/markMessageAsRead/{instanceName}",
                 "PUT /instance/refreshToken/{instanceName}",
                 "PUT /webhook/set/{instanceName}",
             ],
@@ -460,7 +472,18 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.Equal("Instance already exists", ResponseExample(create, "400").GetProperty("message")[0].GetString());
         Assert.Equal(JsonValueKind.Number, ResponseExample(create, "201").GetProperty("Auth").GetProperty("id").ValueKind);
 
+        var markRead = document.GetProperty("paths").GetProperty("/chat/markMessageAsRead/{instanceName}").GetProperty("put");
+        Assert.Equal(JsonValueKind.Array, markRead.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("readMessages").ValueKind);
+        Assert.Equal("Read messages", ResponseExample(markRead, "200").GetProperty("message").GetString());
+
         var setVersion = document.GetProperty("paths").GetProperty("/admin/whatsappVersion").GetProperty("put");
+        var sendMedia = document.GetProperty("paths").GetProperty("/message/sendMedia/{instanceName}").GetProperty("post");
+        Assert.Equal("image", sendMedia.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("mediaMessage").GetProperty("mediatype").GetString());
+        var sendMediaFile = document.GetProperty("paths").GetProperty("/message/sendMediaFile/{instanceName}").GetProperty("post");
+        Assert.True(sendMediaFile.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.Equal(JsonValueKind.Object, ResponseExample(sendMedia, "201").ValueKind);
         Assert.StartsWith("2.3000.", setVersion.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("example").GetProperty("version").GetString(), StringComparison.Ordinal);
         Assert.Equal("version", ResponseExample(setVersion, "400").GetProperty("message")[0].GetProperty("property").GetString());

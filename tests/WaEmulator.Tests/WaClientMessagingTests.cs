@@ -161,7 +161,40 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     }
 
     [Fact]
-    public async Task In_a_group_of_our_client_and_two_Baileys_every_member_decrypts_the_others_and_a_removal_rotates_our_sender_key()
+    public async Task A_contact_that_reinstalls_with_a_new_identity_is_accepted_reported_and_chats_on_both_ways()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var chat = await OneToOne.StartAsync(ct);
+        var (ours, theirs, client, baileys) = (chat.Ours, chat.Theirs, chat.Client, chat.Baileys);
+        await baileys.SendTextAsync(ours.LidJid, "before", ct);
+        Assert.Equal("before", TextOf(await client.NextStoredAsync(ct)));
+        await client.SendTextAsync(theirs.LidJid, "before, answered", ct);
+        await baileys.WaitForTextAsync("before, answered", cancellationToken: ct);
+        Assert.DoesNotContain(client.Events, e => e is IdentityChangedEvent);
+
+        // Baileys gets a new identity key, signed prekey and registration id and forgets every session.
+        await baileys.CommandAsync("reinstall", new { }, cancellationToken: ct);
+
+        await baileys.SendTextAsync(ours.LidJid, "after reinstalling", ct);
+        var after = await client.NextStoredAsync(ct);
+        Assert.Equal("after reinstalling", TextOf(after));
+        Assert.True(after.SenderIdentityChanged);
+        var changed = await client.WaitForEventAsync<IdentityChangedEvent>(ct);
+        Assert.Equal(theirs.LidUser, changed.Device.User);
+        Assert.Equal(chat.TheirDevice.DeviceId, (int)changed.Device.Device);
+
+        // Our answer goes out on the new session and decrypts at the reinstalled Baileys.
+        var reply = await client.SendTextAsync(theirs.LidJid, "welcome back", ct);
+        var atBaileys = await baileys.WaitForTextAsync("welcome back", cancellationToken: ct);
+        Assert.Equal(reply.MessageId, atBaileys["id"]!.GetValue<string>());
+        await baileys.SendTextAsync(ours.LidJid, "and again", ct);
+        Assert.Equal("and again", TextOf(await client.NextStoredAsync(ct)));
+        Assert.Single(client.Events, e => e is IdentityChangedEvent);
+        Assert.DoesNotContain(client.Events, e => e is MessageDecryptionFailedEvent);
+    }
+
+    [Fact]
+    public async Task In_a_group_of_our_client_and_two_Baileys_every_member_decrypts_the_others_and_a_removed_member_cannot_decrypt_what_follows()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var fixture = await EmulatorFixture.StartAsync(ct);
@@ -197,16 +230,32 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
         await peerA.WaitForTextAsync("from bob", cancellationToken: ct);
         Assert.Equal("from bob", TextOf(await client.NextStoredAsync(ct)));
 
-        // Bob is removed: our sender key is dropped, and the next send distributes a new one to Alice only.
+        // Bob is removed: our sender key is dropped, and the next send distributes a new one to Alice
+        // only. The emulator hands Bob a copy of that group message anyway (test-only eavesdropping:
+        // the real server would not deliver it), and Baileys must fail to decrypt it.
         var ownName = new WhatsApp.Signal.Groups.SenderKeyName(WhatsApp.Binary.Jid.Parse(group), WhatsApp.Signal.SignalAddress.FromJid(WhatsApp.Binary.Jid.Parse(ourDevice.LidJid)));
         var keyBefore = (await client.Store.LoadSenderKeyAsync(ownName, ct))!.CurrentState!.KeyId;
         await peerA.CommandAsync("groupUpdateParticipants", new { jid = group, participants = new[] { bob.PnJid }, action = "remove" }, cancellationToken: ct);
         await WaitUntilAsync(async () => await client.Store.LoadSenderKeyAsync(ownName, ct) is null, ct);
-        await client.SendTextAsync(group, "after bob left", ct);
+        fixture.Emulator.EavesdropGroupMessages(group, bob);
+        var afterRemoval = await client.SendTextAsync(group, "after bob left", ct);
         await peerA.WaitForTextAsync("after bob left", cancellationToken: ct);
+        var atBob = await peerB.WaitForEventAsync(
+            e => e["event"]?.GetValue<string>() == "message" && e["id"]?.GetValue<string>() == afterRemoval.MessageId,
+            "Bob's copy of the message sent after his removal",
+            cancellationToken: ct);
+        Assert.Null(atBob["text"]);
+        // WAMessageStubType.CIPHERTEXT: Baileys' decode-wa-message.js marks a message it could not decrypt.
+        Assert.Equal(CiphertextStub, atBob["stub"]!.GetValue<int>());
+        var failure = atBob["stubParameters"]!.AsArray().Select(p => p!.GetValue<string>()).FirstOrDefault();
+        Assert.NotNull(failure);
+        Assert.Contains("decrypt", failure, StringComparison.OrdinalIgnoreCase);
         Assert.NotEqual(keyBefore, (await client.Store.LoadSenderKeyAsync(ownName, ct))!.CurrentState!.KeyId);
         Assert.DoesNotContain(client.Events, e => e is MessageDecryptionFailedEvent);
     }
+
+    // proto.WebMessageInfo.StubType.CIPHERTEXT in Baileys' WAProto.
+    private const int CiphertextStub = 2;
 
     private static string? TextOf(IncomingMessage message) =>
         message.Message.Conversation is { Length: > 0 } text ? text : message.Message.ExtendedTextMessage?.Text;

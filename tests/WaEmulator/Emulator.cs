@@ -52,6 +52,19 @@ public sealed class Emulator
     /// <summary>Creates a test account with its simulated phone; phone defaults to the next 1555000000N.</summary>
     public EmulatedAccount CreateAccount(string? phone = null, string? pushName = null) => _server.Directory.Create(phone, pushName);
 
+    /// <summary>
+    /// TEST-ONLY eavesdropping, no WhatsApp counterpart: from now on every message sent to
+    /// <paramref name="groupJid"/> is also delivered to <paramref name="outsider"/>'s devices while
+    /// it is not a member, exactly as a member would get it (the skmsg, and a per-device SKDM only
+    /// if the sender addressed one to it). Proves that a removed member cannot decrypt.
+    /// </summary>
+    public void EavesdropGroupMessages(string groupJid, EmulatedAccount outsider)
+    {
+        var id = groupJid.Split('@')[0];
+        var group = _server.Groups.Find(id) ?? throw new ArgumentException($"No group {groupJid}.", nameof(groupJid));
+        group.AddEavesdropper(outsider);
+    }
+
     public EmulatedAccount? FindAccount(string phone) => _server.Directory.FindByPhone(phone);
 
     /// <summary>
@@ -156,6 +169,9 @@ public sealed class Emulator
 
     /// <summary>Holds back every message for <paramref name="device"/> until <see cref="ReleaseHeldMessages"/> (to test out-of-order delivery).</summary>
     public void HoldMessages(LinkedDevice device) => _server.Router.HoldMessages(device);
+
+    /// <summary>Corrupts every message ciphertext delivered to <paramref name="device"/> from now on (false stops it): an undecryptable stanza.</summary>
+    public void CorruptMessages(LinkedDevice device, bool corrupt = true) => _server.Router.CorruptMessages(device, corrupt);
 
     /// <summary>Holds back the server's acks of messages <paramref name="device"/> sends (the messages are still delivered) until <see cref="ReleaseAcks"/>.</summary>
     public void HoldAcks(LinkedDevice device) => _server.Router.HoldAcks(device);

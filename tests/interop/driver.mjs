@@ -14,10 +14,14 @@
 //                      result {url,directPath,mediaKey,fileSha256,fileEncSha256 (base64),fileLength})
 //                      {"cmd":"downloadMedia","kind","directPath","url","mediaKey"} (Baileys downloads and decrypts;
 //                      result {sha256 (hex),length})
+//                      {"cmd":"sendContent","to","content"} (any Baileys message content; Buffers as {"base64"})
+//                      {"cmd":"relay","to","message"} (a raw waE2E.Message object sent as it is; result {messageId})
 //                      {"cmd":"pairingCode","phone"} (link by phone number; result {"code"} to type on the phone)
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
 //                      {"cmd":"wipeSessions","names":[…]} (forget the Signal sessions of these address names, e.g.
 //                      "<lid user>_1", as a reinstall would; result {"deleted"})
+//                      {"cmd":"reinstall"} (new identity key, signed prekey and registration id, all sessions,
+//                      peer identities and sender keys forgotten, new keys uploaded; result {"registrationId"})
 //                      Every command may carry "id"; its outcome is reported as
 //                      {"event":"result","id",…} or {"event":"error","id","message"}.
 //   stdout (events):   {"event":"ready"} {"event":"qr","qr"} {"event":"restart","code"} {"event":"open","me"}
@@ -25,6 +29,7 @@
 //                      "content":<the message, Buffers as BufferJSON>} {"event":"receipt",…} {"event":"presence","chat","participant","presence"}
 //                      {"event":"close","code","reason"}
 //                      {"event":"group","kind":"upsert|participants|update",…} {"event":"error","message"}
+//                      A message Baileys could not decrypt has "stub":2 (CIPHERTEXT) and "stubParameters":[error text].
 //                      A media message carries "media":{kind,mimetype,fileLength,caption,directPath,url,mediaKey,
 //                      fileSha256,fileEncSha256 (base64), downloadedSha256 (hex, of the downloaded+decrypted bytes),
 //                      downloadedLength, downloadError}.
@@ -49,6 +54,7 @@ import makeWASocket, {
     downloadMediaMessage,
     initAuthCreds,
     prepareWAMessageMedia,
+    proto,
 } from 'baileys';
 
 // The protocol channel is stdout; keep stray console output of dependencies off it.
@@ -233,6 +239,13 @@ async function describeMedia(m) {
     return described;
 }
 
+// What we sent, by message id, for getMessage (resends after a retry receipt).
+const sentMessages = new Map();
+function rememberSent(sent) {
+    if (sent?.key?.id && sent.message) sentMessages.set(sent.key.id, sent.message);
+    return sent;
+}
+
 // The quote and mentions a message carries (the contextInfo of its content), as a test checks them.
 function describeContextInfo(message) {
     if (!message) return null;
@@ -262,6 +275,9 @@ function startSocket() {
         userDevicesCache,
         // no internet here: a link-preview fetch would only time out (emulator-notes.md §10 pitfall 6)
         generateHighQualityLinkPreview: false,
+        // Answers a peer's retry receipt: Baileys' own recent-message cache is keyed by the chat JID,
+        // while a 1:1 retry receipt names the device, so without this a resend never happens.
+        getMessage: async (key) => sentMessages.get(key.id),
     });
     sock = socket;
     const ready = deferred();
@@ -314,6 +330,7 @@ function startSocket() {
                 contextInfo: describeContextInfo(m.message),
                 content: m.message ? JSON.parse(JSON.stringify(m.message, BufferJSON.replacer)) : null,
                 stub: m.messageStubType ?? null,
+                stubParameters: m.messageStubParameters ?? [],
                 media,
                 key: m.key,
             });
@@ -378,7 +395,7 @@ const commands = {
         return {};
     },
     async send({ to, text }) {
-        const sent = await requireSocket().sendMessage(to, { text, linkPreview: null });
+        const sent = rememberSent(await requireSocket().sendMessage(to, { text, linkPreview: null }));
         return { messageId: sent?.key?.id ?? null, to: sent?.key?.remoteJid ?? to };
     },
     async sendGroup({ to, text }) {
@@ -433,7 +450,7 @@ const commands = {
     async sendMedia({ to, path, base64, caption, mimetype }) {
         if (!path && !base64) throw new Error('sendMedia needs path or base64');
         const image = path ? { url: path } : Buffer.from(base64, 'base64');
-        const sent = await requireSocket().sendMessage(to, { image, caption, mimetype: mimetype ?? 'image/jpeg' });
+        const sent = rememberSent(await requireSocket().sendMessage(to, { image, caption, mimetype: mimetype ?? 'image/jpeg' }));
         const media = sent?.message?.imageMessage;
         return {
             messageId: sent?.key?.id ?? null,
@@ -443,6 +460,26 @@ const commands = {
             fileSha256: b64(media?.fileSha256),
             fileEncSha256: b64(media?.fileEncSha256),
         };
+    },
+    async sendContent({ to, content }) {
+        // Any Baileys AnyMessageContent: {delete: key}, {edit: key, text}, {react: {key, text}}, {document, …}.
+        // Buffers travel as {"base64": "..."} objects.
+        const revive = (value) => {
+            if (value && typeof value === 'object' && !Array.isArray(value)) {
+                if (Object.keys(value).length === 1 && typeof value.base64 === 'string') return Buffer.from(value.base64, 'base64');
+                return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
+            }
+            return value;
+        };
+        const sent = rememberSent(await requireSocket().sendMessage(to, revive(content)));
+        return { messageId: sent?.key?.id ?? null, to: sent?.key?.remoteJid ?? to };
+    },
+    async relay({ to, message }) {
+        // A raw waE2E.Message as protobufjs JSON (e.g. {requestPaymentMessage: {…}}), relayed unchanged.
+        const content = proto.Message.fromObject(message);
+        const id = await requireSocket().relayMessage(to, content, {});
+        sentMessages.set(id, content);
+        return { messageId: id, to };
     },
     async uploadMedia({ kind, base64, mimetype }) {
         if (!['image', 'document'].includes(kind)) throw new Error('uploadMedia kind must be image or document');
@@ -512,6 +549,25 @@ const commands = {
         const doomed = Object.keys(bucket).filter((address) => wanted.has(address.slice(0, address.lastIndexOf('.'))));
         await keys.set({ session: Object.fromEntries(doomed.map((address) => [address, null])) });
         return { deleted: doomed.length };
+    },
+    async reinstall() {
+        // What a reinstall changes for Signal: a new identity key, signed prekey and registration id,
+        // every session, peer identity and sender key forgotten; the new keys are uploaded so the
+        // server hands out bundles with the new identity. The device keeps its link (same device id),
+        // which a real reinstall would not; the emulator accepts it, and it keeps the address the same.
+        const fresh = initAuthCreds();
+        state.creds.signedIdentityKey = fresh.signedIdentityKey;
+        state.creds.signedPreKey = fresh.signedPreKey;
+        state.creds.registrationId = fresh.registrationId;
+        state.creds.firstUnuploadedPreKeyId = state.creds.nextPreKeyId;
+        for (const type of ['session', 'identity-key', 'sender-key', 'sender-key-memory']) {
+            const bucket = state.keyData[type] ?? {};
+            await keys.set({ [type]: Object.fromEntries(Object.keys(bucket).map((id) => [id, null])) });
+        }
+        persistAuthState();
+        if (!sock) throw new Error('not connected');
+        await sock.uploadPreKeys(5);
+        return { registrationId: state.creds.registrationId };
     },
     async disconnect() {
         wantConnected = false;

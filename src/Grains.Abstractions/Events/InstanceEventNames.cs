@@ -7,6 +7,17 @@ public static class InstanceEventNames
     public const string QrCodeUpdated = "qrcode.updated";
     public const string NewMessage = "new.message";
     public const string MessagesUpdate = "messages.update";
+    public const string StatusBroadcast = "status.broadcast";
+    public const string RequestPayment = "request.payment";
+    public const string DeclinePayment = "decline.payment";
+    public const string CancelPayment = "cancel.payment";
+    public const string SendPayment = "send.payment";
+    public const string GeneralError = "general.error";
+
     /// <summary>A send that failed after it was accepted (v3 posts the status as the event's suffix).</summary>
     public const string SendMessageError = "send.message:ERROR";
+    /// <summary>A long media send started, is under way (0–100 %), or ended (api-contract.md §6).</summary>
+    public const string SendMessageStart = "send.message:START";
+    public const string SendMessageProcessing = "send.message:PROCESSING";
+    public const string SendMessageCompleted = "send.message:COMPLETED";
 }

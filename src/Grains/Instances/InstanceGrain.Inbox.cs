@@ -50,6 +50,15 @@ public sealed partial class InstanceGrain
         await StoreIncomingAsync(message, change.Token);
     }
 
+    public async Task ReportUnprocessableMessageAsync(long epoch, UnprocessableMessage message)
+    {
+        var session = _session;
+        if (session is null || session.Epoch != epoch)
+            throw new InvalidOperationException($"Session {epoch} of instance {Name} no longer owns it; message {message.Id} is left for the owner.");
+        using var change = new CancellationTokenSource(ChangeTimeout, timeProvider);
+        await RecordUnprocessableAsync(message, change.Token);
+    }
+
     private async Task ApplyAsync(InstanceSession session, SessionSignal signal)
     {
         var cancellationToken = CancellationToken.None;

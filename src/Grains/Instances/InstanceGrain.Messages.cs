@@ -6,31 +6,31 @@ using WaMessage = CodeChat.WhatsApp.Proto.Message;
 namespace CodeChat.Grains.Instances;
 
 /// <summary>
-/// Incoming messages: stored, with their <c>new.message</c> event, before the session's client
-/// sends WhatsApp the delivery receipt (the durable hook awaits this).
+/// Incoming messages: stored, with their event, before the session's client sends WhatsApp the
+/// delivery receipt (the durable hook awaits this). Revokes and edits change the stored message
+/// they name instead (InstanceGrain.Protocol.cs).
 /// </summary>
 public sealed partial class InstanceGrain
 {
     private async Task StoreIncomingAsync(ReceivedMessage received, CancellationToken cancellationToken)
     {
-        var content = MessageContent.From(WaMessage.Parser.ParseFrom(received.Message));
+        var message = WaMessage.Parser.ParseFrom(received.Message);
+        var chat = StoredChatOf(received);
+        if (await TryApplyRevisionAsync(received, message, chat, cancellationToken))
+            return;
+
+        var content = MessageContent.From(message);
         if (content.IsProtocolOnly)
         {
-            // Revokes, edits' protocol side, history-sync notices and key shares change other
-            // messages or the session; they are not messages of the chat.
+            // History-sync notices, key shares and the like change the session, not a chat.
             LogProtocolMessageSkipped(Name, received.Id, content.MessageType);
             return;
         }
 
-        var isGroup = received.Chat.EndsWith("@g.us", StringComparison.Ordinal);
-        // A 1:1 chat is named by the contact's phone JID when we know it, whatever the stanza was
-        // addressed by (LID-addressed chats), so one contact is one chat; the LID stays beside it.
-        var chat = !isGroup && !received.FromMe && received.Chat.EndsWith("@lid", StringComparison.Ordinal) && received.SenderPhoneNumber is { } phone
-            ? phone
-            : received.Chat;
+        var withParticipant = MessageHeaderJson.IsGroup(chat) || chat.EndsWith("@broadcast", StringComparison.Ordinal);
         var saved = await messages.SaveAsync(Name, new NewMessage(
             new MessageKey(chat, received.Id, received.FromMe),
-            Participant: isGroup ? received.Sender : null,
+            Participant: withParticipant ? received.Sender : null,
             SenderPn: received.SenderPhoneNumber,
             SenderLid: received.SenderLid,
             PushName: received.PushName,
@@ -41,7 +41,20 @@ public sealed partial class InstanceGrain
             // Received by this device: delivered. Our own sends from another device were sent.
             Status: received.FromMe ? MessageStatus.ServerAck : MessageStatus.DeliveryAck), timeProvider.GetUtcNow(), cancellationToken);
 
-        await AppendAsync(NewMessagePayload.Draft(Name, state.State.Id, state.State.OwnerJid, saved.Message), cancellationToken);
+        var mediaBase64 = await InlineMediaAsync(message, saved, cancellationToken);
+        await AppendAsync(NewMessagePayload.Draft(Name, state.State.Id, state.State.OwnerJid, saved.Message,
+            IncomingEventNames.For(chat, content.MessageType), mediaBase64), cancellationToken);
         LogMessageStored(Name, received.Id, saved.Message.Id, saved.Created);
     }
+
+    /// <summary>
+    /// The chat a message is stored under. A 1:1 chat is named by the contact's phone JID when we know
+    /// it, whatever the stanza was addressed by (LID-addressed chats), so one contact is one chat; the
+    /// LID stays beside it.
+    /// </summary>
+    private static string StoredChatOf(ReceivedMessage received) =>
+        !MessageHeaderJson.IsGroup(received.Chat) && !received.FromMe && received.Chat.EndsWith("@lid", StringComparison.Ordinal)
+            && received.SenderPhoneNumber is { } phone
+            ? phone
+            : received.Chat;
 }

@@ -34,4 +34,11 @@ internal interface IInstanceSessionInbox : IGrainWithStringKey
     /// </summary>
     [Alias("AcceptReceipt")]
     Task AcceptReceiptAsync(long epoch, SentMessageReceipt receipt);
+
+    /// <summary>
+    /// The durable report hook of session <paramref name="epoch"/>'s client: completes once the
+    /// <c>general.error</c> for a message the client gave up on is recorded, before the stanza is acked.
+    /// </summary>
+    [Alias("ReportUnprocessable")]
+    Task ReportUnprocessableMessageAsync(long epoch, UnprocessableMessage message);
 }

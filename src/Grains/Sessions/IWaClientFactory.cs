@@ -11,11 +11,13 @@ public interface IWaClientFactory
     /// <param name="senderKeys">The instance's group sender-key store (PostgreSQL in the silo).</param>
     /// <param name="beforeReconnect">Becomes <see cref="WaClientOptions.BeforeReconnectAsync"/>: fences every automatic reconnect.</param>
     /// <param name="storeIncomingMessage">Becomes <see cref="WaClientOptions.StoreIncomingMessageAsync"/>: awaited before each delivery receipt.</param>
+    /// <param name="reportUnprocessableMessage">Becomes <see cref="WaClientOptions.ReportUnprocessableMessageAsync"/>: awaited before a given-up message is acked.</param>
     WaClient Create(
         string instanceName,
         IDeviceStore store,
         ISignalSessionStore sessions,
         ISenderKeyStore senderKeys,
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
-        Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null);
+        Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null,
+        Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? reportUnprocessableMessage = null);
 }

@@ -55,6 +55,13 @@ internal sealed partial class InstanceSession : IAsyncDisposable
     public static Func<IncomingMessage, CancellationToken, ValueTask> MessageHook(IInstanceSessionInbox inbox, long epoch) =>
         async (message, token) => await inbox.AcceptIncomingMessageAsync(epoch, ReceivedMessage.From(message)).WaitAsync(token);
 
+    /// <summary>
+    /// The durable report hook of the client of session <paramref name="epoch"/> for messages it gave
+    /// up on; bounded by the client's token like <see cref="MessageHook"/>.
+    /// </summary>
+    public static Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask> FailureHook(IInstanceSessionInbox inbox, long epoch) =>
+        async (failure, token) => await inbox.ReportUnprocessableMessageAsync(epoch, UnprocessableMessage.From(failure)).WaitAsync(token);
+
     /// <summary>Starts pumping events and connecting; with a phone number, requests a pairing code once connected.</summary>
     public void Start(string? pairingPhoneNumber)
     {
@@ -130,6 +137,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         {
             await foreach (var @event in Client.ReadEventsAsync(token))
             {
+                // The API contract has no webhook event for it; the instance's log records it.
+                if (@event is IdentityChangedEvent changed)
+                    LogContactIdentityChanged(InstanceName, changed.Device.ToString());
                 if (@event is ReceiptReceivedEvent receipt)
                 {
                     if (SentMessageReceipt.Of(receipt) is { } forOurs)
@@ -204,6 +214,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand a {Status} receipt to the grain")]
     private partial void LogReceiptLost(string instanceName, Abstractions.Messages.MessageStatus status, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: contact device {Device} re-installed WhatsApp; its new identity key was accepted")]
+    private partial void LogContactIdentityChanged(string instanceName, string device);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: stopping the WhatsApp client failed")]
     private partial void LogDisposeFailed(string instanceName, Exception exception);

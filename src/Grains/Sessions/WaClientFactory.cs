@@ -25,7 +25,13 @@ public sealed class WaClientFactory(
         ISignalSessionStore sessions,
         ISenderKeyStore senderKeys,
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
-        Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null) =>
-        new(_clientOptions.Value with { BeforeReconnectAsync = beforeReconnect, StoreIncomingMessageAsync = storeIncomingMessage },
+        Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null,
+        Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? reportUnprocessableMessage = null) =>
+        new(_clientOptions.Value with
+            {
+                BeforeReconnectAsync = beforeReconnect,
+                StoreIncomingMessageAsync = storeIncomingMessage,
+                ReportUnprocessableMessageAsync = reportUnprocessableMessage,
+            },
             store, sessions, senderKeys, loggers.CreateLogger<WaClient>(), timeProvider);
 }

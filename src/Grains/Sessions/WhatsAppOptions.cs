@@ -50,6 +50,12 @@ public sealed class WhatsAppOptions
     /// </summary>
     public string? VersionRefresh { get; set; }
 
+    /// <summary>
+    /// How long a message we could not decrypt waits for the sender's resend before <c>general.error</c>
+    /// reports it (default 60 s, <see cref="WaClientOptions.RetryReceiptAnswerTimeout"/>).
+    /// </summary>
+    public TimeSpan? RetryReceiptAnswerTimeout { get; set; }
+
     /// <summary>The client options these settings stand for; throws on a malformed URL or key.</summary>
     public WaClientOptions ToClientOptions()
     {
@@ -89,6 +95,8 @@ public sealed class WhatsAppOptions
             options = options with { QrNextRefTimeout = next };
         if (!string.IsNullOrWhiteSpace(ClientDisplayName))
             options = options with { ClientDisplayName = ClientDisplayName };
+        if (RetryReceiptAnswerTimeout is { } answer)
+            options = options with { RetryReceiptAnswerTimeout = answer };
         return options.Validate();
     }
 

@@ -14,7 +14,7 @@ namespace CodeChat.Grains.Storage;
 /// </summary>
 public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresInstanceEventStore? outbox = null)
 {
-    private const string Columns =
+    internal const string Columns =
         "id, key_remote_jid, key_id, key_from_me, key_participant, sender_pn, sender_lid, push_name, message_type, content, message_timestamp, device, status";
 
     /// <summary>Stores the message unless a message with its key is stored already; either way returns the row.</summary>
@@ -222,11 +222,11 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    /// <summary>Every status a message went through, oldest first (CodeChat's <c>MessageUpdate[]</c>).</summary>
+    /// <summary>Every status a message went through, oldest first (CodeChat's <c>MessageUpdate[]</c>); revokes and edits are not statuses.</summary>
     public async Task<IReadOnlyList<(MessageStatus Status, DateTimeOffset DateTime)>> StatusHistoryAsync(string instanceName, long messageId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT status, date_time FROM message_updates WHERE instance_name = $1 AND message_id = $2 ORDER BY id");
+            "SELECT status, date_time FROM message_updates WHERE instance_name = $1 AND message_id = $2 AND revision IS NULL ORDER BY id");
         command.Parameters.Add(Text(instanceName));
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
         var history = new List<(MessageStatus, DateTimeOffset)>();
@@ -265,7 +265,7 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = key.FromMe });
     }
 
-    private static StoredMessage Read(NpgsqlDataReader reader) => new(
+    internal static StoredMessage Read(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         new MessageKey(reader.GetString(1), reader.GetString(2), reader.GetBoolean(3)),
         NullableText(reader, 4),
@@ -280,5 +280,5 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
 
     private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    internal static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }

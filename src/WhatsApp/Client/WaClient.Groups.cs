@@ -64,6 +64,7 @@ public sealed partial class WaClient
         };
         var forDevices = (ReadOnlyMemory<byte>)MessagePadding.Pad(distributionMessage.ToByteArray());
         var fanOut = await SignalSessions().EncryptForDevicesAsync(targets.ToDictionary(t => t.Address, _ => forDevices), bundles, cancellationToken).ConfigureAwait(false);
+        PublishIdentityChanges(fanOut.IdentityChanges);
         _recentSends.Add(new SentMessage(group, id, message));
 
         var mediaType = OutgoingMessageType.MediaType(message);

@@ -116,8 +116,12 @@ public sealed partial class WaClient
             {
                 // whatsmeow NackInvalidProtobuf; a resend would carry the same bytes, so no retry.
                 Log.UnparsableMessage(_logger, id, exception.GetType().Name);
-                Publish(new MessageDecryptionFailedEvent(id, source, exception.GetType().Name, RetryCount: null));
-                await session.Connection.SendAsync(MessageNodes.MessageAck(stanza, error: 491), token).ConfigureAwait(false);
+                var unparsable = new MessageDecryptionFailedEvent(id, source, exception.GetType().Name, RetryCount: null, Unparsable: true);
+                Publish(unparsable);
+                if (await ReportUnprocessableAsync(session, unparsable).ConfigureAwait(false))
+                {
+                    await session.Connection.SendAsync(MessageNodes.MessageAck(stanza, error: 491), token).ConfigureAwait(false);
+                }
                 return;
             }
             if (source.IsGroup && part.SenderKeyDistributionMessage is { } distribution)
@@ -131,6 +135,10 @@ public sealed partial class WaClient
             }
         }
         _retryCounts.TryRemove(id, out _);
+        if (identityChanged)
+        {
+            PublishIdentityChanges([address]);
+        }
         if (message is null || IsOnlyKeyDistribution(message))
         {
             // Nothing to store (a sender key on its own, or a v3 payload): confirm it as handled.
@@ -214,14 +222,67 @@ public sealed partial class WaClient
             var preKey = withKeys ? (await _store.GetOrGeneratePreKeysAsync(1, token).ConfigureAwait(false))[0] : null;
             await session.Connection.SendAsync(MessageNodes.RetryReceipt(stanza, count, credentials, preKey), token).ConfigureAwait(false);
             sent = count;
+            _ = GiveUpUnlessAnsweredAsync(session, new MessageDecryptionFailedEvent(id, source, failure.GetType().Name, RetryCount: null), count);
         }
         else
         {
             _retryCounts.TryRemove(id, out _);
         }
         Log.DecryptionFailed(_logger, id, failure.GetType().Name, sent);
-        Publish(new MessageDecryptionFailedEvent(id, source, failure.GetType().Name, sent));
+        var failed = new MessageDecryptionFailedEvent(id, source, failure.GetType().Name, sent);
+        Publish(failed);
+        if (failed.IsFinal && !await ReportUnprocessableAsync(session, failed).ConfigureAwait(false))
+        {
+            return;
+        }
         await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reports a message as lost when the sender did not answer retry receipt <paramref name="count"/>
+    /// in time (no resend that decrypted, no later retry). The stanza was acked already, so this report
+    /// is not ordered before an ack; a restart inside the wait loses the report, never a message.
+    /// </summary>
+    private async Task GiveUpUnlessAnsweredAsync(WaClientSession session, MessageDecryptionFailedEvent failure, int count)
+    {
+        try
+        {
+            await Task.Delay(_options.RetryReceiptAnswerTimeout, _time, session.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        // Still at this count: nothing came back. Removing it first makes a late resend start afresh.
+        if (!((ICollection<KeyValuePair<string, int>>)_retryCounts).Remove(new KeyValuePair<string, int>(failure.Id, count)))
+        {
+            return;
+        }
+        Log.RetryUnanswered(_logger, failure.Id, count);
+        Publish(failure);
+        await ReportUnprocessableAsync(session, failure).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Hands a message we give up on to the durable report hook before its ack; false when the hook
+    /// failed, so the stanza stays unacked and comes again.
+    /// </summary>
+    private async Task<bool> ReportUnprocessableAsync(WaClientSession session, MessageDecryptionFailedEvent failure)
+    {
+        if (_options.ReportUnprocessableMessageAsync is not { } report)
+        {
+            return true;
+        }
+        try
+        {
+            await report(failure, session.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (!session.Token.IsCancellationRequested)
+        {
+            Log.ReportFailed(_logger, failure.Id, exception);
+            return false;
+        }
     }
 
     /// <summary>True for a message that carries a sender key distribution and nothing a user sees.</summary>
@@ -278,5 +339,11 @@ public sealed partial class WaClient
 
         [LoggerMessage(35, LogLevel.Information, "Message {Id} was decrypted before but never stored; asking the sender to send it again")]
         public static partial void DuplicateMessage(ILogger logger, string id);
+
+        [LoggerMessage(71, LogLevel.Warning, "Message {Id} could not be decrypted and the sender did not answer retry receipt {Count}; reported as lost")]
+        public static partial void RetryUnanswered(ILogger logger, string id, int count);
+
+        [LoggerMessage(70, LogLevel.Error, "Reporting unprocessable message {Id} failed; not acked, the server will deliver it again")]
+        public static partial void ReportFailed(ILogger logger, string id, Exception exception);
     }
 }

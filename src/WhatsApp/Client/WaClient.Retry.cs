@@ -65,6 +65,7 @@ public sealed partial class WaClient
             new Dictionary<SignalAddress, ReadOnlyMemory<byte>> { [address] = MessagePadding.Pad(message.ToByteArray()) },
             bundle is null ? null : new Dictionary<SignalAddress, PreKeyBundle> { [address] = bundle },
             token).ConfigureAwait(false);
+        PublishIdentityChanges(fanOut.IdentityChanges);
         var encrypted = fanOut.Messages[address];
         var attributes = new List<NodeAttribute>
         {

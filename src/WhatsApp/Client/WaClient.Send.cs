@@ -76,6 +76,7 @@ public sealed partial class WaClient
                 targets.ToDictionary(t => t.Address, t => (ReadOnlyMemory<byte>)(t.Own ? forOwn : forPeer)),
                 bundles,
                 cancellationToken).ConfigureAwait(false);
+            PublishIdentityChanges(fanOut.IdentityChanges);
             // Durable from here: the ratchets moved. Keep the message for retry receipts.
             _recentSends.Add(new SentMessage(chat, id, message));
 

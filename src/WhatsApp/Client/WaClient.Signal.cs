@@ -88,9 +88,23 @@ public sealed partial class WaClient
         return SignalAddress.FromJid(device);
     }
 
+    /// <summary>Reports every device whose identity a fan-out or decryption found changed (the new one is already accepted).</summary>
+    private void PublishIdentityChanges(IEnumerable<SignalAddress> devices)
+    {
+        foreach (var device in devices)
+        {
+            Log.IdentityChanged(_logger);
+            Publish(new IdentityChangedEvent(device.ToJid()));
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(30, LogLevel.Information, "Moved {Count} Signal sessions from a phone number to its LID")]
         public static partial void SessionsMigrated(ILogger logger, int count);
+
+        // No JID either: which contact re-installed is the user's business, the event carries it.
+        [LoggerMessage(120, LogLevel.Information, "A contact device re-installed: its new identity key was accepted and a new session replaces the old one")]
+        public static partial void IdentityChanged(ILogger logger);
     }
 }

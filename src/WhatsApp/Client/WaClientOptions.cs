@@ -107,6 +107,23 @@ public sealed record WaClientOptions
     /// </summary>
     public Func<IncomingMessage, CancellationToken, ValueTask>? StoreIncomingMessageAsync { get; init; }
 
+    /// <summary>
+    /// The durable hook for messages we give up on (decryption failed after the last retry receipt,
+    /// or the plaintext is not a message): awaited BEFORE the stanza is acked, so the report of a lost
+    /// message is as durable as a stored one. A throwing hook leaves the stanza unacked; the server
+    /// delivers it again. Null acks without reporting (the <see cref="MessageDecryptionFailedEvent"/>
+    /// is raised either way).
+    /// </summary>
+    public Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? ReportUnprocessableMessageAsync { get; init; }
+
+    /// <summary>
+    /// How long an undecryptable message may stay unanswered after our retry receipt before we give up
+    /// on it and report it (<see cref="ReportUnprocessableMessageAsync"/>). Senders stop resending on
+    /// their own (Baileys 7 resends twice: messages-recv.js counts each retry twice against
+    /// maxMsgRetryCount 5), so waiting for our own last retry receipt alone would never report it.
+    /// </summary>
+    public TimeSpan RetryReceiptAnswerTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long a send waits for the server's <c>&lt;ack class="message"&gt;</c>.</summary>
     public TimeSpan MessageAckTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -138,7 +155,7 @@ public sealed record WaClientOptions
         {
             throw new ArgumentException("Reconnect delays must be positive and ordered, jitter in [0, 1).");
         }
-        if (MessageAckTimeout <= TimeSpan.Zero || MaxRetryReceiptCount < 1)
+        if (MessageAckTimeout <= TimeSpan.Zero || MaxRetryReceiptCount < 1 || RetryReceiptAnswerTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("The message ack timeout must be positive and the retry receipt count at least 1.");
         }

@@ -50,6 +50,15 @@ public sealed class MediaHost
         return _blobs.GetValueOrDefault(path);
     }
 
+    /// <summary>Drops the blob a direct path (or url) names, as WhatsApp does once media expires; later downloads get 404.</summary>
+    public bool Forget(string directPathOrUrl)
+    {
+        var path = directPathOrUrl.StartsWith("https://", StringComparison.Ordinal)
+            ? new Uri(directPathOrUrl).AbsolutePath
+            : directPathOrUrl.Split('?')[0];
+        return _blobs.TryRemove(path, out _);
+    }
+
     /// <summary>PEM of the CA clients must trust for <see cref="Authority"/>; null until bound.</summary>
     public string? CertificateAuthorityPem { get; private set; }
 

@@ -29,6 +29,36 @@ public sealed class EmulatedGroup
 
     internal object SyncRoot => _participants;
 
+    private readonly List<EmulatedAccount> _eavesdroppers = [];
+
+    /// <summary>
+    /// TEST-ONLY, no WhatsApp counterpart: non-members that get a copy of every group message
+    /// stanza as if they were members (the skmsg, plus a per-device part only if the sender wrongly
+    /// addressed one to them). Lets a test prove that a removed member cannot read what follows,
+    /// which the real server would never even deliver to it.
+    /// </summary>
+    internal IReadOnlyList<EmulatedAccount> Eavesdroppers
+    {
+        get
+        {
+            lock (SyncRoot)
+            {
+                return [.. _eavesdroppers];
+            }
+        }
+    }
+
+    internal void AddEavesdropper(EmulatedAccount outsider)
+    {
+        lock (SyncRoot)
+        {
+            if (!_eavesdroppers.Contains(outsider))
+            {
+                _eavesdroppers.Add(outsider);
+            }
+        }
+    }
+
     public string Id { get; }
 
     public string Jid => $"{Id}@g.us";

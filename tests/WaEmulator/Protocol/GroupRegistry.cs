@@ -200,7 +200,9 @@ internal sealed class GroupRegistry
 
         var senderKeyMessage = message.GetChildren("enc").FirstOrDefault(e => e.GetAttribute("type") == "skmsg");
         var deviceIdentity = message.GetChild("device-identity");
-        foreach (var device in group.Members.SelectMany(m => m.Devices))
+        var members = group.Members;
+        var outsiders = group.Eavesdroppers.Where(a => !members.Contains(a));
+        foreach (var device in members.Concat(outsiders).SelectMany(m => m.Devices))
         {
             if (device == sender)
             {

@@ -65,6 +65,44 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         }
     }
 
+    // Devices (PN device JID) whose incoming ciphertexts get their last byte flipped, so they cannot
+    // be decrypted — resends answering retry receipts included — until the test stops it.
+    private readonly ConcurrentDictionary<string, bool> _corrupted = new(StringComparer.Ordinal);
+
+    /// <summary>From now on, every message ciphertext delivered to <paramref name="device"/> is corrupted (or, with false, no longer).</summary>
+    public void CorruptMessages(LinkedDevice device, bool corrupt)
+    {
+        if (corrupt)
+        {
+            _corrupted[device.PnJid] = true;
+        }
+        else
+        {
+            _corrupted.TryRemove(device.PnJid, out _);
+        }
+    }
+
+    private Node CorruptedIfAsked(LinkedDevice device, Node stanza)
+    {
+        if (stanza.Tag != "message" || !_corrupted.ContainsKey(device.PnJid))
+        {
+            return stanza;
+        }
+
+        var children = stanza.Children.Select(child =>
+        {
+            if (child.Tag != "enc" || child.Bytes is not { Length: > 0 } bytes)
+            {
+                return child;
+            }
+
+            var flipped = bytes.ToArray();
+            flipped[^1] ^= 0xFF;
+            return new Node(child.Tag, child.Attributes, flipped);
+        }).ToArray();
+        return new Node(stanza.Tag, stanza.Attributes, children);
+    }
+
     // Server acks held back per sending device (PN device JID) until a test releases them.
     private readonly ConcurrentDictionary<string, List<(ChatSession Session, Node Ack)>> _heldAcks = new(StringComparer.Ordinal);
 
@@ -340,6 +378,7 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
     public void Deliver(LinkedDevice device, Node stanza)
     {
+        stanza = CorruptedIfAsked(device, stanza);
         if (stanza.Tag == "message" && _held.TryGetValue(device.PnJid, out var held))
         {
             lock (held)
