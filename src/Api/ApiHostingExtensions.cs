@@ -5,6 +5,7 @@ using CodeChat.Api.Errors;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
 using CodeChat.Api.Messages;
+using CodeChat.Api.Messages.Media;
 using CodeChat.Api.OpenApi;
 using CodeChat.Api.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -42,7 +43,9 @@ public static class ApiHostingExtensions
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthEndpoints.ReadyTag])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
+        services.AddMediaSending(builder.Configuration);
         services.AddCodeChatSwagger();
+        services.AddPasskeyHelperCors();
         return builder;
     }
 
@@ -59,10 +62,15 @@ public static class ApiHostingExtensions
         app.UseMiddleware<DashboardGuardMiddleware>(new PathString(DashboardPrefix));
         app.UseWebSockets();
         app.UseRouting();
+        // Only endpoints that ask for a policy get CORS headers: the passkey routes (PasskeyHelperCors).
+        app.UseCors();
 
         app.MapInstanceEndpoints();
         app.MapInstanceSessionEndpoints();
+        app.MapInstancePasskeyEndpoints();
         app.MapMessageEndpoints();
+        app.MapMediaMessageEndpoints();
+        app.MapLinkMessageEndpoint();
         app.MapChatEndpoints();
         app.MapWebhookEndpoints();
         app.MapChatReceiveEndpoints();

@@ -56,6 +56,9 @@ public sealed class MediaOptions
     /// <summary>Longest an ffmpeg or ffprobe run may take before it is stopped.</summary>
     public TimeSpan FfmpegTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The largest of the per-kind limits (what a file of a kind not yet known may take).</summary>
+    public long LargestMaxBytes => new[] { ImageMaxBytes, VideoMaxBytes, AudioMaxBytes, DocumentMaxBytes, StickerMaxBytes }.Max();
+
     /// <summary>The size limit for <paramref name="kind"/>.</summary>
     public long MaxBytesFor(MediaType kind) => kind switch
     {

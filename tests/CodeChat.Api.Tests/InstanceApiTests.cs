@@ -439,6 +439,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "GET /instance/connectionState/{instanceName}",
                 "GET /instance/fetchInstance/{instanceName}",
                 "GET /instance/fetchInstances",
+                "GET /instance/passkey/{instanceName}",
                 "GET /webhook/deadLetters/{instanceName}",
                 "GET /webhook/deliveries/{instanceName}",
                 "GET /webhook/find/{instanceName}",
@@ -449,7 +450,14 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "POST /chat/retrieverMediaMessage/{instanceName}",
                 "POST /chat/whatsappNumbers/{instanceName}",
                 "POST /instance/create",
+                "POST /instance/passkey/{instanceName}/assertion",
+                "POST /instance/passkey/{instanceName}/confirm",
+                "POST /message/sendLink/{instanceName}",
+                "POST /message/sendMedia/{instanceName}",
+                "POST /message/sendMediaFile/{instanceName}",
                 "POST /message/sendText/{instanceName}",
+                "POST /message/sendWhatsAppAudio/{instanceName}",
+                "POST /message/sendWhatsAppAudioFile/{instanceName}",
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
                 "PUT /chat/markMessageAsRead/{instanceName}",
@@ -473,10 +481,22 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.Equal("Read messages", ResponseExample(markRead, "200").GetProperty("message").GetString());
 
         var setVersion = document.GetProperty("paths").GetProperty("/admin/whatsappVersion").GetProperty("put");
+        var sendMedia = document.GetProperty("paths").GetProperty("/message/sendMedia/{instanceName}").GetProperty("post");
+        Assert.Equal("image", sendMedia.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("mediaMessage").GetProperty("mediatype").GetString());
+        var sendMediaFile = document.GetProperty("paths").GetProperty("/message/sendMediaFile/{instanceName}").GetProperty("post");
+        Assert.True(sendMediaFile.GetProperty("requestBody").GetProperty("content").TryGetProperty("multipart/form-data", out _));
+        Assert.Equal(JsonValueKind.Object, ResponseExample(sendMedia, "201").ValueKind);
         Assert.StartsWith("2.3000.", setVersion.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("example").GetProperty("version").GetString(), StringComparison.Ordinal);
         Assert.Equal("version", ResponseExample(setVersion, "400").GetProperty("message")[0].GetProperty("property").GetString());
         Assert.Equal("stored", ResponseExample(setVersion, "200").GetProperty("origin").GetString());
+
+        var assertion = document.GetProperty("paths").GetProperty("/instance/passkey/{instanceName}/assertion").GetProperty("post");
+        Assert.Equal("public-key", assertion.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("type").GetString());
+        Assert.Equal("awaiting_confirmation", ResponseExample(assertion, "200").GetProperty("stage").GetString());
+        Assert.True(assertion.GetProperty("responses").TryGetProperty("409", out _));
 
         // refreshToken takes no header (the body's oldToken is the credential): no lock in Swagger.
         var refresh = document.GetProperty("paths").GetProperty("/instance/refreshToken/{instanceName}").GetProperty("put");

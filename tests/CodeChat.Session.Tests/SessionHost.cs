@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CodeChat.Api.Messages.Media;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.ClientVersion;
 using CodeChat.Grains.Storage;
@@ -73,10 +74,10 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
             settings[key] = value;
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         // The emulator's HTTPS host (its service worker) has a certificate of its own CA; trust that CA only.
-        // So do its media hosts, which received media is downloaded from.
+        // So do its media hosts: received media is downloaded from them, the media send routes upload to them.
         builder.ConfigureTestServices(services =>
         {
-            foreach (var client in new[] { ServiceWorkerVersionFetcher.ClientName, CodeChat.Grains.Messages.MessagingReceiveOptions.MediaHttpClientName })
+            foreach (var client in new[] { ServiceWorkerVersionFetcher.ClientName, CodeChat.Grains.Messages.MessagingReceiveOptions.MediaHttpClientName, MediaMessageSender.UploadClientName })
             {
                 services.AddHttpClient(client).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {

@@ -97,6 +97,22 @@ public sealed class QrCodeRedactionTests(PostgresServerFixture postgres) : IAsyn
         AssertNotLogged(tag);
     }
 
+    [Fact]
+    public async Task A_delivered_passkey_confirmation_loses_its_code_like_a_qr_event()
+    {
+        var (name, id) = await InstanceWithWebhookAsync();
+        var code = "PK" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var stored = await _silo.AppendAsync(name, id, "passkey.confirmation",
+            $$"""{"instance":"{{name}}","stage":"awaiting_confirmation","code":"{{code}}","skipHandoff":false,"confirmPath":"/instance/passkey/{{name}}/confirm"}""");
+
+        await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name && r.Accepted), Patience, "the passkey.confirmation event");
+        Assert.Equal(code, _receiver.AcceptedFor(name).Single().Envelope.GetProperty("data").GetProperty("code").GetString());
+
+        var (data, _, _) = await WaitForRedactionAsync(stored.Id);
+        Assert.Equal($$"""{"instance":"{{name}}","stage":"awaiting_confirmation","code":null,"skipHandoff":false,"confirmPath":"/instance/passkey/{{name}}/confirm"}""", data);
+        AssertNotLogged(code);
+    }
+
     private void AssertNotLogged(string tag)
     {
         Assert.NotEmpty(_logs.Lines);

@@ -83,12 +83,15 @@ public sealed class WebhookRouteTests(WebhookSiloFixture fixture) : IClassFixtur
         Assert.True(events.GetProperty("connectionUpdate").GetBoolean());
         Assert.False(events.GetProperty("qrcodeUpdated").GetBoolean());
         Assert.False(events.GetProperty("messagesUpdate").GetBoolean());
-        Assert.Equal(24, events.EnumerateObject().Count());
+        // The seed's 24 flags and our 3 passkey flags (README "Passkey-required accounts").
+        Assert.Equal(27, events.EnumerateObject().Count());
+        Assert.False(events.GetProperty("passkeyConfirmation").GetBoolean());
 
         // Per-key merge: only the keys sent change.
-        (status, body) = await Silo.SetWebhookAsync(name, """{"url":"http://127.0.0.1:9/","enabled":true,"events":{"qrcodeUpdated":true}}""");
+        (status, body) = await Silo.SetWebhookAsync(name, """{"url":"http://127.0.0.1:9/","enabled":true,"events":{"qrcodeUpdated":true,"passkeyRequest":true}}""");
         Assert.Equal(201, status);
         Assert.True(body.GetProperty("events").GetProperty("qrcodeUpdated").GetBoolean());
+        Assert.True(body.GetProperty("events").GetProperty("passkeyRequest").GetBoolean());
         Assert.True(body.GetProperty("events").GetProperty("newMessage").GetBoolean());
 
         // An alias never switches off what its canonical flag in the same request switches on.

@@ -19,7 +19,10 @@ public sealed record CreatedInstanceResponse(
 /// <summary><c>Token</c> is null only for a token issued before tokens were kept (refreshToken replaces it).</summary>
 public sealed record InstanceAuth(long Id, string? Token, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record WhatsappConnection(string State, int StatusReason);
+/// <summary><c>Passkey</c> (our extension) is the passkey stage while a passkey linking lasts.</summary>
+public sealed record WhatsappConnection(
+    string State, int StatusReason,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Passkey = null);
 
 public sealed record WhatsappStatus(WhatsappConnection Connection);
 
@@ -63,7 +66,7 @@ internal static class InstanceResponseMapping
         Webhook: null,
         withConnection
             ? new WhatsappStatus(connection is not null
-                ? new WhatsappConnection(connection.State.ToText(), connection.StatusReason)
+                ? new WhatsappConnection(connection.State.ToText(), connection.StatusReason, connection.PasskeyStage)
                 : instance.ConnectionStatus == InstanceConnectionStatus.Online
                     ? new WhatsappConnection(InstanceConnectionState.Open.ToText(), OpenStatusReason)
                     : new WhatsappConnection(InstanceConnectionState.Close.ToText(), NotLoadedStatusReason))

@@ -99,9 +99,19 @@ public static partial class MessageEndpoints
         if (failures.Count > 0 || number is null)
             return ApiErrors.Invalid([.. failures]);
 
+        return (await SendBuiltAsync(instanceName, number, message, options, grains, cancellationToken)).Answer;
+    }
+
+    /// <summary>
+    /// Hands a built message with its read options to the instance's send pipeline: the grain's result
+    /// (for callers that report on it, e.g. the media routes' send.message events) and CodeChat's answer.
+    /// </summary>
+    internal static async Task<(SendMessageResult Result, IResult Answer)> SendBuiltAsync(
+        string instanceName, string number, Message message, SendOptions options, IGrainFactory grains, CancellationToken cancellationToken)
+    {
         var result = await grains.GetGrain<IInstanceMessagingGrain>(instanceName)
             .SendMessageAsync(new OutgoingMessageCommand(number, message.ToByteArray(), options), cancellationToken);
-        return result.Outcome switch
+        return (result, result.Outcome switch
         {
             SendOutcome.Sent => Results.Json(SentMessageResponse.From(result.Message!), ApiJson.Options, statusCode: StatusCodes.Status201Created),
             SendOutcome.Accepted => Results.Json(SentMessageResponse.From(result.Message!), ApiJson.Options, statusCode: StatusCodes.Status202Accepted),
@@ -115,7 +125,7 @@ public static partial class MessageEndpoints
             SendOutcome.DuplicateMessageId => ApiErrors.Invalid(new ValidationFailure("options.messageId", $"A message with the id {result.Detail} exists already")),
             SendOutcome.Failed => ApiErrors.Of(StatusCodes.Status400BadRequest, result.Detail ?? "The message could not be sent"),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a send."),
-        };
+        });
     }
 
     /// <summary>

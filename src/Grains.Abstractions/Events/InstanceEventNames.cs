@@ -16,4 +16,19 @@ public static class InstanceEventNames
 
     /// <summary>A send that failed after it was accepted (v3 posts the status as the event's suffix).</summary>
     public const string SendMessageError = "send.message:ERROR";
+    /// <summary>A long media send started, is under way (0–100 %), or ended (api-contract.md §6).</summary>
+    public const string SendMessageStart = "send.message:START";
+    public const string SendMessageProcessing = "send.message:PROCESSING";
+    public const string SendMessageCompleted = "send.message:COMPLETED";
+
+    // Our extension (issue 15), named in the seed's style: passkey-required linking.
+    public const string PasskeyRequest = "passkey.request";
+    public const string PasskeyConfirmation = "passkey.confirmation";
+    public const string PasskeyError = "passkey.error";
+
+    /// <summary>
+    /// Events whose stored payload holds a code that must not stay (the QR and pairing codes, the passkey
+    /// confirmation code): redacted once delivered (QrCodeRedactor).
+    /// </summary>
+    public static bool CarriesCodes(string eventName) => eventName is QrCodeUpdated or PasskeyConfirmation;
 }

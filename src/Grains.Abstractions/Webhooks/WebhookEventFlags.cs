@@ -36,6 +36,10 @@ public static class WebhookEventFlags
         ("cancelPayment", "cancel.payment"),
         ("sendPayment", "send.payment"),
         ("generalError", "general.error"),
+        // Our extension (issue 15): passkey-required linking.
+        ("passkeyRequest", "passkey.request"),
+        ("passkeyConfirmation", "passkey.confirmation"),
+        ("passkeyError", "passkey.error"),
     ];
 
     /// <summary>Other spellings of a flag: CodeChat 1.3's names and the hosted v3's finer send/message flags.</summary>

@@ -16,8 +16,23 @@ public static class InstanceEventPayloads
     public static InstanceEventDraft QrCodeUpdated(string instanceName, long instanceId, string? ownerJid, QrCodeUpdatedData data) =>
         new(instanceName, instanceId, ownerJid, InstanceEventNames.QrCodeUpdated,
             JsonSerializer.Serialize(data, InstanceEventJsonContext.Default.QrCodeUpdatedData));
+
+    public static InstanceEventDraft PasskeyRequest(string instanceName, long instanceId, string? ownerJid, PasskeyRequestData data) =>
+        new(instanceName, instanceId, ownerJid, InstanceEventNames.PasskeyRequest,
+            JsonSerializer.Serialize(data, InstanceEventJsonContext.Default.PasskeyRequestData));
+
+    public static InstanceEventDraft PasskeyConfirmation(string instanceName, long instanceId, string? ownerJid, PasskeyConfirmationData data) =>
+        new(instanceName, instanceId, ownerJid, InstanceEventNames.PasskeyConfirmation,
+            JsonSerializer.Serialize(data, InstanceEventJsonContext.Default.PasskeyConfirmationData));
+
+    public static InstanceEventDraft PasskeyError(string instanceName, long instanceId, string? ownerJid, PasskeyErrorData data) =>
+        new(instanceName, instanceId, ownerJid, InstanceEventNames.PasskeyError,
+            JsonSerializer.Serialize(data, InstanceEventJsonContext.Default.PasskeyErrorData));
 }
 
 [JsonSerializable(typeof(ConnectionUpdateData))]
+[JsonSerializable(typeof(PasskeyRequestData))]
+[JsonSerializable(typeof(PasskeyConfirmationData))]
+[JsonSerializable(typeof(PasskeyErrorData))]
 [JsonSerializable(typeof(QrCodeUpdatedData))]
 internal sealed partial class InstanceEventJsonContext : JsonSerializerContext;

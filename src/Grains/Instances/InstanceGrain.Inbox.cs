@@ -112,6 +112,10 @@ public sealed partial class InstanceGrain
                 NoteClientOutdated(signal);
                 break;
 
+            case SessionSignalKind.PasskeyRequested or SessionSignalKind.PasskeyConfirmation or SessionSignalKind.PasskeyFailed:
+                await ApplyPasskeyAsync(signal, cancellationToken);
+                break;
+
             case SessionSignalKind.LoggedOut:
                 // The client wiped the store already; the Disconnected signal before it ended the session.
                 break;

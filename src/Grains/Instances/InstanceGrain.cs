@@ -40,7 +40,8 @@ public sealed partial class InstanceGrain(
     IClusterMembershipService membership,
     ILocalSiloDetails silo,
     TimeProvider timeProvider,
-    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceMessagingGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
+    Microsoft.Extensions.Options.IOptions<WhatsAppOptions> whatsAppOptions,
+    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceMessagingGrain, IInstancePasskeyGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
 {
     public const string StateName = "instance";
     public const string WatchdogReminderName = "session-watchdog";
@@ -409,6 +410,7 @@ public sealed partial class InstanceGrain(
         _codeReady = NewSignal();
         _qrCode = InstanceQrCode.None;
         _pairingPhoneNumber = null;
+        SetPasskey(InstancePasskeyView.Idle);
     }
 
     private async Task EnsureWatchdogAsync()
@@ -476,7 +478,7 @@ public sealed partial class InstanceGrain(
         return true;
     }
 
-    private InstanceConnectionView ConnectionView() => new(state.State.ActualConnectionState, state.State.StatusReason);
+    private InstanceConnectionView ConnectionView() => new(state.State.ActualConnectionState, state.State.StatusReason, PasskeyStageOrNull());
 
     /// <summary>
     /// Writes the record only if nobody else wrote it since this activation last read or wrote it. False

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Media;
 using CodeChat.Grains.Events;
 
@@ -13,23 +14,18 @@ namespace CodeChat.Grains.Media;
 /// </summary>
 public static class MediaSendEventPayloads
 {
-    public const string Start = "send.message:START";
-    public const string Processing = "send.message:PROCESSING";
-    public const string Completed = "send.message:COMPLETED";
-    public const string Error = "send.message:ERROR";
-
     public static InstanceEventDraft Draft(string instanceName, long instanceId, string? ownerJid, MediaSendProgress progress)
     {
         ArgumentNullException.ThrowIfNull(progress);
         var timestamp = progress.At.ToUnixTimeMilliseconds();
         var (name, data) = progress.Stage switch
         {
-            MediaSendStage.Start => (Start, new JsonObject
+            MediaSendStage.Start => (InstanceEventNames.SendMessageStart, new JsonObject
             {
                 ["number"] = progress.Number,
                 ["queue"] = new JsonObject { ["queueId"] = progress.SendId, ["status"] = "STARTED", ["progress"] = 0, ["queueTimestamp"] = timestamp },
             }),
-            MediaSendStage.Processing => (Processing, new JsonObject
+            MediaSendStage.Processing => (InstanceEventNames.SendMessageProcessing, new JsonObject
             {
                 ["number"] = progress.Number,
                 ["queue"] = new JsonObject
@@ -38,7 +34,7 @@ public static class MediaSendEventPayloads
                     ["progress"] = Math.Clamp(progress.Progress, 0, 100), ["queueTimestamp"] = timestamp,
                 },
             }),
-            MediaSendStage.Completed => (Completed, new JsonObject
+            MediaSendStage.Completed => (InstanceEventNames.SendMessageCompleted, new JsonObject
             {
                 ["number"] = progress.Number,
                 ["queue"] = new JsonObject
@@ -52,7 +48,7 @@ public static class MediaSendEventPayloads
                     },
                 },
             }),
-            MediaSendStage.Error => (Error, new JsonObject
+            MediaSendStage.Error => (InstanceEventNames.SendMessageError, new JsonObject
             {
                 ["number"] = progress.Number,
                 ["message"] = progress.Error,

@@ -26,6 +26,8 @@ public static class ConnectionStatusReasons
     public static int For(DisconnectReason reason, string? code) => reason switch
     {
         DisconnectReason.ConnectionLost or DisconnectReason.KeepaliveTimeout => TimedOut,
+        // Our extension: a passkey linking that ran out of time (the next connect starts with a new QR).
+        DisconnectReason.PasskeyTimeout => TimedOut,
         DisconnectReason.RestartRequired => RestartRequired,
         DisconnectReason.Replaced or DisconnectReason.Superseded => Replaced,
         DisconnectReason.LoggedOut => LoggedOut,

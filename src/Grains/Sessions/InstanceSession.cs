@@ -179,6 +179,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         DisconnectedEvent disconnected => new SessionSignal(SessionSignalKind.Disconnected,
             Text: disconnected.Code, Reason: disconnected.Reason, WillReconnect: disconnected.WillReconnect),
         LoggedOutEvent loggedOut => new SessionSignal(SessionSignalKind.LoggedOut, Text: loggedOut.Reason),
+        PasskeyRequestedEvent passkey => new SessionSignal(SessionSignalKind.PasskeyRequested, Text: passkey.Options.Json),
+        PasskeyConfirmationEvent confirmation => new SessionSignal(SessionSignalKind.PasskeyConfirmation, Text: confirmation.Code, Flag: confirmation.SkipHandoff),
+        PasskeyErrorEvent failed => new SessionSignal(SessionSignalKind.PasskeyFailed, Text: failed.Message, Flag: failed.TimedOut),
         ClientOutdatedEvent outdated => new SessionSignal(SessionSignalKind.ClientOutdated,
             Text: outdated.Rejected.ToString(), RetryVersion: outdated.RetryWith?.ToString()),
         // Stream errors are followed by a DisconnectedEvent; raw nodes and rejected pair-success

@@ -16,7 +16,8 @@ public sealed record SessionSignal(
     [property: Id(5)] string? PushName = null,
     [property: Id(6)] CodeChat.WhatsApp.Client.DisconnectReason Reason = default,
     [property: Id(7)] bool WillReconnect = false,
-    [property: Id(8)] string? RetryVersion = null);
+    [property: Id(8)] string? RetryVersion = null,
+    [property: Id(9)] bool Flag = false);
 
 [GenerateSerializer]
 [Alias("CodeChat.SessionSignalKind")]
@@ -43,4 +44,10 @@ public enum SessionSignalKind
     /// <see cref="SessionSignal.RetryVersion"/> the one tried next, or null when the client stops.
     /// </summary>
     ClientOutdated = 8,
+    /// <summary>WhatsApp wants the account's passkey: <see cref="SessionSignal.Text"/> is the WebAuthn request options (JSON).</summary>
+    PasskeyRequested = 9,
+    /// <summary>The phone continued: <see cref="SessionSignal.Text"/> is the confirmation code, <see cref="SessionSignal.Flag"/> the skip-handoff flag.</summary>
+    PasskeyConfirmation = 10,
+    /// <summary>The passkey linking failed: <see cref="SessionSignal.Text"/> says why, <see cref="SessionSignal.Flag"/> when it timed out.</summary>
+    PasskeyFailed = 11,
 }

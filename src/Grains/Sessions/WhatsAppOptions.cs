@@ -29,6 +29,9 @@ public sealed class WhatsAppOptions
     /// <summary>Validity of each following QR (about 20 s).</summary>
     public TimeSpan? QrNextRefTimeout { get; set; }
 
+    /// <summary>How long a passkey linking may take before the attempt is dropped (default 5 minutes, the handoff key's lifetime).</summary>
+    public TimeSpan? PasskeyFlowTimeout { get; set; }
+
     /// <summary>"Browser (OS)" shown on the phone in "Linked devices" for pairing codes.</summary>
     public string? ClientDisplayName { get; set; }
 
@@ -93,6 +96,8 @@ public sealed class WhatsAppOptions
             options = options with { QrFirstRefTimeout = first };
         if (QrNextRefTimeout is { } next)
             options = options with { QrNextRefTimeout = next };
+        if (PasskeyFlowTimeout is { } passkey)
+            options = options with { PasskeyFlowTimeout = passkey };
         if (!string.IsNullOrWhiteSpace(ClientDisplayName))
             options = options with { ClientDisplayName = ClientDisplayName };
         if (RetryReceiptAnswerTimeout is { } answer)

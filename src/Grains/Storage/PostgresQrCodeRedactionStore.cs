@@ -4,8 +4,8 @@ using NpgsqlTypes;
 namespace CodeChat.Grains.Storage;
 
 /// <summary>
-/// Finds and rewrites the <c>qrcode.updated</c> rows of the outbox whose secrets may go
-/// (deploy/sql/0031_qrcode_redaction.sql): older than the retention, or delivered to every line that
+/// Finds and rewrites the <c>qrcode.updated</c> and <c>passkey.confirmation</c> rows of the outbox whose
+/// secrets may go (deploy/sql/0031_qrcode_redaction.sql, 0110_passkey_confirmation_redaction.sql): older than the retention, or delivered to every line that
 /// could want them and older than the event-stream grace.
 /// </summary>
 public sealed class PostgresQrCodeRedactionStore(NpgsqlDataSource dataSource)
@@ -23,7 +23,7 @@ public sealed class PostgresQrCodeRedactionStore(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             """
             SELECT e.id, e.data::text FROM instance_events e
-            WHERE e.event = 'qrcode.updated' AND e.redacted_at IS NULL
+            WHERE (e.event = 'qrcode.updated' OR e.event = 'passkey.confirmation') AND e.redacted_at IS NULL
               AND ($1::text IS NULL OR e.instance_name = $1)
               AND (e.created_at <= now() - $3::interval
                    OR (e.created_at <= now() - $2::interval

@@ -8,8 +8,9 @@ namespace CodeChat.Grains.Webhooks;
 
 /// <summary>
 /// Takes the secrets out of stored <c>qrcode.updated</c> events (the QR string carries the device's
-/// ADV secret; a pairing code links the account): every field of
-/// <see cref="QrCodeUpdatedData.SecretFieldPaths"/> present in <c>data</c> becomes null, the rest of
+/// ADV secret; a pairing code links the account) and <c>passkey.confirmation</c> events (the code shown
+/// to the user): every field of <see cref="QrCodeUpdatedData.SecretFieldPaths"/> and
+/// <see cref="PasskeyConfirmationData.SecretFieldPaths"/> present in <c>data</c> becomes null, the rest of
 /// the payload (key order included) stays. Due once every line delivering the instance's events has
 /// it and <see cref="WebhookOptions.QrCodeStreamGrace"/> passed (a connected <c>/ws/events</c>
 /// subscriber reads it well within that), or after <see cref="WebhookOptions.QrCodeRetention"/>
@@ -35,7 +36,8 @@ public sealed partial class QrCodeRedactor(
     {
         if (JsonNode.Parse(dataJson) is not JsonObject data)
             return dataJson;
-        foreach (var path in QrCodeUpdatedData.SecretFieldPaths)
+        // qrcode.updated and passkey.confirmation have no field name in common, so one list serves both.
+        foreach (var path in QrCodeUpdatedData.SecretFieldPaths.Concat(PasskeyConfirmationData.SecretFieldPaths))
         {
             var segments = path.Split('.');
             var parent = data;
@@ -71,6 +73,6 @@ public sealed partial class QrCodeRedactor(
         return redacted;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Redacted the QR and pairing codes of {Count} stored qrcode.updated events")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Redacted the codes of {Count} stored qrcode.updated / passkey.confirmation events")]
     private partial void LogRedacted(int count);
 }

@@ -159,7 +159,7 @@ internal sealed partial class WebhookDeliveryLine(
         var skippedQrCode = false;
         while (_buffer.TryPeek(out var next) && !target.Wants(next.Event, next.InstanceId))
         {
-            skippedQrCode |= next.Event == InstanceEventNames.QrCodeUpdated;
+            skippedQrCode |= InstanceEventNames.CarriesCodes(next.Event);
             skippedTo = _buffer.Dequeue().Sequence;
         }
         if (skippedTo > 0)
@@ -182,7 +182,7 @@ internal sealed partial class WebhookDeliveryLine(
         {
             _buffer.Dequeue();
             _state = WebhookLineState.Start with { AckedSequence = head.Sequence };
-            if (head.Event == InstanceEventNames.QrCodeUpdated)
+            if (InstanceEventNames.CarriesCodes(head.Event))
                 await RedactPassedQrCodesAsync(cancellationToken);
         }
 

@@ -41,4 +41,7 @@ public enum DisconnectReason
     /// the session now, and reconnecting would take the connection away from it.
     /// </summary>
     Superseded,
+
+    /// <summary>A passkey linking was not finished within <see cref="WaClientOptions.PasskeyFlowTimeout"/>; connect again for a new QR.</summary>
+    PasskeyTimeout,
 }

@@ -111,9 +111,11 @@ public sealed partial class WaClient
             var handoff = PasskeyHandoffKey.Derive(credentials.AdvSecretKey, _time.GetUtcNow());
             await UpdateCredentialsAsync(current => current with { AdvSecretKey = RandomNumberGenerator.GetBytes(32) }, session.Token).ConfigureAwait(false);
             session.StopQrLoop();
-            session.PendingPasskey = new PendingPasskey(options, handoff);
+            var pending = new PendingPasskey(options, handoff);
+            session.PendingPasskey = pending;
             Log.PasskeyRequested(_logger, options.RelyingPartyId);
             Publish(new PasskeyRequestedEvent(options));
+            session.Track(Task.Run(() => EndPasskeyFlowWhenDueAsync(session, pending), CancellationToken.None));
         }
         catch (Exception exception) when (exception is PairingException or WaBinaryException or WaClientException or TimeoutException)
         {
@@ -157,6 +159,31 @@ public sealed partial class WaClient
         }
     }
 
+    /// <summary>
+    /// The whole flow gets <see cref="WaClientOptions.PasskeyFlowTimeout"/>, as an unscanned QR gets its
+    /// refs: then the attempt is dropped and the connection ends, so the next connect starts with a new QR.
+    /// </summary>
+    private async Task EndPasskeyFlowWhenDueAsync(WaClientSession session, PendingPasskey pending)
+    {
+        try
+        {
+            await Task.Delay(_options.PasskeyFlowTimeout, _time, session.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        if (!ReferenceEquals(session.PendingPasskey, pending))
+        {
+            return; // confirmed (or replaced) in time
+        }
+        session.PendingPasskey = null;
+        pending.Handoff?.Clear();
+        Log.PasskeyTimedOut(_logger, _options.PasskeyFlowTimeout);
+        Publish(new PasskeyErrorEvent("The passkey linking was not finished in time.", Continuation: false, TimedOut: true));
+        session.End(new SessionEnd(DisconnectReason.PasskeyTimeout, null, Reconnect: false));
+    }
+
     private static PasskeyRequestOptions ReadPasskeyOptions(Node parent)
     {
         var node = parent.GetChild("passkey_request_options")
@@ -186,6 +213,9 @@ public sealed partial class WaClient
 
         [LoggerMessage(84, LogLevel.Information, "Passkey linking confirmed; waiting for pair-success")]
         public static partial void PasskeyConfirmed(ILogger logger);
+
+        [LoggerMessage(86, LogLevel.Information, "The passkey linking was not finished within {Timeout}; disconnecting")]
+        public static partial void PasskeyTimedOut(ILogger logger, TimeSpan timeout);
 
         [LoggerMessage(85, LogLevel.Warning, "Passkey linking failed (continuation: {Continuation})")]
         public static partial void PasskeyFailed(ILogger logger, bool continuation, Exception exception);

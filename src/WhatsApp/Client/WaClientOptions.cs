@@ -83,6 +83,13 @@ public sealed record WaClientOptions
     /// <summary>How long each following QR ref is valid.</summary>
     public TimeSpan QrNextRefTimeout { get; init; } = PairingQrCode.NextRefTimeout;
 
+    /// <summary>
+    /// How long a passkey linking (whatsapp-protocol.md §4.5) may take from WhatsApp's request to the
+    /// confirmation; then the client gives up and disconnects (<see cref="DisconnectReason.PasskeyTimeout"/>).
+    /// Defaults to the handoff key's lifetime.
+    /// </summary>
+    public TimeSpan PasskeyFlowTimeout { get; init; } = PasskeyHandoffKey.Validity;
+
     /// <summary>Upload prekeys when the server holds fewer than this (whatsmeow MinPreKeyCount).</summary>
     public int MinPreKeyCount { get; init; } = 5;
 

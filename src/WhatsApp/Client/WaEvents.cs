@@ -36,8 +36,11 @@ public sealed record PasskeyConfirmationEvent(string Code, bool SkipHandoff) : W
     public override string ToString() => $"PasskeyConfirmationEvent {{ SkipHandoff = {SkipHandoff} }}";
 }
 
-/// <summary>A passkey notification could not be handled; <paramref name="Continuation"/> when it was the phone's continuation.</summary>
-public sealed record PasskeyErrorEvent(string Message, bool Continuation) : WaEvent;
+/// <summary>
+/// The passkey linking failed: a notification could not be handled (<paramref name="Continuation"/> when it
+/// was the phone's continuation), or <paramref name="TimedOut"/> (<see cref="WaClientOptions.PasskeyFlowTimeout"/>).
+/// </summary>
+public sealed record PasskeyErrorEvent(string Message, bool Continuation, bool TimedOut = false) : WaEvent;
 
 /// <summary>Logged in: messages flow from now on.</summary>
 public sealed record ConnectedEvent(Jid Jid, Jid? Lid, string? PushName) : WaEvent;

@@ -101,7 +101,8 @@ public sealed class PasskeyEndToEndTests : IAsyncLifetime
         var (account, authenticator) = PasskeyAccount();
         using var _ = authenticator;
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var client = new WaClient(Options, new InMemoryDeviceStore(), timeProvider: time);
+        // A flow allowed to outlast the handoff key, so only the key expires here.
+        await using var client = new WaClient(Options with { PasskeyFlowTimeout = TimeSpan.FromMinutes(10) }, new InMemoryDeviceStore(), timeProvider: time);
         await client.ConnectAsync(ct);
         var qr = await WaitForAsync<QrCodeEvent>(client);
         var scan = _server.Emulator.ScanQrAsync(qr.Code, account, ct);
@@ -116,6 +117,41 @@ public sealed class PasskeyEndToEndTests : IAsyncLifetime
         await client.ConfirmPasskeyAsync(ct);
         await scan.WaitAsync(TimeSpan.FromSeconds(60), ct);
         await WaitForAsync<ConnectedEvent>(client);
+    }
+
+    [Fact]
+    public async Task An_unfinished_linking_times_out_and_the_client_disconnects_for_a_new_qr()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (account, authenticator) = PasskeyAccount();
+        using var _ = authenticator;
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var client = new WaClient(Options, new InMemoryDeviceStore(), timeProvider: time);
+        await client.ConnectAsync(ct);
+        var scan = _server.Emulator.ScanQrAsync((await WaitForAsync<QrCodeEvent>(client)).Code, account, ct);
+        await WaitForAsync<PasskeyRequestedEvent>(client);
+
+        // The flow's timer starts right after the event: step fake time until it fires.
+        PasskeyErrorEvent? error = null;
+        for (var step = 0; step < 20 && error is null; step++)
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            try
+            {
+                error = await WaitForAsync<PasskeyErrorEvent>(client, timeout: TimeSpan.FromSeconds(1));
+            }
+            catch (TimeoutException)
+            {
+            }
+        }
+
+        Assert.NotNull(error);
+        Assert.True(error.TimedOut);
+        var disconnected = await WaitForAsync<DisconnectedEvent>(client);
+        Assert.Equal(DisconnectReason.PasskeyTimeout, disconnected.Reason);
+        Assert.False(disconnected.WillReconnect);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => scan.WaitAsync(TimeSpan.FromSeconds(30), ct));
+        Assert.Empty(account.Devices);
     }
 
     [Fact]

@@ -1,0 +1,115 @@
+using CodeChat.Api.Errors;
+using CodeChat.Grains.Abstractions.Media;
+using CodeChat.Grains.Abstractions.Messages;
+using CodeChat.Media;
+using CodeChat.Media.Preparation;
+using CodeChat.Media.Sources;
+using CodeChat.WhatsApp.Crypto;
+using CodeChat.WhatsApp.Media;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CodeChat.Api.Messages.Media;
+
+/// <summary>
+/// One media send, end to end, on the API host: the instance must be open and the recipient on
+/// WhatsApp before any byte is fetched; then the caller's media is read into a temporary file,
+/// prepared (<see cref="MediaPreparer"/>), encrypted and uploaded to WhatsApp's media hosts with the
+/// instance's upload access, and the media message handed to the instance's send pipeline, which
+/// answers as every send route does (201 / 202). Bad media → 400 naming the field, too large → 413;
+/// <c>send.message</c> events follow a long send (<see cref="MediaSendProgressReporter"/>).
+/// </summary>
+public sealed partial class MediaMessageSender(
+    IGrainFactory grains,
+    MediaPreparer preparer,
+    IHttpClientFactory httpClients,
+    IOptions<MediaOptions> options,
+    TimeProvider time,
+    ILogger<MediaMessageSender> logger)
+{
+    /// <summary>The HttpClient name of uploads to WhatsApp's media hosts.</summary>
+    public const string UploadClientName = "whatsapp-media";
+
+    /// <summary>
+    /// Sends the media <paramref name="readSource"/> gives (called only once the instance and the
+    /// recipient were checked) as <paramref name="request"/> describes, with <paramref name="sendOptions"/>.
+    /// </summary>
+    public async Task<IResult> SendAsync(
+        string instanceName, string number, MediaRequest request, SendOptions sendOptions,
+        Func<CancellationToken, Task<MediaSource>> readSource, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(readSource);
+        var mediaGrain = grains.GetGrain<IInstanceMediaGrain>(instanceName);
+        var access = await mediaGrain.GetMediaUploadAccessAsync(false, cancellationToken);
+        switch (access.Outcome)
+        {
+            case MediaUploadAccessOutcome.NotFound:
+                return ApiErrors.InstanceNotFound();
+            case MediaUploadAccessOutcome.NotConnected:
+                return ApiErrors.Of(StatusCodes.Status400BadRequest, $"The \"{instanceName}\" instance does not exist or is not connected");
+            case MediaUploadAccessOutcome.Unavailable:
+                return ApiErrors.Of(StatusCodes.Status400BadRequest, "WhatsApp's media service did not answer; try again");
+        }
+
+        // As every send: a number without WhatsApp is a 400 before anything is fetched or uploaded.
+        var check = await grains.GetGrain<IInstanceMessagingGrain>(instanceName).CheckNumbersAsync([number], cancellationToken);
+        if (check.Outcome == NumberCheckOutcome.Checked && check.Numbers is [{ Exists: false } missing])
+            return ApiErrors.Of(StatusCodes.Status400BadRequest, new NumberCheckResponse(false, missing.Jid, null, null));
+
+        var progress = new MediaSendProgressReporter(mediaGrain, number, options.Value.ProgressEventsAfter, time);
+        try
+        {
+            await using var source = await readSource(cancellationToken);
+            await progress.ProcessingAsync(25, cancellationToken);
+            await using var prepared = await preparer.PrepareAsync(source, request, cancellationToken);
+            await progress.ProcessingAsync(50, cancellationToken);
+            var uploaded = await UploadAsync(mediaGrain, access.Access!, prepared, request.Kind, cancellationToken);
+            await progress.ProcessingAsync(75, cancellationToken);
+
+            var message = MediaMessageBuilder.Build(uploaded, prepared.Details, time.GetUtcNow());
+            var (result, answer) = await MessageEndpoints.SendBuiltAsync(instanceName, number, message, sendOptions, grains, cancellationToken);
+            if (result is { Outcome: SendOutcome.Sent or SendOutcome.Accepted, Message: { } sent })
+                await progress.CompletedAsync(sent.KeyRemoteJid, sent.KeyId, sent.MessageType, cancellationToken);
+            else
+                await progress.FailedAsync(StatusCodes.Status400BadRequest, result?.Detail ?? result?.Outcome.ToString() ?? "not sent", cancellationToken);
+            return answer;
+        }
+        catch (MediaTooLargeException tooLarge)
+        {
+            await progress.FailedAsync(StatusCodes.Status413PayloadTooLarge, tooLarge.Message, cancellationToken);
+            return ApiErrors.Of(StatusCodes.Status413PayloadTooLarge, new ValidationFailure(tooLarge.Field, tooLarge.Message));
+        }
+        catch (MediaInputException invalid)
+        {
+            await progress.FailedAsync(StatusCodes.Status400BadRequest, invalid.Message, cancellationToken);
+            return ApiErrors.Invalid(new ValidationFailure(invalid.Field, invalid.Message));
+        }
+        catch (MediaTransferException failed)
+        {
+            LogUploadFailed(instanceName, failed);
+            await progress.FailedAsync(StatusCodes.Status400BadRequest, failed.Message, cancellationToken);
+            return ApiErrors.Of(StatusCodes.Status400BadRequest, "The media could not be uploaded to WhatsApp: " + failed.Message);
+        }
+    }
+
+    private async Task<UploadedMedia> UploadAsync(IInstanceMediaGrain mediaGrain, MediaUploadAccess first, PreparedMedia prepared, MediaType kind, CancellationToken cancellationToken)
+    {
+        var transfer = new MediaTransfer(httpClients.CreateClient(UploadClientName), async (refresh, token) =>
+        {
+            var access = first;
+            if (refresh)
+            {
+                var again = await mediaGrain.GetMediaUploadAccessAsync(true, token);
+                access = again.Access ?? throw new MediaTransferException("The instance's media connection is gone: it is not connected any more.");
+            }
+            return new MediaConnection(access.Auth, access.Hosts, access.Ttl, access.FetchedAt);
+        });
+        prepared.Content.Position = 0;
+        return await transfer.UploadAsync(prepared.Content, kind, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: a media upload to WhatsApp failed")]
+    private partial void LogUploadFailed(string instanceName, Exception exception);
+}
