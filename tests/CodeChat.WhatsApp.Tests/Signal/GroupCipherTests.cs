@@ -189,8 +189,14 @@ public class GroupCipherTests
         var ownRecord = await _senderStore.LoadSenderKeyAsync(SenderName, Ct);
         var state = ownRecord!.CurrentState!;
         var cipher = new GroupCipher(_memberStore);
-        // Correctly signed, but encrypted under a key of another chain: the padding check fails.
-        var garbage = SenderKeyMessage.Create(state.KeyId, 3, new byte[32], state.SigningKeyPair!).Serialized.ToArray();
+        // Correctly signed and encrypted with the right message key, but the plaintext's last byte is
+        // 0x00, which no PKCS#7 padding ends with: the padding check fails on every run. (Zero bytes
+        // under an unrelated key came out validly padded about once in 256 runs.)
+        var messageKey = state.ChainKey.Next().Next().Next().MessageKey();
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = messageKey.CipherKey.ToArray();
+        var badlyPadded = aes.EncryptCbc(new byte[32], messageKey.Iv, System.Security.Cryptography.PaddingMode.None);
+        var garbage = SenderKeyMessage.Create(state.KeyId, 3, badlyPadded, state.SigningKeyPair!).Serialized.ToArray();
 
         await Assert.ThrowsAsync<InvalidSignalMessageException>(() => cipher.DecryptAsync(SenderName, garbage, Ct).AsTask());
 
