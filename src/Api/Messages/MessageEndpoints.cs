@@ -141,12 +141,21 @@ public static partial class MessageEndpoints
     /// <c>number</c> as CodeChat 1.3 checks it (<c>^\d+[.@\w-]+</c>, "Invalid format") and as we can send
     /// to it (<see cref="RecipientJid"/>); a failure is added for a missing or bad one.
     /// </summary>
-    internal static string? ReadNumber(JsonElement body, List<ValidationFailure> failures)
+    /// <param name="acceptsNumbers">
+    /// Whether the route sends mailings through <see cref="SendAsync"/> (<c>numbers</c> instead of
+    /// <c>number</c>); a route that does not says so for a body with <c>numbers</c>.
+    /// </param>
+    internal static string? ReadNumber(JsonElement body, List<ValidationFailure> failures, bool acceptsNumbers = true)
     {
         var mailing = SendRequestValues.TryGetPresent(body, "numbers", out _);
+        if (mailing && !acceptsNumbers)
+        {
+            failures.Add(new ValidationFailure("numbers", "This route sends to one number; give number (mailings are taken by sendText and sendLink)"));
+            return null;
+        }
         if (!SendRequestValues.TryGetPresent(body, "number", out var element))
         {
-            // With numbers, a mailing: the send route reads those (SendQueueEndpoints.ReadNumbers).
+            // With numbers, a mailing: SendAsync reads those (SendQueueEndpoints.ReadNumbers).
             if (!mailing)
                 failures.Add(JsonRequestBody.Missing("number"));
             return null;
