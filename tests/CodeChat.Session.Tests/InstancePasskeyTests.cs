@@ -50,10 +50,10 @@ public sealed class InstancePasskeyTests(PostgresServerFixture postgres, Emulato
         Assert.Equal(200, status);
         var scan = emulator.Emulator.ScanQrAsync(qr.GetProperty("code").GetString()!, account, Ct);
         var pending = await WaitForStageAsync(host, name, "awaiting_assertion");
-        return new Flow(name, scan, pending.GetProperty("publicKey").GetRawText());
+        return new Flow(name, scan, pending.GetProperty("publicKey").GetRawText(), qr.GetProperty("code").GetString()!);
     }
 
-    private sealed record Flow(string Name, Task<LinkedDevice> Link, string PublicKeyJson);
+    private sealed record Flow(string Name, Task<LinkedDevice> Link, string PublicKeyJson, string Qr);
 
     private static async Task<JsonElement> WaitForStageAsync(SessionHost host, string name, string stage)
     {
@@ -244,6 +244,15 @@ public sealed class InstancePasskeyTests(PostgresServerFixture postgres, Emulato
         Assert.Contains("\"reason\":\"timeout\"", error.DataJson, StringComparison.Ordinal);
         Assert.Equal(408, await host.WaitForStateAsync(flow.Name, "close"));
         await AssertEndedAsync(host, flow.Name, account, "timeout", 408);
+        var (_, state) = await host.GetAsync($"/instance/connectionState/{flow.Name}");
+        Assert.False(state.TryGetProperty("passkey", out var _), state.ToString());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => flow.Link.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+
+        // The next connect starts clean: a first QR of a new attempt, which the phone can scan into a new request.
+        var (status, qr) = await host.ConnectForQrAsync(flow.Name);
+        Assert.Equal(200, status);
+        Assert.Equal(1, qr.GetProperty("count").GetInt32());
+        Assert.NotEqual(flow.Qr, qr.GetProperty("code").GetString());
     }
 
     [Fact]

@@ -34,9 +34,12 @@ public sealed class SessionHost : WebApplicationFactory<CodeChat.Silo.Program>
     /// <param name="endpoint">Where the client connects instead of the emulator itself (e.g. a relay to it).</param>
     /// <param name="settings">Configuration on top of the defaults (e.g. the WhatsApp:Version* keys).</param>
     /// <param name="services">Replaces services after the silo registered its own (test seams).</param>
+    /// <param name="listenOnLoopback">Serve on a real loopback port (Kestrel) instead of in memory, for a browser to call.</param>
     public SessionHost(string connectionString, WaEmulatorServer emulator, TimeSpan? qrTimeout = null, Uri? endpoint = null,
-        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+        IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, bool listenOnLoopback = false)
     {
+        if (listenOnLoopback)
+            UseKestrel(0);
         _connectionString = connectionString;
         _emulator = emulator;
         _qrTimeout = qrTimeout;

@@ -9,7 +9,8 @@ namespace CodeChat.WhatsApp.ServerSide;
 /// What a relying party checks in a WebAuthn assertion (W3C WebAuthn Level 3 §7.2 "Verifying an
 /// Authentication Assertion"), as WhatsApp's server must before it continues passkey linking
 /// (whatsapp-protocol.md §4.5: ES256 over authenticatorData ‖ SHA-256(clientDataJSON), the challenge and
-/// type in clientDataJSON, the rpId hash in authenticatorData). Written for the emulator from the
+/// type in clientDataJSON, the rpId hash in authenticatorData; and, as §7.2 step 9 requires of every
+/// relying party, the origin in clientDataJSON). Written for the emulator from the
 /// specification, independently of the companion code in src/WhatsApp/Pairing.
 /// </summary>
 public static class WebAuthnAssertionVerifier
@@ -27,7 +28,8 @@ public static class WebAuthnAssertionVerifier
         ReadOnlySpan<byte> registeredCredentialId,
         ECDsa registeredPublicKey,
         ReadOnlySpan<byte> expectedChallenge,
-        string relyingPartyId)
+        string relyingPartyId,
+        string expectedOrigin)
     {
         ArgumentNullException.ThrowIfNull(registeredPublicKey);
         try
@@ -57,6 +59,10 @@ public static class WebAuthnAssertionVerifier
             if (!CryptographicOperations.FixedTimeEquals(challenge, expectedChallenge))
             {
                 return "stale or foreign challenge";
+            }
+            if (Text(clientData.RootElement, "origin") != expectedOrigin)
+            {
+                return "clientDataJSON.origin is not the relying party's web origin";
             }
 
             // authenticatorData = rpIdHash(32) ‖ flags(1) ‖ signCount(4) ‖ …

@@ -30,6 +30,12 @@ public sealed record WaEmulatorOptions
     /// </summary>
     public string PasskeyRelyingPartyId { get; init; } = "whatsapp.com";
 
+    /// <summary>
+    /// The web origin an assertion must come from (clientDataJSON.origin, WebAuthn §7.2 step 9): WhatsApp
+    /// Web's. Browser tests of the passkey helper set their local stand-in page's origin here.
+    /// </summary>
+    public string PasskeyOrigin { get; init; } = "https://web.whatsapp.com";
+
     /// <summary>How long a passkey request stays answerable (the options' timeout; the handoff key lives as long).</summary>
     public TimeSpan PasskeyRequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

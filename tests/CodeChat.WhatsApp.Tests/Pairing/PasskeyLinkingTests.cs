@@ -172,11 +172,13 @@ public class PasskeyLinkingTests
         Assert.Equal(["id", "rawId", "type", "response"], wireJson.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["clientDataJSON", "authenticatorData", "signature", "userHandle"], wireJson.RootElement.GetProperty("response").EnumerateObject().Select(p => p.Name));
         using var key = ECDsa.Create(authenticator.PublicKey);
-        Assert.Null(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, key, challenge, "whatsapp.com"));
-        Assert.NotNull(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, key, RandomNumberGenerator.GetBytes(32), "whatsapp.com"));
-        Assert.NotNull(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, key, challenge, "example.com"));
+        Assert.Null(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, key, challenge, "whatsapp.com", "https://web.whatsapp.com"));
+        Assert.NotNull(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, key, RandomNumberGenerator.GetBytes(32), "whatsapp.com", "https://web.whatsapp.com"));
+        Assert.NotNull(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, key, challenge, "example.com", "https://web.whatsapp.com"));
+        // Signed for another web origin (a phishing page) is refused although the key and rpId hash fit.
+        Assert.NotNull(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, key, challenge, "whatsapp.com", "https://web.whatsapp.com.evil.example"));
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        Assert.NotNull(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, otherKey, challenge, "whatsapp.com"));
+        Assert.NotNull(WebAuthnAssertionVerifier.Check(wire, assertion.RawId, authenticator.CredentialId, otherKey, challenge, "whatsapp.com", "https://web.whatsapp.com"));
     }
 
     [Theory]

@@ -161,7 +161,7 @@ internal sealed class PasskeyLinkingService(ChatServer server, PairingService pa
         {
             var problem = WebAuthnAssertionVerifier.Check(
                 Child(prologue, "webauthn_assertion"), Child(prologue, "credential_id"), passkey.CredentialId, verifier,
-                request.Challenge, server.Options.PasskeyRelyingPartyId);
+                request.Challenge, server.Options.PasskeyRelyingPartyId, server.Options.PasskeyOrigin);
             if (problem is not null)
             {
                 Refuse(session, pending, request, iq, "assertion refused: " + problem);
