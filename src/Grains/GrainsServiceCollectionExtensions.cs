@@ -30,6 +30,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         services.TryAddSingleton<PostgresMessageStore>();
+        services.TryAddSingleton<PostgresChatStore>();
+        services.TryAddSingleton<PostgresMessageQuery>();
         services.AddMessageReceiving();
         // Every append wakes the instance's webhook dispatcher.
         services.TryAddSingleton<IInstanceEventSink>(provider => new WakingInstanceEventSink(

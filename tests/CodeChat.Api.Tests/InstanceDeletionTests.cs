@@ -139,6 +139,8 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
                 VALUES ($1, '5511999990000@s.whatsapp.net', 'ABC', false, 'conversation', '{}', 1700000000, 3);
             INSERT INTO message_updates (instance_name, message_id, status, date_time)
                 SELECT $1, id, 3, now() FROM messages WHERE instance_name = $1;
+            INSERT INTO chats (instance_name, remote_jid, lid, kind, last_message_timestamp) VALUES ($1, '5511999990000@s.whatsapp.net', '1234@lid', 'user', 1700000000);
+            INSERT INTO contacts (instance_name, remote_jid, lid, push_name) VALUES ($1, '5511999990000@s.whatsapp.net', '1234@lid', 'Ana');
             INSERT INTO webhook_endpoints (instance_name, instance_id, url, enabled, secret_protected) VALUES ($1, $2, 'https://example.com/hook', true, 'protected');
             INSERT INTO webhook_lines (instance_name, endpoint) VALUES ($1, 'instance');
             INSERT INTO webhook_replays (instance_name, endpoint, event_id) VALUES ($1, 'instance', $3);
