@@ -39,6 +39,8 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
         ("webhook_dead_letters", "instance_name"),
         ("messages", "instance_name"),
         ("message_updates", "instance_name"),
+        ("chats", "instance_name"),
+        ("contacts", "instance_name"),
         ("orleansstorage", "grainidextensionstring"),
         ("orleansreminderstable", "grainid"),
     ];
