@@ -36,12 +36,9 @@ internal static class GroupHandlers
     public static async Task<IResult> UpdatePictureAsync(
         string instanceName, string? groupJid, HttpContext http, IGrainFactory grains, MediaSourceReader reader, CancellationToken cancellationToken)
     {
-        var (group, error) = GroupRequestReader.GroupJid(groupJid);
+        var (group, body, error) = await GroupAndBodyAsync(groupJid, http, cancellationToken);
         if (error is not null)
             return error;
-        var (body, malformed) = await JsonRequestBody.ReadObjectAsync(http.Request, cancellationToken);
-        if (malformed is not null)
-            return ApiErrors.Invalid(malformed);
         var (image, failure) = GroupRequestReader.RequiredString(body, "image");
         if (failure is not null)
             return ApiErrors.Invalid(failure);
@@ -109,12 +106,9 @@ internal static class GroupHandlers
 
     public static async Task<IResult> UpdateParticipantsAsync(string instanceName, string? groupJid, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var (group, error) = GroupRequestReader.GroupJid(groupJid);
+        var (group, body, error) = await GroupAndBodyAsync(groupJid, http, cancellationToken);
         if (error is not null)
             return error;
-        var (body, malformed) = await JsonRequestBody.ReadObjectAsync(http.Request, cancellationToken);
-        if (malformed is not null)
-            return ApiErrors.Invalid(malformed);
         var (actionText, actionFailure) = GroupRequestReader.RequiredString(body, "action");
         var (participants, failures) = GroupRequestReader.Participants(body);
         GroupParticipantCommand? action = actionText switch
