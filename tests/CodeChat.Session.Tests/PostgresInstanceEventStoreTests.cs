@@ -79,6 +79,34 @@ public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixt
             Assert.Equal(appended, read.OrderBy(r => r.Sequence));
             Assert.All(read, record => Assert.Equal(7, record.InstanceId));
         }
+        Assert.True(store.BatchStatistics.Largest > 1, "500 appends fired at once all went in batches of one");
+    }
+
+    [Fact]
+    public async Task One_batch_gives_a_new_instance_and_a_known_one_their_next_sequences_in_queue_order()
+    {
+        // The batch write on its own (no fallback can hide a mistake): a known instance continues after
+        // its last sequence, a new one starts at 1, interleaved drafts keep their order per instance.
+        var store = NewStore();
+        var known = NewName();
+        var fresh = NewName();
+        var other = NewName();
+        await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(known, 1, null, InstanceConnectionState.Connecting, 200), Ct);
+        await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(known, 1, null, InstanceConnectionState.Connecting, 201), Ct);
+        InstanceEventDraft Draft(string name, int reason) =>
+            InstanceEventPayloads.ConnectionUpdate(name, 3, "15550001111@s.whatsapp.net", InstanceConnectionState.Open, reason) with { Id = Guid.CreateVersion7() };
+        var drafts = new[] { Draft(fresh, 1), Draft(known, 2), Draft(other, 3), Draft(fresh, 4), Draft(known, 5), Draft(fresh, 6) };
+
+        var records = await store.InsertBatchAsync(drafts, Ct);
+
+        Assert.Equal(drafts.Select(d => d.Id!.Value), records.Select(r => r.Id));
+        Assert.Equal([1L, 3L, 1L, 2L, 4L, 3L], records.Select(r => r.Sequence));
+        Assert.All(records, record => Assert.Equal("15550001111@s.whatsapp.net", record.OwnerJid));
+        Assert.Equal(drafts.Select(d => d.DataJson), records.Select(r => r.DataJson));
+        Assert.Equal([1L, 2L, 3L, 4L], (await store.ReadAsync(known, 0, 10, Ct)).Select(r => r.Sequence));
+        Assert.Equal(records.Where(r => r.InstanceName == fresh), await store.ReadAsync(fresh, 0, 10, Ct));
+        var next = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(fresh, 3, null, InstanceConnectionState.Close, 200), Ct);
+        Assert.Equal(4, next.Sequence);
     }
 
     [Fact]

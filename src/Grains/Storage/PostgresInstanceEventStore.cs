@@ -1,5 +1,7 @@
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Events;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -13,31 +15,47 @@ namespace CodeChat.Grains.Storage;
 /// returns the row already stored. Appends that stand alone are group-committed: those arriving
 /// while a write is in flight share the next transaction, so a burst costs one WAL flush per batch
 /// rather than one per event (the per-event flush capped a loaded 2-core machine at a few hundred
-/// events per second).
+/// events per second). The price: one batch at a time per silo, so a batch waiting for an instance's
+/// sequence row (locked by a message transaction of that instance) delays the other instances'
+/// standalone appends for that long.
 /// </summary>
-public sealed class PostgresInstanceEventStore : IInstanceEventSink
+public sealed partial class PostgresInstanceEventStore : IInstanceEventSink
 {
     private const string Columns = "id, instance_name, sequence, instance_id, owner_jid, event, data::text, created_at";
     private const int MaxBatch = 500;
 
-    private readonly NpgsqlDataSource dataSource;
-    private readonly TimeProvider timeProvider;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
     private readonly GroupCommitQueue<InstanceEventDraft, InstanceEventRecord> _groupCommit;
 
-    public PostgresInstanceEventStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+    public PostgresInstanceEventStore(NpgsqlDataSource dataSource, TimeProvider timeProvider, ILogger<PostgresInstanceEventStore>? logger = null)
     {
-        this.dataSource = dataSource;
-        this.timeProvider = timeProvider;
-        // A draft failing inside a batch is written again alone by the staged path, which also copes
-        // with a batch whose commit succeeded although its answer was lost.
-        _groupCommit = new(InsertBatchAsync, AppendStagedAsync, MaxBatch);
+        _dataSource = dataSource;
+        _timeProvider = timeProvider;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        // A batch refused because of its data (class 22, e.g. malformed JSON; class 23, a constraint) is
+        // written again draft by draft through the staged path, which finds a draft already stored, so
+        // only the bad draft fails. Any other failure fails the batch: the database is not answering.
+        _groupCommit = new(
+            InsertBatchAsync,
+            AppendStagedAsync,
+            exception => exception is PostgresException { SqlState: [ '2', '2' or '3', ..] },
+            MaxBatch,
+            (exception, count) => LogWrittenOneByOne(count, exception));
     }
+
+    /// <summary>Batches written so far, and the largest: lets a test see the group commit at work.</summary>
+    internal (long Batches, int Largest) BatchStatistics => (Interlocked.Read(ref _batches), Volatile.Read(ref _largestBatch));
+
+    private long _batches;
+    private int _largestBatch;
 
     public Task<InstanceEventRecord> AppendAsync(InstanceEventDraft draft, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
         return draft.Id is null
-            ? _groupCommit.WriteAsync(draft with { Id = Guid.CreateVersion7(timeProvider.GetUtcNow()) }, cancellationToken)
+            ? _groupCommit.WriteAsync(draft with { Id = Guid.CreateVersion7(_timeProvider.GetUtcNow()) }, cancellationToken)
             : AppendStagedAsync(draft, cancellationToken);
     }
 
@@ -64,9 +82,13 @@ public sealed class PostgresInstanceEventStore : IInstanceEventSink
     /// block of sequences with one upsert, in name order so two writers lock sequence rows in the same
     /// order, and the drafts of one instance get them in the order they were queued.
     /// </summary>
-    private async Task<IReadOnlyList<InstanceEventRecord>> InsertBatchAsync(
+    internal async Task<IReadOnlyList<InstanceEventRecord>> InsertBatchAsync(
         IReadOnlyList<InstanceEventDraft> drafts, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _batches);
+        var largest = Volatile.Read(ref _largestBatch);
+        while (drafts.Count > largest && Interlocked.CompareExchange(ref _largestBatch, drafts.Count, largest) != largest)
+            largest = Volatile.Read(ref _largestBatch);
         if (drafts.Count == 1)
             return [await InsertAsync(drafts[0], drafts[0].Id!.Value, cancellationToken)];
 
@@ -74,7 +96,7 @@ public sealed class PostgresInstanceEventStore : IInstanceEventSink
         foreach (var draft in drafts)
             counts[draft.InstanceName] = counts.GetValueOrDefault(draft.InstanceName) + 1;
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var nextSequence = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var reserve = new NpgsqlCommand(
@@ -138,7 +160,7 @@ public sealed class PostgresInstanceEventStore : IInstanceEventSink
 
     private async Task<InstanceEventRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM instance_events WHERE id = $1");
+        await using var command = _dataSource.CreateCommand($"SELECT {Columns} FROM instance_events WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = id });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
@@ -146,7 +168,7 @@ public sealed class PostgresInstanceEventStore : IInstanceEventSink
 
     private async Task<InstanceEventRecord> InsertAsync(InstanceEventDraft draft, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var record = await AppendAsync(connection, transaction, draft with { Id = id }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -161,7 +183,7 @@ public sealed class PostgresInstanceEventStore : IInstanceEventSink
         NpgsqlConnection connection, NpgsqlTransaction transaction, InstanceEventDraft draft, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var id = draft.Id ?? Guid.CreateVersion7(timeProvider.GetUtcNow());
+        var id = draft.Id ?? Guid.CreateVersion7(_timeProvider.GetUtcNow());
         long sequence;
         await using (var next = new NpgsqlCommand(
             """
@@ -201,7 +223,7 @@ public sealed class PostgresInstanceEventStore : IInstanceEventSink
         string instanceName, long afterSequence, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        await using var command = dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(
             $"SELECT {Columns} FROM instance_events WHERE instance_name = $1 AND sequence > $2 ORDER BY sequence LIMIT $3");
         command.Parameters.Add(Text(instanceName));
         command.Parameters.Add(new NpgsqlParameter { Value = afterSequence });
@@ -224,6 +246,9 @@ public sealed class PostgresInstanceEventStore : IInstanceEventSink
         reader.GetFieldValue<DateTimeOffset>(7));
 
     private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An outbox batch of {Count} events was refused for its data; writing them one by one so only the bad one fails")]
+    private partial void LogWrittenOneByOne(int count, Exception exception);
 
     private static NpgsqlParameter TextArray(IEnumerable<string?> values) =>
         new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };

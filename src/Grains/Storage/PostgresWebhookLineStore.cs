@@ -112,7 +112,8 @@ public sealed class PostgresWebhookLineStore(NpgsqlDataSource dataSource)
             // are then delivered again with the same webhook-id — at-least-once, as promised — while
             // failures, dead letters and the outbox itself stay synchronously durable. set_config(…, true)
             // lasts until the batch's implicit transaction commits, and (unlike SET LOCAL) does not warn
-            // outside an explicit transaction block.
+            // outside an explicit transaction block. This relies on Npgsql sending the batch with one Sync
+            // (its default): with error barriers on, set_config would be a transaction of its own.
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
         }
         var log = new NpgsqlBatchCommand(
