@@ -25,4 +25,12 @@ public interface IInstanceMessagingGrain : IGrainWithStringKey
     [Alias("CheckNumbers")]
     [AlwaysInterleave]
     Task<NumberCheckResult> CheckNumbersAsync(IReadOnlyList<string> numbers, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the instance's next slot for a mailing message (the outbound rate limit all send queues of
+    /// the instance share) and says how long the caller waits for it before it sends.
+    /// </summary>
+    [Alias("ReserveMailingSend")]
+    [AlwaysInterleave]
+    Task<TimeSpan> ReserveMailingSendAsync(CancellationToken cancellationToken = default);
 }
