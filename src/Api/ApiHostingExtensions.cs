@@ -76,6 +76,7 @@ public static class ApiHostingExtensions
         app.MapGroupEndpoints();
         app.MapWebhookEndpoints();
         app.MapChatReceiveEndpoints();
+        app.MapChatFindEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();
