@@ -8,11 +8,17 @@ public static class InstanceEventNames
     public const string NewMessage = "new.message";
     public const string MessagesUpdate = "messages.update";
     public const string StatusBroadcast = "status.broadcast";
+    public const string ChatsUpsert = "chats.upsert";
+    public const string ContactsUpsert = "contacts.upsert";
+    public const string ContactsUpdate = "contacts.update";
     public const string RequestPayment = "request.payment";
     public const string DeclinePayment = "decline.payment";
     public const string CancelPayment = "cancel.payment";
     public const string SendPayment = "send.payment";
     public const string GeneralError = "general.error";
+    public const string GroupUpsert = "group.upsert";
+    public const string GroupUpdate = "group.update";
+    public const string GroupParticipantUpdate = "group:participant.update";
 
     /// <summary>A send that failed after it was accepted (v3 posts the status as the event's suffix).</summary>
     public const string SendMessageError = "send.message:ERROR";
