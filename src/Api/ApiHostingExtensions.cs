@@ -75,6 +75,7 @@ public static class ApiHostingExtensions
         app.MapWebhookEndpoints();
         app.MapChatReceiveEndpoints();
         app.MapChatFindEndpoints();
+        app.MapChatPresenceEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

@@ -61,5 +61,12 @@ public sealed record ClientOutdatedEvent(WhatsAppWebVersion Rejected, WhatsAppWe
 /// <summary>The server sent a stream error (raised before the matching <see cref="DisconnectedEvent"/>).</summary>
 public sealed record StreamErrorEvent(StreamErrorKind Kind, string? Code) : WaEvent;
 
+/// <summary>
+/// A contact's presence: <paramref name="Participant"/> is online or offline (then with
+/// <paramref name="LastSeen"/> when they share it), or typing / recording / paused in <paramref name="Chat"/>
+/// (a group, or the contact's own chat, where <paramref name="Participant"/> equals <paramref name="Chat"/>).
+/// </summary>
+public sealed record PresenceEvent(Jid Chat, Jid Participant, PresenceState State, DateTimeOffset? LastSeen) : WaEvent;
+
 /// <summary>Every incoming stanza, for features layered on the client (messages, receipts, notifications…).</summary>
 public sealed record NodeReceivedEvent(Node Node) : WaEvent;
