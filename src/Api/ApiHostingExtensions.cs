@@ -77,6 +77,7 @@ public static class ApiHostingExtensions
         app.MapWebhookEndpoints();
         app.MapChatReceiveEndpoints();
         app.MapChatFindEndpoints();
+        app.MapChatPresenceEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

@@ -431,11 +431,13 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
             .ToArray();
         Assert.Equal(
             [
+                "DELETE /chat/deleteChat/{instanceName}",
                 "DELETE /group/leaveGroup/{instanceName}",
                 "DELETE /instance/delete/{instanceName}",
                 "DELETE /instance/logout/{instanceName}",
                 "DELETE /message/queue/{instanceName}",
                 "GET /admin/whatsappVersion",
+                "GET /chat/findChats/{instanceName}",
                 "GET /group/findAllGroups/{instanceName}",
                 "GET /group/findGroupInfos/{instanceName}",
                 "GET /group/inviteCode/{instanceName}",
@@ -454,6 +456,8 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "PATCH /chat/readMessages/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
                 "POST /chat/base64MediaMessage/{instanceName}",
+                "POST /chat/findContacts/{instanceName}",
+                "POST /chat/findMessages/{instanceName}",
                 "POST /chat/mediaData/{instanceName}",
                 "POST /chat/retrieverMediaMessage/{instanceName}",
                 "POST /chat/whatsappNumbers/{instanceName}",
