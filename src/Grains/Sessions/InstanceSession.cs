@@ -140,8 +140,15 @@ internal sealed partial class InstanceSession : IAsyncDisposable
                 // The API contract has no webhook event for it; the instance's log records it.
                 if (@event is IdentityChangedEvent changed)
                     LogContactIdentityChanged(InstanceName, changed.Device.ToString());
-                if (ToSignal(@event) is { } signal)
+                if (@event is ReceiptReceivedEvent receipt)
+                {
+                    if (SentMessageReceipt.Of(receipt) is { } forOurs)
+                        await DeliverReceiptAsync(forOurs, token);
+                }
+                else if (ToSignal(@event) is { } signal)
+                {
                     await DeliverAsync(signal, token);
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -166,6 +173,21 @@ internal sealed partial class InstanceSession : IAsyncDisposable
             // One lost signal must not stop the pump, even one lost to a cancellation that is not ours
             // (a timed-out call inside the grain); the watchdog repairs a state that drifted.
             LogDeliveryFailed(InstanceName, signal.Kind, exception);
+        }
+    }
+
+    private async Task DeliverReceiptAsync(SentMessageReceipt receipt, CancellationToken token)
+    {
+        if (token.IsCancellationRequested)
+            return;
+        try
+        {
+            await _inbox.AcceptReceiptAsync(Epoch, receipt);
+        }
+        catch (Exception exception) when (!token.IsCancellationRequested)
+        {
+            // A lost receipt leaves a status behind; the next receipt of the message moves it on.
+            LogReceiptLost(InstanceName, receipt.Status, exception);
         }
     }
 
@@ -200,6 +222,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand the {SignalKind} event to the grain")]
     private partial void LogDeliveryFailed(string instanceName, SessionSignalKind signalKind, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand a {Status} receipt to the grain")]
+    private partial void LogReceiptLost(string instanceName, Abstractions.Messages.MessageStatus status, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: contact device {Device} re-installed WhatsApp; its new identity key was accepted")]
     private partial void LogContactIdentityChanged(string instanceName, string device);
