@@ -45,6 +45,7 @@ public static partial class MessageEndpoints
                 """{"number":"5531987654321","options":{"delay":[1200,3000],"presence":"composing","quoted":{"messageId":"3EB0B430B6F8F1D0E053"},"externalAttributes":{"crmId":42}},"textMessage":{"text":"Hello!"}}"""))
             .WithSendResponses();
 
+        named.MapMessageContentEndpoints();
         return routes;
     }
 
