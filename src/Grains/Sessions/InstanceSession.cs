@@ -160,34 +160,26 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync(SessionSignal signal, CancellationToken token)
-    {
-        if (token.IsCancellationRequested)
-            return;
-        try
-        {
-            await _inbox.DeliverAsync(Epoch, signal);
-        }
-        catch (Exception exception) when (!token.IsCancellationRequested)
-        {
-            // One lost signal must not stop the pump, even one lost to a cancellation that is not ours
-            // (a timed-out call inside the grain); the watchdog repairs a state that drifted.
-            LogDeliveryFailed(InstanceName, signal.Kind, exception);
-        }
-    }
+    // One lost signal must not stop the pump, even one lost to a cancellation that is not ours (a
+    // timed-out call inside the grain); the watchdog repairs a state that drifted.
+    private Task DeliverAsync(SessionSignal signal, CancellationToken token) =>
+        HandToGrainAsync(() => _inbox.DeliverAsync(Epoch, signal), exception => LogDeliveryFailed(InstanceName, signal.Kind, exception), token);
 
-    private async Task DeliverReceiptAsync(SentMessageReceipt receipt, CancellationToken token)
+    // A lost receipt leaves a status behind; the next receipt of the message moves it on.
+    private Task DeliverReceiptAsync(SentMessageReceipt receipt, CancellationToken token) =>
+        HandToGrainAsync(() => _inbox.AcceptReceiptAsync(Epoch, receipt), exception => LogReceiptLost(InstanceName, receipt.Status, exception), token);
+
+    private static async Task HandToGrainAsync(Func<Task> call, Action<Exception> logLost, CancellationToken token)
     {
         if (token.IsCancellationRequested)
             return;
         try
         {
-            await _inbox.AcceptReceiptAsync(Epoch, receipt);
+            await call();
         }
         catch (Exception exception) when (!token.IsCancellationRequested)
         {
-            // A lost receipt leaves a status behind; the next receipt of the message moves it on.
-            LogReceiptLost(InstanceName, receipt.Status, exception);
+            logLost(exception);
         }
     }
 
