@@ -299,7 +299,7 @@ public sealed class SendTextTests(SendTextFixture fixture) : IClassFixture<SendT
         }
 
         var (status, body) = await sending;
-        Assert.Equal(201, status);
+        Assert.True(status == 201, $"{status}: {body}");
         Assert.Equal("SERVER_ACK", body.GetProperty("status").GetString());
         await fixture.Bob.WaitForTextAsync(text, Patience, Ct);
     }
