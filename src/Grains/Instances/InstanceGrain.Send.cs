@@ -106,9 +106,11 @@ public sealed partial class InstanceGrain
         var outcome = await attempt;
         if (outcome.Failed)
             return new SendMessageResult(SendOutcome.Failed, Record(outcome.Message, recipient, options), outcome.Error);
-        return outcome.Deferred
-            ? new SendMessageResult(SendOutcome.Accepted, Record(outcome.Message, recipient, options))
-            : new SendMessageResult(SendOutcome.Sent, Record(outcome.Message, recipient, options));
+        if (outcome.Deferred)
+            return new SendMessageResult(SendOutcome.Accepted, Record(outcome.Message, recipient, options));
+        // The answer reports what the send reached, the server's ack, whatever the stored row says by now:
+        // the recipient's receipt can overtake the ack, and its own messages.update reports it.
+        return new SendMessageResult(SendOutcome.Sent, Record(outcome.Message with { Status = MessageStatus.ServerAck }, recipient, options));
     }
 
     /// <summary>Sends the PENDING messages an earlier session accepted but never got acked, once this session is open.</summary>
