@@ -74,6 +74,7 @@ public static class ApiHostingExtensions
         app.MapChatEndpoints();
         app.MapWebhookEndpoints();
         app.MapChatReceiveEndpoints();
+        app.MapChatRevisionEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

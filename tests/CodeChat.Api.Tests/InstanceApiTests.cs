@@ -431,6 +431,8 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
             .ToArray();
         Assert.Equal(
             [
+                "DELETE /chat/deleteMessage/{instanceName}",
+                "DELETE /chat/deleteMessageForEveryone/{instanceName}",
                 "DELETE /instance/delete/{instanceName}",
                 "DELETE /instance/logout/{instanceName}",
                 "GET /admin/whatsappVersion",
@@ -446,6 +448,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "PATCH /chat/readMessages/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
                 "POST /chat/base64MediaMessage/{instanceName}",
+                "POST /chat/editMessage/{instanceName}",
                 "POST /chat/mediaData/{instanceName}",
                 "POST /chat/retrieverMediaMessage/{instanceName}",
                 "POST /chat/whatsappNumbers/{instanceName}",

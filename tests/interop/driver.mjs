@@ -340,6 +340,11 @@ function startSocket() {
 
     socket.ev.on('messages.update', (updates) => {
         for (const { key, update } of updates) {
+            // What Baileys' process-message makes of a revoke (stub REVOKE, message gone) or an edit (the new content).
+            const edited = update.message?.editedMessage?.message;
+            if (edited || update.messageStubType === proto.WebMessageInfo.StubType.REVOKE) {
+                writeProtocolLine({ event: 'revision', kind: edited ? 'edit' : 'revoke', id: key.id, remoteJid: key.remoteJid, text: textOf(edited) });
+            }
             if (update.status === undefined) continue;
             writeProtocolLine({ event: 'receipt', id: key.id, remoteJid: key.remoteJid, status: update.status });
         }
