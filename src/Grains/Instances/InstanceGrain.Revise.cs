@@ -114,24 +114,8 @@ public sealed partial class InstanceGrain
             return MessageRevisionResult.Of(MessageRevisionOutcome.MessageNotFound);
         await GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name).WakeAsync();
         LogRevisionSent(Name, revision.Kind, stored.Key.Id, stored.Id, revision.ProtocolMessageId);
-        return new MessageRevisionResult(MessageRevisionOutcome.Revised, RevisedRecord(outcome.Message), at);
+        return new MessageRevisionResult(MessageRevisionOutcome.Revised, RecordOf(outcome.Message, MessageHeaderJson.IsGroup(stored.Key.RemoteJid), externalAttributesJson: null), at);
     }
-
-    private SentMessageRecord RevisedRecord(StoredMessage stored) => new(
-        stored.Id,
-        stored.Key.Id,
-        stored.Key.RemoteJid,
-        KeyParticipant: stored.Key.FromMe ? null : stored.Participant,
-        stored.PushName,
-        stored.MessageType,
-        stored.ContentJson,
-        stored.MessageTimestamp,
-        state.State.Id,
-        stored.Device ?? "web",
-        IsGroup: MessageHeaderJson.IsGroup(stored.Key.RemoteJid),
-        ExternalAttributesJson: null,
-        stored.Status,
-        stored.Key.FromMe);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName} sent a {Kind} of message {TargetId} (#{StoredId}) as {ProtocolMessageId}; the server acked it")]
     private partial void LogRevisionSent(string instanceName, RevisionKind kind, string targetId, long storedId, string protocolMessageId);

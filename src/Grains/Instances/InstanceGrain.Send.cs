@@ -266,20 +266,25 @@ public sealed partial class InstanceGrain
             .ToList();
     }
 
-    private SentMessageRecord Record(StoredMessage stored, Recipient recipient, SendOptions options) => new(
+    private SentMessageRecord Record(StoredMessage stored, Recipient recipient, SendOptions options) =>
+        RecordOf(stored, isGroup: recipient.Group is not null, options.ExternalAttributesJson);
+
+    /// <summary>CodeChat's record of a stored message (a received one names its sender as participant).</summary>
+    private SentMessageRecord RecordOf(StoredMessage stored, bool isGroup, string? externalAttributesJson) => new(
         stored.Id,
         stored.Key.Id,
         stored.Key.RemoteJid,
-        KeyParticipant: null,
+        KeyParticipant: stored.Key.FromMe ? null : stored.Participant,
         stored.PushName,
         stored.MessageType,
         stored.ContentJson,
         stored.MessageTimestamp,
         state.State.Id,
         stored.Device ?? "web",
-        IsGroup: recipient.Group is not null,
-        options.ExternalAttributesJson,
-        stored.Status);
+        isGroup,
+        externalAttributesJson,
+        stored.Status,
+        stored.Key.FromMe);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} accepted message {MessageId} for sending as #{StoredId}")]
     private partial void LogSendAccepted(string instanceName, string messageId, long storedId);
