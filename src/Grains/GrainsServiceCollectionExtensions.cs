@@ -1,6 +1,7 @@
 using CodeChat.Grains.ClientVersion;
 using CodeChat.Grains.Events;
 using CodeChat.Grains.Messages;
+using CodeChat.Grains.Queues;
 using CodeChat.Grains.Sessions;
 using CodeChat.Grains.Storage;
 using CodeChat.Grains.Webhooks;
@@ -30,6 +31,11 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         services.TryAddSingleton<PostgresMessageStore>();
+        services.TryAddSingleton<PostgresSendQueueStore>();
+        services.AddOptions<SendQueueOptions>().Configure<IServiceProvider>((options, provider) =>
+            provider.GetService<IConfiguration>()?.GetSection(SendQueueOptions.SectionName).Bind(options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendQueueOptions>, SendQueueOptionsValidator>());
         services.AddMessageReceiving();
         // Every append wakes the instance's webhook dispatcher.
         services.TryAddSingleton<IInstanceEventSink>(provider => new WakingInstanceEventSink(

@@ -39,6 +39,8 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
         ("webhook_dead_letters", "instance_name"),
         ("messages", "instance_name"),
         ("message_updates", "instance_name"),
+        ("send_queues", "instance_name"),
+        ("send_queue_recipients", "instance_name"),
         ("orleansstorage", "grainidextensionstring"),
         ("orleansreminderstable", "grainid"),
     ];
@@ -139,6 +141,10 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
                 VALUES ($1, '5511999990000@s.whatsapp.net', 'ABC', false, 'conversation', '{}', 1700000000, 3);
             INSERT INTO message_updates (instance_name, message_id, status, date_time)
                 SELECT $1, id, 3, now() FROM messages WHERE instance_name = $1;
+            INSERT INTO send_queues (queue_id, instance_name, instance_id, status, message, message_type, content, options, recipient_count, created_at, updated_at)
+                VALUES ($3, $1, $2, 1, '\x0a00', 'conversation', '{}', '{}', 1, now(), now());
+            INSERT INTO send_queue_recipients (queue_id, instance_name, position, number, jid, message_id)
+                VALUES ($3, $1, 0, '5511999990000', '5511999990000@s.whatsapp.net', '3EB0AAAA');
             INSERT INTO webhook_endpoints (instance_name, instance_id, url, enabled, secret_protected) VALUES ($1, $2, 'https://example.com/hook', true, 'protected');
             INSERT INTO webhook_lines (instance_name, endpoint) VALUES ($1, 'instance');
             INSERT INTO webhook_replays (instance_name, endpoint, event_id) VALUES ($1, 'instance', $3);
@@ -149,6 +155,9 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
             -- A reminder far in the future, so that it never fires during the test.
             INSERT INTO OrleansRemindersTable (ServiceId, GrainId, ReminderName, StartTime, Period, GrainHash, Version)
                 VALUES ($4, 'instance/' || $1, 'test-leftover', now() + interval '1 day', 60000, 0, 0);
+            -- A send queue's watchdog (grain key "<instance>/<queue id>"): the dump below finds it if it stays.
+            INSERT INTO OrleansRemindersTable (ServiceId, GrainId, ReminderName, StartTime, Period, GrainHash, Version)
+                VALUES ($4, 'sendqueue/' || $1 || '/' || $3::text, 'send-queue-watchdog', now() + interval '1 day', 60000, 0, 0);
             """,
             name, id, eventId, serviceId);
         return name;

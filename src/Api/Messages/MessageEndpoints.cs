@@ -37,13 +37,14 @@ public static partial class MessageEndpoints
 
         named.MapPost("/sendText/{instanceName}", SendTextAsync)
             .WithName("sendText")
-            .WithSummary("Send a text (options: delay in ms or [min,max] with a typing presence, quoted, mentions, messageId, externalAttributes); 201 once WhatsApp acked it, 202 PENDING after Messaging:SendTimeout")
+            .WithSummary("Send a text (options: delay in ms or [min,max] with a typing presence, quoted, mentions, messageId, externalAttributes); 201 once WhatsApp acked it, 202 PENDING after Messaging:SendTimeout. With numbers[] instead of number: a mailing, 201 with the QueueModel (see /message/queue)")
             .Accepts<SendTextRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(new RequestBodyExample(
                 """{"number":"5531987654321","options":{"delay":[1200,3000],"presence":"composing","quoted":{"messageId":"3EB0B430B6F8F1D0E053"},"externalAttributes":{"crmId":42}},"textMessage":{"text":"Hello!"}}"""))
             .WithSendResponses();
 
         named.MapMessageContentEndpoints();
+        routes.MapSendQueueEndpoints();
         return routes;
     }
 
@@ -95,6 +96,14 @@ public static partial class MessageEndpoints
         if (tooLarge)
             return ApiErrors.Of(StatusCodes.Status413PayloadTooLarge,
                 new ValidationFailure("options.externalAttributes", $"externalAttributes must be at most {SendOptionsReader.MaxExternalAttributesBytes} bytes of JSON"));
+        // A mailing (api-contract.md §2): numbers instead of number.
+        if (SendRequestValues.TryGetPresent(body, "numbers", out var numbersElement))
+        {
+            var numbers = SendQueueEndpoints.ReadNumbers(numbersElement, failures);
+            return failures.Count > 0
+                ? ApiErrors.Invalid([.. failures])
+                : await SendQueueEndpoints.StartAsync(instanceName, numbers, message, options, grains, cancellationToken);
+        }
         if (failures.Count > 0 || number is null)
             return ApiErrors.Invalid([.. failures]);
 
@@ -131,11 +140,28 @@ public static partial class MessageEndpoints
     /// <c>number</c> as CodeChat 1.3 checks it (<c>^\d+[.@\w-]+</c>, "Invalid format") and as we can send
     /// to it (<see cref="RecipientJid"/>); a failure is added for a missing or bad one.
     /// </summary>
-    internal static string? ReadNumber(JsonElement body, List<ValidationFailure> failures)
+    /// <param name="acceptsNumbers">
+    /// Whether the route sends mailings through <see cref="SendAsync"/> (<c>numbers</c> instead of
+    /// <c>number</c>); a route that does not says so for a body with <c>numbers</c>.
+    /// </param>
+    internal static string? ReadNumber(JsonElement body, List<ValidationFailure> failures, bool acceptsNumbers = true)
     {
+        var mailing = SendRequestValues.TryGetPresent(body, "numbers", out _);
+        if (mailing && !acceptsNumbers)
+        {
+            failures.Add(new ValidationFailure("numbers", "This route sends to one number; give number (mailings are taken by sendText and sendLink)"));
+            return null;
+        }
         if (!SendRequestValues.TryGetPresent(body, "number", out var element))
         {
-            failures.Add(JsonRequestBody.Missing("number"));
+            // With numbers, a mailing: SendAsync reads those (SendQueueEndpoints.ReadNumbers).
+            if (!mailing)
+                failures.Add(JsonRequestBody.Missing("number"));
+            return null;
+        }
+        if (mailing)
+        {
+            failures.Add(new ValidationFailure("numbers", "Give either number (one recipient) or numbers (a mailing), not both"));
             return null;
         }
         if (!JsonRequestBody.TryGetString(element, out var number))
@@ -143,13 +169,16 @@ public static partial class MessageEndpoints
             failures.Add(JsonRequestBody.NotAString("number"));
             return null;
         }
-        if (!NumberPattern().IsMatch(number) || !RecipientJid.TryParse(number, out _))
+        if (!IsSendableNumber(number))
         {
             failures.Add(new ValidationFailure("number", "Invalid format"));
             return null;
         }
         return number;
     }
+
+    /// <summary>Whether <paramref name="number"/> passes CodeChat 1.3's check and is a JID we can send to.</summary>
+    internal static bool IsSendableNumber(string number) => NumberPattern().IsMatch(number) && RecipientJid.TryParse(number, out _);
 
     [GeneratedRegex(@"^\d+[.@\w-]+")]
     private static partial Regex NumberPattern();

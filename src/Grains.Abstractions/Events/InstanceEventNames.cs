@@ -21,6 +21,11 @@ public static class InstanceEventNames
     public const string SendMessageProcessing = "send.message:PROCESSING";
     public const string SendMessageCompleted = "send.message:COMPLETED";
 
+    /// <summary>A mailing (send queue) was paused, resumed or deleted by its caller.</summary>
+    public const string PausedQueue = "paused.queue";
+    public const string ResumedQueue = "resumed.queue";
+    public const string DeletedQueue = "deleted.queue";
+
     // Our extension (issue 15), named in the seed's style: passkey-required linking.
     public const string PasskeyRequest = "passkey.request";
     public const string PasskeyConfirmation = "passkey.confirmation";

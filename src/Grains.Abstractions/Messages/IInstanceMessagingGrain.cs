@@ -43,4 +43,12 @@ public interface IInstanceMessagingGrain : IGrainWithStringKey
     [Alias("EditMessage")]
     [AlwaysInterleave]
     Task<MessageRevisionResult> EditMessageAsync(Chats.StoredMessageSelector target, string text, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes the instance's next slot for a mailing message (the outbound rate limit all send queues of
+    /// the instance share) and says how long the caller waits for it before it sends.
+    /// </summary>
+    [Alias("ReserveMailingSend")]
+    [AlwaysInterleave]
+    Task<TimeSpan> ReserveMailingSendAsync(CancellationToken cancellationToken = default);
 }

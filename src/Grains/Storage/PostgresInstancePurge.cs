@@ -9,7 +9,7 @@ namespace CodeChat.Grains.Storage;
 
 /// <summary>
 /// Deletes everything stored for one instance in one PostgreSQL transaction: the registry row, the
-/// session projection, the event outbox, the messages, device keys, Signal sessions and sender keys, webhook
+/// session projection, the event outbox, the messages, the send queues, device keys, Signal sessions and sender keys, webhook
 /// settings and delivery records, and the grain's own Orleans state and reminders. Either all of it
 /// goes or, when any statement fails, none of it does, so a failed delete can simply be retried.
 /// </summary>
@@ -25,6 +25,7 @@ public sealed class PostgresInstancePurge(NpgsqlDataSource dataSource, IOptions<
     public static readonly IReadOnlyList<string> InstanceNameTables =
     [
         "webhook_replays", "webhook_attempts", "webhook_dead_letters", "webhook_lines", "webhook_endpoints",
+        "send_queue_recipients", "send_queues",
         "message_updates", "messages",
         "instance_events", "instance_sessions",
         "signal_sessions", "signal_sender_keys",
@@ -48,6 +49,9 @@ public sealed class PostgresInstancePurge(NpgsqlDataSource dataSource, IOptions<
         await ExecuteAsync(connection, transaction, "DELETE FROM instances WHERE name = $1", cancellationToken, Text(instanceName));
         await ExecuteAsync(connection, transaction, "DELETE FROM OrleansRemindersTable WHERE ServiceId = $1 AND GrainId = $2", cancellationToken,
             Text(cluster.Value.ServiceId), Text(grainId));
+        // The watchdogs of the instance's send queues (grain keys "<instance>/<queue id>", SendQueueKeys).
+        await ExecuteAsync(connection, transaction, "DELETE FROM OrleansRemindersTable WHERE ServiceId = $1 AND starts_with(GrainId, $2)", cancellationToken,
+            Text(cluster.Value.ServiceId), Text($"sendqueue/{instanceName}/"));
 
         // Orleans' ADO.NET storage keys a string-keyed grain's state by the state name and the key.
         var stateRows = await ExecuteAsync(connection, transaction,

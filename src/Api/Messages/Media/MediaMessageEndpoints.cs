@@ -82,7 +82,7 @@ public static class MediaMessageEndpoints
             return ApiErrors.Invalid(malformed);
 
         var failures = new List<ValidationFailure>();
-        var number = MessageEndpoints.ReadNumber(body, failures);
+        var number = MessageEndpoints.ReadNumber(body, failures, acceptsNumbers: false);
         string? kindText = null, media = null, fileName = null, caption = null;
         if (!SendRequestValues.TryGetPresent(body, "mediaMessage", out var mediaMessage))
             failures.Add(JsonRequestBody.Missing("mediaMessage"));
@@ -118,7 +118,7 @@ public static class MediaMessageEndpoints
 
         var body = upload!.Body;
         var failures = new List<ValidationFailure>();
-        var number = MessageEndpoints.ReadNumber(body, failures);
+        var number = MessageEndpoints.ReadNumber(body, failures, acceptsNumbers: false);
         var kind = ParseKind(RequiredString(body, "instance", ["mediatype", "mediaType"], failures), "mediatype", failures);
         var caption = OptionalString(body, "caption", "caption", failures);
         var fileName = OptionalString(body, "fileName", "fileName", failures) ?? upload.FileName;
@@ -142,7 +142,7 @@ public static class MediaMessageEndpoints
             return ApiErrors.Invalid(malformed);
 
         var failures = new List<ValidationFailure>();
-        var number = MessageEndpoints.ReadNumber(body, failures);
+        var number = MessageEndpoints.ReadNumber(body, failures, acceptsNumbers: false);
         string? audio = null;
         if (!SendRequestValues.TryGetPresent(body, "audioMessage", out var audioMessage))
             failures.Add(JsonRequestBody.Missing("audioMessage"));
@@ -172,7 +172,7 @@ public static class MediaMessageEndpoints
 
         var body = WithTopLevelOptions(upload!.Body);
         var failures = new List<ValidationFailure>();
-        var number = MessageEndpoints.ReadNumber(body, failures);
+        var number = MessageEndpoints.ReadNumber(body, failures, acceptsNumbers: false);
         var convert = ReadConvertAudio(body, failures);
         var (options, optionFailure) = ReadOptions(body, failures);
         if (optionFailure is not null)
