@@ -75,6 +75,7 @@ public static class ApiHostingExtensions
         app.MapWebhookEndpoints();
         app.MapChatReceiveEndpoints();
         app.MapChatRevisionEndpoints();
+        app.MapChatFindEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

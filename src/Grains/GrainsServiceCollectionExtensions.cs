@@ -31,6 +31,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresDeviceStoreFactory>();
         services.TryAddSingleton<PostgresInstanceEventStore>();
         services.TryAddSingleton<PostgresMessageStore>();
+        services.TryAddSingleton<PostgresChatStore>();
+        services.TryAddSingleton<PostgresMessageQuery>();
         services.TryAddSingleton<PostgresSendQueueStore>();
         services.AddOptions<SendQueueOptions>().Configure<IServiceProvider>((options, provider) =>
             provider.GetService<IConfiguration>()?.GetSection(SendQueueOptions.SectionName).Bind(options))

@@ -431,12 +431,14 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
             .ToArray();
         Assert.Equal(
             [
+                "DELETE /chat/deleteChat/{instanceName}",
                 "DELETE /chat/deleteMessage/{instanceName}",
                 "DELETE /chat/deleteMessageForEveryone/{instanceName}",
                 "DELETE /instance/delete/{instanceName}",
                 "DELETE /instance/logout/{instanceName}",
                 "DELETE /message/queue/{instanceName}",
                 "GET /admin/whatsappVersion",
+                "GET /chat/findChats/{instanceName}",
                 "GET /instance/connect/{instanceName}",
                 "GET /instance/connect/{instanceName}/code/{phoneNumber}",
                 "GET /instance/connectionState/{instanceName}",
@@ -451,6 +453,8 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "PATCH /instance/update/{instanceName}",
                 "POST /chat/base64MediaMessage/{instanceName}",
                 "POST /chat/editMessage/{instanceName}",
+                "POST /chat/findContacts/{instanceName}",
+                "POST /chat/findMessages/{instanceName}",
                 "POST /chat/mediaData/{instanceName}",
                 "POST /chat/retrieverMediaMessage/{instanceName}",
                 "POST /chat/whatsappNumbers/{instanceName}",

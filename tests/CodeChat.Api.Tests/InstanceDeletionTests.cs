@@ -39,6 +39,8 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
         ("webhook_dead_letters", "instance_name"),
         ("messages", "instance_name"),
         ("message_updates", "instance_name"),
+        ("chats", "instance_name"),
+        ("contacts", "instance_name"),
         ("send_queues", "instance_name"),
         ("send_queue_recipients", "instance_name"),
         ("orleansstorage", "grainidextensionstring"),
@@ -141,6 +143,8 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
                 VALUES ($1, '5511999990000@s.whatsapp.net', 'ABC', false, 'conversation', '{}', 1700000000, 3);
             INSERT INTO message_updates (instance_name, message_id, status, date_time)
                 SELECT $1, id, 3, now() FROM messages WHERE instance_name = $1;
+            INSERT INTO chats (instance_name, remote_jid, lid, kind, last_message_timestamp) VALUES ($1, '5511999990000@s.whatsapp.net', '1234@lid', 'user', 1700000000);
+            INSERT INTO contacts (instance_name, remote_jid, lid, push_name) VALUES ($1, '5511999990000@s.whatsapp.net', '1234@lid', 'Ana');
             INSERT INTO send_queues (queue_id, instance_name, instance_id, status, message, message_type, content, options, recipient_count, created_at, updated_at)
                 VALUES ($3, $1, $2, 1, '\x0a00', 'conversation', '{}', '{}', 1, now(), now());
             INSERT INTO send_queue_recipients (queue_id, instance_name, position, number, jid, message_id)

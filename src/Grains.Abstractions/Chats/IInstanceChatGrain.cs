@@ -20,6 +20,13 @@ public interface IInstanceChatGrain : IGrainWithStringKey
     [Alias("MarkStoredRead")]
     Task<ReadMessagesResult> MarkStoredReadAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Deletes a stored chat and its stored messages from this instance (the phone keeps its copy).
+    /// <paramref name="chatJid"/> is the chat's JID, or its LID when it is a person's chat.
+    /// </summary>
+    [Alias("DeleteChat")]
+    Task<DeleteChatResult> DeleteChatAsync(string chatJid, CancellationToken cancellationToken = default);
+
     /// <summary>Downloads and decrypts the attachment of a stored message.</summary>
     [Alias("DownloadMedia")]
     Task<MediaDownload> DownloadMediaAsync(StoredMessageSelector selector, CancellationToken cancellationToken = default);
@@ -83,3 +90,18 @@ public sealed record MediaDownload(
     [property: Id(7)] uint Width = 0,
     [property: Id(8)] byte[]? Bytes = null,
     [property: Id(9)] string? Error = null);
+
+/// <summary>What became of a deleteChat.</summary>
+public enum DeleteChatOutcome
+{
+    Deleted,
+    InstanceNotFound,
+    ChatNotFound,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record DeleteChatResult(
+    [property: Id(0)] DeleteChatOutcome Outcome,
+    [property: Id(1)] string? ChatId = null,
+    [property: Id(2)] DateTimeOffset DeletedAt = default,
+    [property: Id(3)] long MessagesDeleted = 0);

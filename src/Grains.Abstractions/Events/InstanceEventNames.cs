@@ -8,6 +8,9 @@ public static class InstanceEventNames
     public const string NewMessage = "new.message";
     public const string MessagesUpdate = "messages.update";
     public const string StatusBroadcast = "status.broadcast";
+    public const string ChatsUpsert = "chats.upsert";
+    public const string ContactsUpsert = "contacts.upsert";
+    public const string ContactsUpdate = "contacts.update";
     public const string RequestPayment = "request.payment";
     public const string DeclinePayment = "decline.payment";
     public const string CancelPayment = "cancel.payment";

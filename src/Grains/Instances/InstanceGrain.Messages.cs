@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CodeChat.Grains.Abstractions.Messages;
 using CodeChat.Grains.Messages;
 using CodeChat.Grains.Sessions;
@@ -28,6 +29,7 @@ public sealed partial class InstanceGrain
         }
 
         var withParticipant = MessageHeaderJson.IsGroup(chat) || chat.EndsWith("@broadcast", StringComparison.Ordinal);
+        var (chatSighting, sender) = SightingOf(received, chat);
         var saved = await messages.SaveAsync(Name, new NewMessage(
             new MessageKey(chat, received.Id, received.FromMe),
             Participant: withParticipant ? received.Sender : null,
@@ -39,7 +41,8 @@ public sealed partial class InstanceGrain
             MessageTimestamp: received.Timestamp.ToUnixTimeSeconds(),
             Device: MessageDevice.FromMessageId(received.Id),
             // Received by this device: delivered. Our own sends from another device were sent.
-            Status: received.FromMe ? MessageStatus.ServerAck : MessageStatus.DeliveryAck), timeProvider.GetUtcNow(), cancellationToken);
+            Status: received.FromMe ? MessageStatus.ServerAck : MessageStatus.DeliveryAck), timeProvider.GetUtcNow(),
+            RecordChat(chatSighting, sender, new StrongBox<int>()), cancellationToken);
 
         var mediaBase64 = await InlineMediaAsync(message, saved, cancellationToken);
         await AppendAsync(NewMessagePayload.Draft(Name, state.State.Id, state.State.OwnerJid, saved.Message,

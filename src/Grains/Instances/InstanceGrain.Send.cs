@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 using CodeChat.Grains.Abstractions.Messages;
 using CodeChat.Grains.Abstractions.Webhooks;
 using CodeChat.Grains.Messages;
 using CodeChat.Grains.Sessions;
+using CodeChat.Grains.Storage;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using ContextInfo = CodeChat.WhatsApp.Proto.ContextInfo;
@@ -83,6 +85,7 @@ public sealed partial class InstanceGrain
         var now = timeProvider.GetUtcNow();
         var id = options.MessageId ?? MessageIds.Generate(ownDevice, now);
         var content = MessageContent.From(message);
+        var chatEvents = new StrongBox<int>();
         var saved = await messages.SaveAsync(Name, new NewMessage(
             new MessageKey(chat, id, FromMe: true),
             Participant: null,
@@ -94,9 +97,13 @@ public sealed partial class InstanceGrain
             MessageTimestamp: now.ToUnixTimeSeconds(),
             // CodeChat reports messages sent through the API as sent from the web.
             Device: "web",
-            Status: MessageStatus.Pending), now, CancellationToken.None);
+            Status: MessageStatus.Pending), now,
+            RecordChat(new ChatSighting(chat, chat.EndsWith("@lid", StringComparison.Ordinal) ? chat : null, now.ToUnixTimeSeconds()), sender: null, chatEvents),
+            CancellationToken.None);
         if (!saved.Created)
             return SendMessageResult.Of(SendOutcome.DuplicateMessageId, id);
+        if (chatEvents.Value > 0)
+            await GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name).WakeAsync();
         LogSendAccepted(Name, id, saved.Message.Id);
 
         var attempt = StartSend(session, recipient.Jid, saved.Message, message, options.Delay, options.Presence);

@@ -9,7 +9,7 @@ namespace CodeChat.Grains.Storage;
 
 /// <summary>
 /// Deletes everything stored for one instance in one PostgreSQL transaction: the registry row, the
-/// session projection, the event outbox, the messages, the send queues, device keys, Signal sessions and sender keys, webhook
+/// session projection, the event outbox, the messages, chats and contacts, the send queues, device keys, Signal sessions and sender keys, webhook
 /// settings and delivery records, and the grain's own Orleans state and reminders. Either all of it
 /// goes or, when any statement fails, none of it does, so a failed delete can simply be retried.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class PostgresInstancePurge(NpgsqlDataSource dataSource, IOptions<
     [
         "webhook_replays", "webhook_attempts", "webhook_dead_letters", "webhook_lines", "webhook_endpoints",
         "send_queue_recipients", "send_queues",
-        "message_updates", "messages",
+        "message_updates", "messages", "chats", "contacts",
         "instance_events", "instance_sessions",
         "signal_sessions", "signal_sender_keys",
         "device_credentials", "device_prekeys", "device_prekey_counters", "device_identities", "device_lid_mappings",

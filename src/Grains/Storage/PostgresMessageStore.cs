@@ -18,7 +18,17 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
         "id, key_remote_jid, key_id, key_from_me, key_participant, sender_pn, sender_lid, push_name, message_type, content, message_timestamp, device, status";
 
     /// <summary>Stores the message unless a message with its key is stored already; either way returns the row.</summary>
-    public async Task<SavedMessage> SaveAsync(string instanceName, NewMessage message, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<SavedMessage> SaveAsync(string instanceName, NewMessage message, DateTimeOffset at, CancellationToken cancellationToken) =>
+        SaveAsync(instanceName, message, at, whenCreated: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SaveAsync(string, NewMessage, DateTimeOffset, CancellationToken)"/>; when the row is new,
+    /// <paramref name="whenCreated"/> runs in the same transaction before it commits (the chat and contact
+    /// the message reveals, with their events), so they are stored together or not at all.
+    /// </summary>
+    public async Task<SavedMessage> SaveAsync(
+        string instanceName, NewMessage message, DateTimeOffset at,
+        Func<NpgsqlConnection, NpgsqlTransaction, StoredMessage, CancellationToken, Task>? whenCreated, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceName);
         ArgumentNullException.ThrowIfNull(message);
@@ -59,6 +69,8 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
             return new SavedMessage(existing, Created: false);
         }
         await AddUpdateAsync(connection, transaction, instanceName, created.Id, message.Status, at, cancellationToken);
+        if (whenCreated is not null)
+            await whenCreated(connection, transaction, created, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new SavedMessage(created, Created: true);
     }

@@ -14,7 +14,17 @@ public sealed class EmulatedAccount(string phone, string lidUser, string? pushNa
     /// <summary>Opaque LID user part; Baileys 7 cannot send without one (emulator-notes-baileys7.md row 10).</summary>
     public string LidUser { get; } = lidUser;
 
-    public string? PushName { get; } = pushName;
+    private volatile string? _pushName = pushName;
+
+    /// <summary>
+    /// The name WhatsApp shows beside the number (the <c>notify</c> of the account's stanzas). The user
+    /// changes it on the phone; a client announces it in <c>&lt;presence type="available" name="…"&gt;</c>.
+    /// </summary>
+    public string? PushName
+    {
+        get => _pushName;
+        set => _pushName = value;
+    }
 
     public SimulatedPhone PrimaryPhone { get; } = new();
 

@@ -56,6 +56,13 @@ internal sealed class PresenceRouter(ChatServer server)
                 break;
             case "available" or "unavailable":
                 var available = presence.GetAttribute("type") == "available";
+                // The server takes the account's push name from the client's presence (Baileys' sendPresenceUpdate
+                // and whatsmeow's SendPresence both send it as `name`); later stanzas carry it as `notify`.
+                if (presence.GetAttribute("name") is { Length: > 0 } name)
+                {
+                    device.Account.PushName = name;
+                }
+
                 _available[device.Account] = available;
                 foreach (var subscriber in _subscribers.GetValueOrDefault(device.Account)?.Keys ?? Enumerable.Empty<LinkedDevice>())
                 {

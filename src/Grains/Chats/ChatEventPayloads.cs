@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+using CodeChat.Grains.Abstractions.Chats;
+using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Events;
+using CodeChat.Grains.Storage;
+
+namespace CodeChat.Grains.Chats;
+
+/// <summary>
+/// The events about chats and contacts and the JSON of their rows (the find routes write the same rows).
+/// <c>chats.upsert</c> is CodeChat 1.3's array with one Chat row (codechat-api.md §7.2) plus the chat's
+/// <c>lid</c>, <c>type</c>, <c>name</c> and <c>lastMessageTimestamp</c>; <c>contacts.upsert</c> and
+/// <c>contacts.update</c> are arrays of v3's contact <c>{contactName, phoneNumber, wuid, profilePictureUrl,
+/// instanceName}</c> (Appendix B) plus <c>wuidLid</c> and <c>username</c> (api-contract.md §3: both the
+/// phone JID and the LID when known).
+/// </summary>
+public static class ChatEventPayloads
+{
+    /// <summary>The events a message's sighting raises, in the order they happened: the chat, then its sender.</summary>
+    public static IEnumerable<InstanceEventDraft> For(ChatSightingOutcome outcome, string instanceName, long instanceId, string? ownerJid)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        if (outcome.NewChat is { } chat)
+            yield return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.ChatsUpsert, Array(w => ChatRowJson.WriteChat(w, chat, instanceId)));
+        if (outcome.NewContact is { } added)
+            yield return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.ContactsUpsert, Array(w => WriteContactEvent(w, added, instanceName)));
+        if (outcome.ChangedContact is { } changed)
+            yield return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.ContactsUpdate, Array(w => WriteContactEvent(w, changed, instanceName)));
+    }
+
+    private static void WriteContactEvent(Utf8JsonWriter writer, ContactView contact, string instanceName)
+    {
+        var phone = contact.RemoteJid.EndsWith("@s.whatsapp.net", StringComparison.Ordinal) ? contact.RemoteJid : null;
+        writer.WriteStartObject();
+        ChatRowJson.WriteNullable(writer, "contactName", contact.PushName);
+        ChatRowJson.WriteNullable(writer, "phoneNumber", phone?[..phone.IndexOf('@', StringComparison.Ordinal)]);
+        writer.WriteString("wuid", contact.RemoteJid);
+        ChatRowJson.WriteOptional(writer, "wuidLid", contact.Lid);
+        ChatRowJson.WriteOptional(writer, "username", contact.Username);
+        ChatRowJson.WriteNullable(writer, "profilePictureUrl", contact.ProfilePicUrl);
+        writer.WriteString("instanceName", instanceName);
+        writer.WriteEndObject();
+    }
+
+    private static string Array(Action<Utf8JsonWriter> item)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            item(writer);
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
