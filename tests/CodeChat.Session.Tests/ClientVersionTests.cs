@@ -68,16 +68,20 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
     }
 
     [Fact]
-    public async Task With_the_refresher_off_a_405_closes_the_instance_with_the_reason_and_the_admin_route_brings_it_back()
+    public async Task With_the_refresher_off_a_405_closes_every_instance_with_the_reason_and_the_admin_route_brings_them_all_back()
     {
         await using var emulator = await WaEmulatorServer.StartAsync(new WaEmulatorOptions(), cancellationToken: Ct);
         await using var host = await StartHostAsync(emulator, source: "off");
-        var (name, device) = await PairAsync(host, emulator);
+        var first = await PairAsync(host, emulator);
+        var second = await PairAsync(host, emulator);
         var connectionsBefore = emulator.Emulator.Connections.Count;
 
-        var events = await RaiseMinimumUntilRefusedAsync(host, emulator, name, announced: Current);
-        using (var refused = JsonDocument.Parse(events.Single(IsRefusal).DataJson))
+        emulator.Emulator.ClientVersions.Set(minimum: Current, current: Current);
+        await emulator.Emulator.DropAllConnectionsAsync();
+        foreach (var (name, _) in new[] { first, second })
         {
+            var events = await WaitForEventsAsync(host, name, events => events.Any(IsRefusal));
+            using var refused = JsonDocument.Parse(events.Single(IsRefusal).DataJson);
             var data = refused.RootElement;
             Assert.Equal(name, data.GetProperty("instance").GetString());
             Assert.Equal(405, data.GetProperty("statusReason").GetInt32());
@@ -85,9 +89,11 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
             Assert.Contains(Old.ToString(), reason, StringComparison.Ordinal);
             Assert.Contains("outdated", reason, StringComparison.Ordinal);
             Assert.Contains("PUT /admin/whatsappVersion", reason, StringComparison.Ordinal);
+            Assert.Equal(("close", 405), await host.ConnectionStateAsync(name));
+            Assert.True(await host.HasCredentialsAsync(name));
         }
-        Assert.Equal(("close", 405), await host.ConnectionStateAsync(name));
-        Assert.True(await host.HasCredentialsAsync(name));
+        // Stopped means stopped: nothing dials again by itself while the version is still the refused one.
+        Assert.Equal(connectionsBefore + 2, emulator.Emulator.Connections.Count);
 
         using (var set = await host.Http.PutAsJsonAsync("/admin/whatsappVersion", new { version = Current.ToString() }, Ct))
         {
@@ -96,18 +102,20 @@ public sealed class ClientVersionTests(PostgresServerFixture postgres)
             Assert.Equal(Current.ToString(), body.RootElement.GetProperty("version").GetString());
             Assert.Equal("admin", body.RootElement.GetProperty("stored").GetProperty("updatedBy").GetString());
         }
-        var (connectStatus, _) = await host.GetAsync($"/instance/connect/{name}");
-        Assert.Equal(200, connectStatus);
 
-        await WaitForEventsAsync(host, name, all => all.SkipWhile(e => !IsRefusal(e)).Any(IsOpen));
-        Assert.Equal(("open", 200), await host.ConnectionStateAsync(name));
-        Assert.True(emulator.Emulator.IsOnline(device));
-        var after = await host.EventsAsync(name);
-        Assert.DoesNotContain(after.SkipWhile(e => !IsRefusal(e)), e => e.Event == InstanceEventNames.QrCodeUpdated);
-        Assert.Equal(1, after.Count(IsRefusal));
-        // The refused attempt, then the one after the fix: nothing in between retried by itself.
-        Assert.Single(emulator.Emulator.ClientVersions.Refusals);
-        Assert.Equal(connectionsBefore + 2, emulator.Emulator.Connections.Count);
+        // No connect call: the version change itself brings every refused instance back, without a QR.
+        foreach (var (name, device) in new[] { first, second })
+        {
+            await WaitForEventsAsync(host, name, all => all.SkipWhile(e => !IsRefusal(e)).Any(IsOpen));
+            Assert.Equal(("open", 200), await host.ConnectionStateAsync(name));
+            Assert.True(emulator.Emulator.IsOnline(device));
+            var after = await host.EventsAsync(name);
+            Assert.DoesNotContain(after.SkipWhile(e => !IsRefusal(e)), e => e.Event == InstanceEventNames.QrCodeUpdated);
+            Assert.Equal(1, after.Count(IsRefusal));
+        }
+        // One refused attempt each, then one after the fix: nothing in between retried by itself.
+        Assert.Equal(2, emulator.Emulator.ClientVersions.Refusals.Count);
+        Assert.Equal(connectionsBefore + 4, emulator.Emulator.Connections.Count);
     }
 
     [Fact]

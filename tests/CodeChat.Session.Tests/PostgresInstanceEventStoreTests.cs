@@ -52,6 +52,85 @@ public sealed class PostgresInstanceEventStoreTests(MigratedPostgresDatabaseFixt
     }
 
     [Fact]
+    public async Task A_burst_over_many_instances_is_group_committed_with_each_callers_order_kept()
+    {
+        // 10 instances × 50 events appended without waiting: most share a transaction with others
+        // (group commit). Each instance's sequences are still 1..50 without a gap, and an instance's
+        // events keep the order its caller appended them in (a grain appends one at a time).
+        var store = NewStore();
+        var names = Enumerable.Range(0, 10).Select(_ => NewName()).ToArray();
+
+        var perInstance = await Task.WhenAll(names.Select(async name =>
+        {
+            var appended = new List<InstanceEventRecord>();
+            var inFlight = new List<Task<InstanceEventRecord>>();
+            for (var i = 0; i < 50; i++)
+                inFlight.Add(store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(name, 7, null, InstanceConnectionState.Connecting, i), Ct));
+            foreach (var task in inFlight)
+                appended.Add(await task);
+            return (name, appended);
+        }));
+
+        foreach (var (name, appended) in perInstance)
+        {
+            var read = await store.ReadAsync(name, 0, 100, Ct);
+            Assert.Equal(Enumerable.Range(1, 50).Select(i => (long)i), read.Select(r => r.Sequence));
+            Assert.Equal(appended.Select(r => r.Id).Order(), read.Select(r => r.Id).Order());
+            Assert.Equal(appended, read.OrderBy(r => r.Sequence));
+            Assert.All(read, record => Assert.Equal(7, record.InstanceId));
+        }
+        Assert.True(store.BatchStatistics.Largest > 1, "500 appends fired at once all went in batches of one");
+    }
+
+    [Fact]
+    public async Task One_batch_gives_a_new_instance_and_a_known_one_their_next_sequences_in_queue_order()
+    {
+        // The batch write on its own (no fallback can hide a mistake): a known instance continues after
+        // its last sequence, a new one starts at 1, interleaved drafts keep their order per instance.
+        var store = NewStore();
+        var known = NewName();
+        var fresh = NewName();
+        var other = NewName();
+        await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(known, 1, null, InstanceConnectionState.Connecting, 200), Ct);
+        await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(known, 1, null, InstanceConnectionState.Connecting, 201), Ct);
+        InstanceEventDraft Draft(string name, int reason) =>
+            InstanceEventPayloads.ConnectionUpdate(name, 3, "15550001111@s.whatsapp.net", InstanceConnectionState.Open, reason) with { Id = Guid.CreateVersion7() };
+        var drafts = new[] { Draft(fresh, 1), Draft(known, 2), Draft(other, 3), Draft(fresh, 4), Draft(known, 5), Draft(fresh, 6) };
+
+        var records = await store.InsertBatchAsync(drafts, Ct);
+
+        Assert.Equal(drafts.Select(d => d.Id!.Value), records.Select(r => r.Id));
+        Assert.Equal([1L, 3L, 1L, 2L, 4L, 3L], records.Select(r => r.Sequence));
+        Assert.All(records, record => Assert.Equal("15550001111@s.whatsapp.net", record.OwnerJid));
+        Assert.Equal(drafts.Select(d => d.DataJson), records.Select(r => r.DataJson));
+        Assert.Equal([1L, 2L, 3L, 4L], (await store.ReadAsync(known, 0, 10, Ct)).Select(r => r.Sequence));
+        Assert.Equal(records.Where(r => r.InstanceName == fresh), await store.ReadAsync(fresh, 0, 10, Ct));
+        var next = await store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(fresh, 3, null, InstanceConnectionState.Close, 200), Ct);
+        Assert.Equal(4, next.Sequence);
+    }
+
+    [Fact]
+    public async Task A_malformed_event_in_a_group_commit_fails_alone()
+    {
+        var store = NewStore();
+        var name = NewName();
+        var good = Enumerable.Range(0, 20)
+            .Select(i => store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(name, 1, null, InstanceConnectionState.Connecting, i), Ct))
+            .ToList();
+        var bad = store.AppendAsync(new InstanceEventDraft(name, 1, null, "connection.update", "{not json"), Ct);
+        good.AddRange(Enumerable.Range(20, 20)
+            .Select(i => store.AppendAsync(InstanceEventPayloads.ConnectionUpdate(name, 1, null, InstanceConnectionState.Connecting, i), Ct)));
+
+        await Assert.ThrowsAnyAsync<Npgsql.PostgresException>(() => bad);
+        var records = await Task.WhenAll(good);
+
+        var read = await store.ReadAsync(name, 0, 100, Ct);
+        Assert.Equal(40, read.Count);
+        Assert.Equal(records.Select(r => r.Id).Order(), read.Select(r => r.Id).Order());
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), read.Select(r => r.Sequence));
+    }
+
+    [Fact]
     public async Task A_staged_event_is_appended_once_however_often_it_is_relayed()
     {
         var store = NewStore();

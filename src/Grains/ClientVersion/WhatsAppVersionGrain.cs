@@ -1,5 +1,7 @@
 using CodeChat.Grains.Abstractions.ClientVersion;
+using CodeChat.Grains.Abstractions.Instances;
 using CodeChat.Grains.Sessions;
+using CodeChat.Grains.Storage;
 using CodeChat.WhatsApp.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,13 +13,17 @@ namespace CodeChat.Grains.ClientVersion;
 /// The one per cluster (key 0) writer of the stored WhatsApp Web version: the admin route sets it, and
 /// the refresher raises it when WhatsApp Web's service worker names a newer one — on its reminder and
 /// right after an instance was refused with 405. Calls are serialized by the grain, so a burst of 405s
-/// from many instances causes one fetch (<see cref="RecheckAfter"/>), not one each.
+/// from many instances causes one fetch (<see cref="RecheckAfter"/>), not one each. Whenever the version
+/// changes (either way), the instances that had stopped for a 405 connect again with their stored
+/// credentials, a bounded number at a time: an outage of the whole fleet ends without a call per instance.
 /// </summary>
 [GrainType("whatsapp-version")]
 public sealed partial class WhatsAppVersionGrain(
     PostgresClientVersionStore store,
     ServiceWorkerVersionFetcher fetcher,
+    PostgresSessionDirectory sessions,
     IOptions<WhatsAppOptions> options,
+    IOptions<InstanceResumeOptions> resumeOptions,
     TimeProvider timeProvider,
     ILogger<WhatsAppVersionGrain> logger) : Grain, IWhatsAppVersionGrain, IRemindable
 {
@@ -31,6 +37,7 @@ public sealed partial class WhatsAppVersionGrain(
     private string? _lastFound;
     private string? _lastError;
     private bool _unreachableLogged;
+    private Task _reconnecting = Task.CompletedTask;
 
     public async Task<WhatsAppVersionView> GetAsync(CancellationToken cancellationToken = default) =>
         View(await store.GetAsync(cancellationToken));
@@ -40,6 +47,7 @@ public sealed partial class WhatsAppVersionGrain(
         var parsed = WhatsAppWebVersion.Parse(version);
         var stored = await store.SetAsync(parsed, PostgresClientVersionStore.ByAdmin, cancellationToken);
         LogSet(stored.Version);
+        ReconnectRefusedInstances(stored.UpdatedAt);
         return View(stored);
     }
 
@@ -116,8 +124,45 @@ public sealed partial class WhatsAppVersionGrain(
         var (current, _) = ClientVersionPrecedence.Resolve(await store.GetAsync(cancellationToken), _settings.Configured);
         if (found <= current)
             return;
-        await store.SetAsync(found, PostgresClientVersionStore.ByRefresher, cancellationToken);
+        var stored = await store.SetAsync(found, PostgresClientVersionStore.ByRefresher, cancellationToken);
         LogRefreshed(current.ToString(), found.ToString(), source.ToString());
+        ReconnectRefusedInstances(stored.UpdatedAt);
+    }
+
+    /// <summary>
+    /// Connects again every instance stopped by a 405 before the version changed at
+    /// <paramref name="changedAt"/> (one refused after it was refused with the new version already),
+    /// in the background so the admin route or the reminder does not wait for a fleet. An instance
+    /// still refused stops again after its one retry, so a version that does not help costs one attempt
+    /// per instance, never a loop. The previous run is awaited first: two quick changes do not connect
+    /// an instance twice at once.
+    /// </summary>
+    private void ReconnectRefusedInstances(DateTimeOffset changedAt)
+    {
+        var previous = _reconnecting;
+        // Read on the activation: the grain's services are off limits to the thread pool.
+        var grains = GrainFactory;
+        _reconnecting = Task.Run(async () =>
+        {
+            await previous;
+            try
+            {
+                var names = await sessions.RefusedAsOutdatedAsync(changedAt, CancellationToken.None);
+                if (names.Count == 0)
+                    return;
+                LogReconnecting(names.Count);
+                await BoundedResume.RunAsync(
+                    names,
+                    resumeOptions.Value.ResumeParallelism,
+                    (name, token) => grains.GetGrain<IInstanceSessionGrain>(name).ConnectAsync(new ConnectCommand(null), token),
+                    LogReconnectFailed,
+                    CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                LogReconnectListFailed(exception);
+            }
+        }, CancellationToken.None);
     }
 
     private WhatsAppVersionView View(StoredWhatsAppVersion? stored)
@@ -143,6 +188,15 @@ public sealed partial class WhatsAppVersionGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "WhatsApp Web version raised from {Previous} to {Version} (read from {Source})")]
     private partial void LogRefreshed(string previous, string version, string source);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connecting again the {Count} instances stopped for an outdated WhatsApp Web version")]
+    private partial void LogReconnecting(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}, stopped for an outdated WhatsApp Web version, could not connect again")]
+    private partial void LogReconnectFailed(string instanceName, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list the instances stopped for an outdated WhatsApp Web version; connect them with /instance/connect")]
+    private partial void LogReconnectListFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The WhatsApp Web version could not be checked, keeping the current one: {Problem}")]
     private partial void LogUnreachable(string problem);

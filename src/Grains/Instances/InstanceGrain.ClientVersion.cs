@@ -32,11 +32,11 @@ public sealed partial class InstanceGrain
     /// <summary>The <c>reason</c> of the refused <c>connection.update</c>: the problem and the route that fixes it.</summary>
     internal static string OutdatedVersionReason(string? rejectedVersion) =>
         $"WhatsApp refused client version {rejectedVersion ?? "(unknown)"} as outdated (405) and no newer version was found; " +
-        $"set a current WhatsApp Web version with PUT {WhatsAppVersionRoute.Path} (global apikey), then connect again";
+        $"set a current WhatsApp Web version with PUT {WhatsAppVersionRoute.Path} (global apikey) and the instance connects again by itself";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: WhatsApp refused client version {Rejected} as outdated; retrying once with {RetryVersion}")]
     private partial void LogRetryingWithVersion(string instanceName, string? rejected, string retryVersion);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName} stopped: WhatsApp refused client version {Rejected} as outdated (405) and no newer version was found; set one with PUT {Route}, then connect")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName} stopped: WhatsApp refused client version {Rejected} as outdated (405) and no newer version was found; set one with PUT {Route} and it connects again by itself")]
     private partial void LogStoppedForOutdatedVersion(string instanceName, string? rejected, string route);
 }

@@ -1,4 +1,5 @@
 using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.Grains.Sessions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -29,6 +30,29 @@ public sealed class PostgresSessionDirectory(NpgsqlDataSource dataSource)
         await using var command = dataSource.CreateCommand(
             "SELECT instance_name FROM instance_sessions WHERE desired_state = $1 ORDER BY instance_name");
         command.Parameters.Add(Text(InstanceConnectionState.Open.ToText()));
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            names.Add(reader.GetString(0));
+        return names;
+    }
+
+    /// <summary>
+    /// Names of the instances that stopped because WhatsApp refused the client version as outdated
+    /// (closed with 405 and not wanted connected) no later than <paramref name="before"/>, i.e. refused
+    /// with a version in use before that moment: a newer version can bring them back.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RefusedAsOutdatedAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            SELECT instance_name FROM instance_sessions
+            WHERE desired_state = $1 AND actual_state = $1 AND status_reason = $2 AND updated_at <= $3
+            ORDER BY instance_name
+            """);
+        command.Parameters.Add(Text(InstanceConnectionState.Close.ToText()));
+        command.Parameters.Add(new NpgsqlParameter { Value = ConnectionStatusReasons.ClientOutdated });
+        command.Parameters.Add(new NpgsqlParameter { Value = before.ToUniversalTime() });
         var names = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
