@@ -2,6 +2,7 @@ using CodeChat.Api.Admin;
 using CodeChat.Api.Authentication;
 using CodeChat.Api.Chats;
 using CodeChat.Api.Errors;
+using CodeChat.Api.Groups;
 using CodeChat.Api.Health;
 using CodeChat.Api.Instances;
 using CodeChat.Api.Messages;
@@ -72,6 +73,7 @@ public static class ApiHostingExtensions
         app.MapMediaMessageEndpoints();
         app.MapLinkMessageEndpoint();
         app.MapChatEndpoints();
+        app.MapGroupEndpoints();
         app.MapWebhookEndpoints();
         app.MapChatReceiveEndpoints();
         app.MapChatRevisionEndpoints();

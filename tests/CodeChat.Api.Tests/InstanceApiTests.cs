@@ -434,11 +434,17 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "DELETE /chat/deleteChat/{instanceName}",
                 "DELETE /chat/deleteMessage/{instanceName}",
                 "DELETE /chat/deleteMessageForEveryone/{instanceName}",
+                "DELETE /group/leaveGroup/{instanceName}",
                 "DELETE /instance/delete/{instanceName}",
                 "DELETE /instance/logout/{instanceName}",
                 "DELETE /message/queue/{instanceName}",
                 "GET /admin/whatsappVersion",
                 "GET /chat/findChats/{instanceName}",
+                "GET /group/findAllGroups/{instanceName}",
+                "GET /group/findGroupInfos/{instanceName}",
+                "GET /group/inviteCode/{instanceName}",
+                "GET /group/inviteInfo/{instanceName}",
+                "GET /group/participants/{instanceName}",
                 "GET /instance/connect/{instanceName}",
                 "GET /instance/connect/{instanceName}/code/{phoneNumber}",
                 "GET /instance/connectionState/{instanceName}",
@@ -458,6 +464,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "POST /chat/mediaData/{instanceName}",
                 "POST /chat/retrieverMediaMessage/{instanceName}",
                 "POST /chat/whatsappNumbers/{instanceName}",
+                "POST /group/create/{instanceName}",
                 "POST /instance/create",
                 "POST /instance/passkey/{instanceName}/assertion",
                 "POST /instance/passkey/{instanceName}/confirm",
@@ -473,6 +480,14 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
                 "PUT /chat/markMessageAsRead/{instanceName}",
+                "PUT /group/acceptInviteCode/{instanceName}",
+                "PUT /group/revokeInviteCode/{instanceName}",
+                "PUT /group/toggleEphemeral/{instanceName}",
+                "PUT /group/updateDescription/{instanceName}",
+                "PUT /group/updateGroupPicture/{instanceName}",
+                "PUT /group/updateParticipant/{instanceName}",
+                "PUT /group/updateSetting/{instanceName}",
+                "PUT /group/updateSubject/{instanceName}",
                 "PUT /instance/refreshToken/{instanceName}",
                 "PUT /message/queue/pause/{instanceName}",
                 "PUT /message/queue/resume/{instanceName}",
@@ -511,6 +526,15 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
             .GetProperty("example").GetProperty("type").GetString());
         Assert.Equal("awaiting_confirmation", ResponseExample(assertion, "200").GetProperty("stage").GetString());
         Assert.True(assertion.GetProperty("responses").TryGetProperty("409", out _));
+
+        var updateParticipant = document.GetProperty("paths").GetProperty("/group/updateParticipant/{instanceName}").GetProperty("put");
+        Assert.Contains(updateParticipant.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "groupJid" && p.GetProperty("in").GetString() == "query");
+        Assert.Equal("add", updateParticipant.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example").GetProperty("action").GetString());
+        Assert.Equal("200", ResponseExample(updateParticipant, "201").GetProperty("updateParticipants")[0].GetProperty("status").GetString());
+        Assert.Equal("Only group admins can do this", ResponseExample(updateParticipant, "403").GetProperty("message")[0].GetString());
+        var createGroup = document.GetProperty("paths").GetProperty("/group/create/{instanceName}").GetProperty("post");
+        Assert.Equal("pn", ResponseExample(createGroup, "201").GetProperty("groupMetadata").GetProperty("addressingMode").GetString());
 
         // refreshToken takes no header (the body's oldToken is the credential): no lock in Swagger.
         var refresh = document.GetProperty("paths").GetProperty("/instance/refreshToken/{instanceName}").GetProperty("put");

@@ -74,6 +74,9 @@ public sealed class InstanceSessionPumpTests
 
         public Task ReportUnprocessableMessageAsync(long epoch, UnprocessableMessage message) =>
             Task.FromException(new InvalidOperationException("No message can arrive on a connection that never logs in."));
+
+        public Task AcceptGroupEventsAsync(long epoch, IReadOnlyList<CodeChat.Grains.Groups.GroupEventData> groupEvents) =>
+            Task.FromException(new InvalidOperationException("No notification can arrive on a connection that never logs in."));
     }
 
     private sealed class DroppingConnector : IWaConnector

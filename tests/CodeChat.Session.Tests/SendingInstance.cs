@@ -93,6 +93,21 @@ public sealed class SendingInstance : IAsyncDisposable
         return ((int)response.StatusCode, document.RootElement.Clone());
     }
 
+    /// <summary>
+    /// Sends <paramref name="body"/> (JSON, or nothing) with <paramref name="method"/> to
+    /// <c>/{route}/{instance}{query}</c>; status and body.
+    /// </summary>
+    public async Task<(int Status, JsonElement Body)> RequestAsync(HttpMethod method, string route, string query = "", object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, $"{route}/{Uri.EscapeDataString(Name)}{query}");
+        if (body is not null)
+            request.Content = JsonContent.Create(body);
+        using var response = await Host.Http.SendAsync(request, Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        using var document = JsonDocument.Parse(text.Length == 0 ? "null" : text);
+        return ((int)response.StatusCode, document.RootElement.Clone());
+    }
+
     public async Task<(int Status, JsonElement Body)> PostRawAsync(string route, string content, string mediaType)
     {
         using var response = await Host.Http.PostAsync($"{route}/{Uri.EscapeDataString(Name)}", new StringContent(content, Encoding.UTF8, mediaType), Ct);

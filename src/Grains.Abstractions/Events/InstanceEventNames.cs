@@ -16,6 +16,9 @@ public static class InstanceEventNames
     public const string CancelPayment = "cancel.payment";
     public const string SendPayment = "send.payment";
     public const string GeneralError = "general.error";
+    public const string GroupUpsert = "group.upsert";
+    public const string GroupUpdate = "group.update";
+    public const string GroupParticipantUpdate = "group:participant.update";
 
     /// <summary>A send that failed after it was accepted (v3 posts the status as the event's suffix).</summary>
     public const string SendMessageError = "send.message:ERROR";

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Abstractions.Groups;
 using CodeChat.Grains.Abstractions.Instances;
 using CodeChat.Grains.Abstractions.Messages;
 using CodeChat.Grains.Events;
@@ -41,7 +42,7 @@ public sealed partial class InstanceGrain(
     ILocalSiloDetails silo,
     TimeProvider timeProvider,
     Microsoft.Extensions.Options.IOptions<WhatsAppOptions> whatsAppOptions,
-    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceMessagingGrain, IInstancePasskeyGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
+    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceSessionGrain, IInstanceMessagingGrain, IInstanceGroupGrain, IInstancePasskeyGrain, IInstanceSessionResumer, IInstanceSessionInbox, IRemindable
 {
     public const string StateName = "instance";
     public const string WatchdogReminderName = "session-watchdog";
@@ -387,7 +388,7 @@ public sealed partial class InstanceGrain(
         var session = new InstanceSession(Name, epoch,
             clients.Create(Name, store, deviceStores.SessionsForInstance(Name), deviceStores.SenderKeysForInstance(Name),
                 InstanceSession.OwnershipCheck(inbox, epoch), InstanceSession.MessageHook(inbox, epoch),
-                InstanceSession.FailureHook(inbox, epoch)), inbox, logger);
+                InstanceSession.FailureHook(inbox, epoch), InstanceSession.GroupNotificationHook(inbox, epoch)), inbox, logger);
         _session = session;
         session.Start(pairingPhoneNumber);
         LogConnecting(Name, state.State.SessionEpoch, pairingPhoneNumber is not null);

@@ -41,4 +41,11 @@ internal interface IInstanceSessionInbox : IGrainWithStringKey
     /// </summary>
     [Alias("ReportUnprocessable")]
     Task ReportUnprocessableMessageAsync(long epoch, UnprocessableMessage message);
+
+    /// <summary>
+    /// The durable group-notification hook of session <paramref name="epoch"/>'s client: completes once the
+    /// events of one group notification are in the outbox, before the notification is acked.
+    /// </summary>
+    [Alias("AcceptGroupEvents")]
+    Task AcceptGroupEventsAsync(long epoch, IReadOnlyList<Groups.GroupEventData> groupEvents);
 }

@@ -12,6 +12,7 @@ public interface IWaClientFactory
     /// <param name="beforeReconnect">Becomes <see cref="WaClientOptions.BeforeReconnectAsync"/>: fences every automatic reconnect.</param>
     /// <param name="storeIncomingMessage">Becomes <see cref="WaClientOptions.StoreIncomingMessageAsync"/>: awaited before each delivery receipt.</param>
     /// <param name="reportUnprocessableMessage">Becomes <see cref="WaClientOptions.ReportUnprocessableMessageAsync"/>: awaited before a given-up message is acked.</param>
+    /// <param name="storeGroupNotification">Becomes <see cref="WaClientOptions.StoreGroupNotificationAsync"/>: awaited before a group notification is acked.</param>
     WaClient Create(
         string instanceName,
         IDeviceStore store,
@@ -19,5 +20,6 @@ public interface IWaClientFactory
         ISenderKeyStore senderKeys,
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
         Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null,
-        Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? reportUnprocessableMessage = null);
+        Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? reportUnprocessableMessage = null,
+        Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask>? storeGroupNotification = null);
 }

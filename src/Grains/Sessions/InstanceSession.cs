@@ -62,6 +62,18 @@ internal sealed partial class InstanceSession : IAsyncDisposable
     public static Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask> FailureHook(IInstanceSessionInbox inbox, long epoch) =>
         async (failure, token) => await inbox.ReportUnprocessableMessageAsync(epoch, UnprocessableMessage.From(failure)).WaitAsync(token);
 
+    /// <summary>
+    /// The durable group-notification hook of the client of session <paramref name="epoch"/>: the
+    /// notification becomes its events here, beside the grain, and the grain records them.
+    /// </summary>
+    public static Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask> GroupNotificationHook(IInstanceSessionInbox inbox, long epoch) =>
+        async (notification, token) =>
+        {
+            var groupEvents = Groups.GroupEventPayloads.From(notification);
+            if (groupEvents.Count > 0)
+                await inbox.AcceptGroupEventsAsync(epoch, groupEvents).WaitAsync(token);
+        };
+
     /// <summary>Starts pumping events and connecting; with a phone number, requests a pairing code once connected.</summary>
     public void Start(string? pairingPhoneNumber)
     {

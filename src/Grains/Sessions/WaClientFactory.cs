@@ -26,12 +26,14 @@ public sealed class WaClientFactory(
         ISenderKeyStore senderKeys,
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
         Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null,
-        Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? reportUnprocessableMessage = null) =>
+        Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? reportUnprocessableMessage = null,
+        Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask>? storeGroupNotification = null) =>
         new(_clientOptions.Value with
             {
                 BeforeReconnectAsync = beforeReconnect,
                 StoreIncomingMessageAsync = storeIncomingMessage,
                 ReportUnprocessableMessageAsync = reportUnprocessableMessage,
+                StoreGroupNotificationAsync = storeGroupNotification,
             },
             store, sessions, senderKeys, loggers.CreateLogger<WaClient>(), timeProvider);
 }

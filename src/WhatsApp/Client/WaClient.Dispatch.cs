@@ -94,12 +94,12 @@ public sealed partial class WaClient
             case "devices":
                 HandleDevicesNotification(notification);
                 break;
-            case "w:gp2" when session.LoggedIn
-                && notification.GetJid("from") is { IsGroup: true } group
-                && (notification.HasChild("remove") || notification.HasChild("leave")):
-                // Must not wait on the reader loop: the store write runs beside it.
-                session.Track(Task.Run(() => RotateOwnSenderKeyAsync(group, session.Token), CancellationToken.None));
-                break;
+            case "w:gp2" or "picture" when session.LoggedIn && notification.HasAttribute("id")
+                && Groups.GroupNotificationParser.IsGroupNotification(notification):
+                // The inbound worker handles it in order with messages and acks it once stored
+                // (WaClient.GroupNotifications.cs); the reader loop must not wait on that.
+                session.Inbound.Writer.TryWrite(notification);
+                return;
             // Only the server may start or continue passkey linking (whatsmeow notification.go ignores other senders).
             case "passkey_prologue_request" when IsFromServer(notification) && Credentials?.IsPaired == false:
                 session.Track(Task.Run(() => HandlePasskeyRequestAsync(session, notification), CancellationToken.None));

@@ -20,27 +20,20 @@ public sealed partial class WaClient
         new(group, SignalAddress.FromJid(ownLid is { } lid ? lid.ToNonAd().WithDevice(ownDevice.Device) : ownDevice));
 
     /// <summary>
-    /// The subject and current participants of <paramref name="group"/> from the group metadata query,
-    /// learning the participants' LID↔PN mappings on the way.
+    /// The subject and current participants of <paramref name="group"/>: from the participant cache
+    /// when a query or notification left it fresh (WaClient.GroupNotifications.cs), else from the
+    /// metadata query, learning the participants' LID↔PN mappings on the way.
     /// </summary>
     /// <exception cref="WaIqException">The server refused (404: no such group, or we are not in it).</exception>
     /// <exception cref="WaClientException">Not connected, or the connection dropped.</exception>
     public async Task<GroupInfo> GetGroupAsync(Jid group, CancellationToken cancellationToken = default)
     {
-        if (!group.IsGroup)
-        {
-            throw new ArgumentException($"'{group}' is not a group.", nameof(group));
-        }
-        var metadata = await SendIqAsync(GroupParticipantNodes.Query(group.ToNonAd()), cancellationToken).ConfigureAwait(false);
-        var participants = GroupParticipantNodes.Parse(metadata);
-        foreach (var participant in participants)
-        {
-            if (participant.Lid is { } lid && participant.PhoneNumber is { } pn)
-            {
-                await LearnLidMappingAsync(lid, pn, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        return new GroupInfo(group.ToNonAd(), GroupParticipantNodes.Subject(metadata), participants);
+        RequireGroup(group);
+        var metadata = TryGetCachedGroup(group, out var cached)
+            ? cached
+            : await GetGroupMetadataAsync(group, cancellationToken).ConfigureAwait(false);
+        return new GroupInfo(metadata.Jid, metadata.Subject,
+            metadata.Participants.Select(p => new GroupParticipant(p.Jid, p.Lid, p.PhoneNumber)).ToList());
     }
 
     private async Task<SendResult> SendGroupMessageAsync(Jid group, Message message, string id, Jid ownDevice, Jid? ownLid, byte[] account, CancellationToken cancellationToken)

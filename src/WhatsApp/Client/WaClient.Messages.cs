@@ -33,6 +33,10 @@ public sealed partial class WaClient
                 {
                     await HandleMessageAsync(session, stanza).ConfigureAwait(false);
                 }
+                else if (stanza.Tag == "notification")
+                {
+                    await HandleGroupNotificationAsync(session, stanza).ConfigureAwait(false);
+                }
                 else
                 {
                     await HandleReceiptAsync(session, stanza).ConfigureAwait(false);

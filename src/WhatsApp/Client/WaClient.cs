@@ -296,6 +296,8 @@ public sealed partial class WaClient : IAsyncDisposable
     {
         using var session = new WaClientSession(connection, run, _time.GetUtcNow());
         Volatile.Write(ref _session, session);
+        // Group changes while we were away arrive as notifications we may not have seen yet.
+        ForgetAllGroupParticipants();
         // ConnectAsync returns only now, so a RequestPairingCodeAsync right after it finds the session.
         firstConnection.TrySetResult();
         session.Track(Task.Run(() => KeepaliveLoopAsync(session), CancellationToken.None));

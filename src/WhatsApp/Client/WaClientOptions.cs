@@ -124,6 +124,13 @@ public sealed record WaClientOptions
     public Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? ReportUnprocessableMessageAsync { get; init; }
 
     /// <summary>
+    /// The durable hook for group notifications (w:gp2 and group pictures): awaited BEFORE the
+    /// notification is acked, so a change the consumer could not record is delivered again by the
+    /// server. A throwing hook leaves it unacked. Null acks without storing.
+    /// </summary>
+    public Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask>? StoreGroupNotificationAsync { get; init; }
+
+    /// <summary>
     /// How long an undecryptable message may stay unanswered after our retry receipt before we give up
     /// on it and report it (<see cref="ReportUnprocessableMessageAsync"/>). Senders stop resending on
     /// their own (Baileys 7 resends twice: messages-recv.js counts each retry twice against

@@ -61,5 +61,11 @@ public sealed record ClientOutdatedEvent(WhatsAppWebVersion Rejected, WhatsAppWe
 /// <summary>The server sent a stream error (raised before the matching <see cref="DisconnectedEvent"/>).</summary>
 public sealed record StreamErrorEvent(StreamErrorKind Kind, string? Code) : WaEvent;
 
+/// <summary>
+/// A group change the server announced (w:gp2 / group picture), raised after
+/// <see cref="WaClientOptions.StoreGroupNotificationAsync"/> stored it and before the ack.
+/// </summary>
+public sealed record GroupNotificationEvent(CodeChat.WhatsApp.Groups.GroupNotification Notification) : WaEvent;
+
 /// <summary>Every incoming stanza, for features layered on the client (messages, receipts, notifications…).</summary>
 public sealed record NodeReceivedEvent(Node Node) : WaEvent;

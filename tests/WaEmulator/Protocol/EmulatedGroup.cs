@@ -81,6 +81,12 @@ public sealed class EmulatedGroup
     /// <summary>Only admins may edit the group info (subject, description).</summary>
     public bool IsLocked { get; internal set; }
 
+    /// <summary>Disappearing messages timer in seconds; 0 when off.</summary>
+    public int EphemeralSeconds { get; internal set; }
+
+    /// <summary>The current picture's id; null when the group has none.</summary>
+    public string? PictureId { get; internal set; }
+
     /// <summary>The current invite code (https://chat.whatsapp.com/&lt;code&gt;); revoking replaces it.</summary>
     public string InviteCode { get; internal set; }
 

@@ -33,6 +33,8 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
                     return ChangeDescription(iq, child, group, actor);
                 case "announcement" or "not_announcement" or "locked" or "unlocked" when set:
                     return ChangeSetting(iq, child.Tag, group, actor);
+                case "ephemeral" or "not_ephemeral" when set:
+                    return ChangeEphemeral(iq, child, group, actor);
                 case "invite":
                     return set ? RevokeInvite(iq, group, actor) : GetInvite(iq, group, actor);
             }
@@ -209,6 +211,67 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
 
         registry.Notify(group, actor, group.Members, Stanzas.Make(setting));
         return Stanzas.Result(iq);
+    }
+
+    /// <summary>
+    /// Disappearing messages (Baileys groupToggleEphemeral: <c>&lt;ephemeral expiration/&gt;</c> or
+    /// <c>&lt;not_ephemeral/&gt;</c>). Like the group info, anyone may change it unless the group is locked.
+    /// </summary>
+    private Node ChangeEphemeral(Node iq, Node change, EmulatedGroup group, EmulatedAccount actor)
+    {
+        if (group.IsLocked && !group.IsAdmin(actor))
+        {
+            return Stanzas.Error(iq, 401, "not-authorized");
+        }
+
+        var seconds = change.Tag == "ephemeral" ? change.GetInt32("expiration") ?? -1 : 0;
+        if (seconds < 0)
+        {
+            return Stanzas.Error(iq, 400, "bad-request");
+        }
+
+        lock (group.SyncRoot)
+        {
+            group.EphemeralSeconds = seconds;
+        }
+
+        registry.Notify(group, actor, group.Members, seconds > 0
+            ? Stanzas.Make("ephemeral", ("expiration", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            : Stanzas.Make("not_ephemeral"));
+        return Stanzas.Result(iq);
+    }
+
+    /// <summary>
+    /// A new group picture (<c>w:profile:picture</c> iq with the group as <c>target</c>, Baileys chats.js
+    /// updateProfilePicture): members are told with a <c>picture</c> notification
+    /// <c>&lt;set jid id author/&gt;</c> (whatsmeow parsePictureNotification) and the actor gets the picture id.
+    /// </summary>
+    public Node SetPicture(ChatSession session, Node iq, EmulatedGroup group)
+    {
+        var actor = session.Device!.Account;
+        if (!group.IsMember(actor))
+        {
+            return Stanzas.Error(iq, 403, "forbidden");
+        }
+
+        if (group.IsLocked && !group.IsAdmin(actor))
+        {
+            return Stanzas.Error(iq, 401, "not-authorized");
+        }
+
+        if (iq.GetChild("picture") is not { Bytes: { Length: > 0 } } picture || picture.GetAttribute("type") != "image")
+        {
+            return Stanzas.Error(iq, 400, "bad-request");
+        }
+
+        var id = server.NextId();
+        lock (group.SyncRoot)
+        {
+            group.PictureId = id;
+        }
+
+        registry.NotifyPicture(group, actor, Stanzas.Make("set", ("jid", group.Jid), ("id", id), ("author", actor.PnJid)));
+        return Stanzas.Result(iq, Stanzas.Make("picture", ("id", id)));
     }
 
     private static Node GetInvite(Node iq, EmulatedGroup group, EmulatedAccount actor) =>

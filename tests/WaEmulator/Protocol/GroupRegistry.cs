@@ -126,6 +126,11 @@ internal sealed class GroupRegistry
                 children.Add(Stanzas.Make("locked"));
             }
 
+            if (group.EphemeralSeconds > 0)
+            {
+                children.Add(Stanzas.Make("ephemeral", ("expiration", group.EphemeralSeconds.ToString(CultureInfo.InvariantCulture))));
+            }
+
             return Stanzas.Children(
                 "group",
                 [
@@ -155,6 +160,25 @@ internal sealed class GroupRegistry
             _server.Router.Deliver(device, notification);
         }
     }
+
+    /// <summary>A <c>picture</c> notification from the group to every member device (the actor's too).</summary>
+    public void NotifyPicture(EmulatedGroup group, EmulatedAccount actor, Node change)
+    {
+        var notification = Stanzas.Children(
+            "notification",
+            [("from", group.Jid), ("type", "picture"), ("id", _server.NextId()), ("participant", actor.PnJid), ("t", Stanzas.UnixNow())],
+            [change]);
+        foreach (var device in group.Members.SelectMany(m => m.Devices))
+        {
+            _server.Router.Deliver(device, notification);
+        }
+    }
+
+    /// <summary>The group picture iq (<c>w:profile:picture</c>, type set, <c>target</c> a group).</summary>
+    public Node SetPicture(ChatSession session, Node iq) =>
+        iq.GetJid("target") is { IsGroup: true } target && _groups.TryGetValue(target.User, out var group)
+            ? _administration.SetPicture(session, iq, group)
+            : Stanzas.Error(iq, 404, "item-not-found");
 
     /// <summary>Tells every member device that the group exists (w:gp2 create notification).</summary>
     private void NotifyCreated(EmulatedGroup group, LinkedDevice creatorDevice)

@@ -46,6 +46,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             "encrypt" => Encrypt(device, iq),
             "usync" => server.Router.Usync(iq, device),
             "w:g2" => server.Groups.Handle(session, iq),
+            "w:profile:picture" when type == "set" && iq.GetJid("target") is { IsGroup: true } => server.Groups.SetPicture(session, iq),
             "w:m" when iq.HasChild("media_conn") => server.Media.MediaConnection(iq),
             "abt" => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "1"), ("hash", "emulator"))),
             "w" when iq.HasChild("props") => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "2"), ("hash", "emulator"))),
