@@ -48,7 +48,10 @@ public sealed partial class SendQueueGrain(
         (_instanceName, _queueId) = SendQueueKeys.Parse(this.GetPrimaryKeyString());
         _queue = await store.FindAsync(_queueId, cancellationToken);
         if (_queue is { Status: SendQueueStatus.Running })
+        {
+            LogResuming(_instanceName, _queueId, _queue.NextPosition);
             StartRunning();
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -394,6 +397,9 @@ public sealed partial class SendQueueGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: send queue {QueueId} started for {Recipients} recipients")]
     private partial void LogStarted(string instanceName, Guid queueId, int recipients);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: send queue {QueueId} resumes at recipient #{Position}")]
+    private partial void LogResuming(string instanceName, Guid queueId, int position);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: send queue {QueueId} completed ({Recipients} recipients)")]
     private partial void LogCompleted(string instanceName, Guid queueId, int recipients);
