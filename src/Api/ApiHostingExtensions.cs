@@ -78,6 +78,7 @@ public static class ApiHostingExtensions
         app.MapChatReceiveEndpoints();
         app.MapChatRevisionEndpoints();
         app.MapChatFindEndpoints();
+        app.MapChatPresenceEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

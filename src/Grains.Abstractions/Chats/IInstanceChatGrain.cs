@@ -27,6 +27,14 @@ public interface IInstanceChatGrain : IGrainWithStringKey
     [Alias("DeleteChat")]
     Task<DeleteChatResult> DeleteChatAsync(string chatJid, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Shows our presence to <paramref name="number"/> (a number, JID or group): <c>available</c> /
+    /// <c>unavailable</c> online state, or <c>composing</c> / <c>recording</c> / <c>paused</c> in the chat; and
+    /// subscribes to that person's presence, so their changes arrive as <c>presence.update</c>.
+    /// </summary>
+    [Alias("UpdatePresence")]
+    Task<UpdatePresenceResult> UpdatePresenceAsync(string number, string presence, CancellationToken cancellationToken = default);
+
     /// <summary>Downloads and decrypts the attachment of a stored message.</summary>
     [Alias("DownloadMedia")]
     Task<MediaDownload> DownloadMediaAsync(StoredMessageSelector selector, CancellationToken cancellationToken = default);
@@ -105,3 +113,20 @@ public sealed record DeleteChatResult(
     [property: Id(1)] string? ChatId = null,
     [property: Id(2)] DateTimeOffset DeletedAt = default,
     [property: Id(3)] long MessagesDeleted = 0);
+
+/// <summary>What became of an updatePresence.</summary>
+public enum UpdatePresenceOutcome
+{
+    Sent,
+    InstanceNotFound,
+    NotConnected,
+    /// <summary>The number is not on WhatsApp, the group not found, or the input no JID: <see cref="UpdatePresenceResult.Error"/> says which.</summary>
+    UnknownRecipient,
+    Failed,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record UpdatePresenceResult(
+    [property: Id(0)] UpdatePresenceOutcome Outcome,
+    [property: Id(1)] string? Jid = null,
+    [property: Id(2)] string? Error = null);

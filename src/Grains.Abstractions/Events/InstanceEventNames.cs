@@ -11,6 +11,7 @@ public static class InstanceEventNames
     public const string ChatsUpsert = "chats.upsert";
     public const string ContactsUpsert = "contacts.upsert";
     public const string ContactsUpdate = "contacts.update";
+    public const string PresenceUpdate = "presence.update";
     public const string RequestPayment = "request.payment";
     public const string DeclinePayment = "decline.payment";
     public const string CancelPayment = "cancel.payment";

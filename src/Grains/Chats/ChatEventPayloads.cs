@@ -29,6 +29,29 @@ public static class ChatEventPayloads
             yield return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.ContactsUpdate, Array(w => WriteContactEvent(w, changed, instanceName)));
     }
 
+    /// <summary>
+    /// <c>presence.update</c> in CodeChat 1.3's (Baileys') shape: <c>{id: chat, presences: {jid: {lastKnownPresence, lastSeen?}}}</c>.
+    /// </summary>
+    public static InstanceEventDraft PresenceUpdate(
+        string instanceName, long instanceId, string? ownerJid, string chat, string participant, string presence, long? lastSeen)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", chat);
+            writer.WriteStartObject("presences");
+            writer.WriteStartObject(participant);
+            writer.WriteString("lastKnownPresence", presence);
+            if (lastSeen is { } seen)
+                writer.WriteNumber("lastSeen", seen);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.PresenceUpdate, Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
     private static void WriteContactEvent(Utf8JsonWriter writer, ContactView contact, string instanceName)
     {
         var phone = contact.RemoteJid.EndsWith("@s.whatsapp.net", StringComparison.Ordinal) ? contact.RemoteJid : null;

@@ -1,4 +1,5 @@
 using CodeChat.Grains.Abstractions.Instances;
+using CodeChat.Grains.Chats;
 using CodeChat.Grains.Events;
 using CodeChat.Grains.Sessions;
 using CodeChat.WhatsApp.Client;
@@ -114,6 +115,11 @@ public sealed partial class InstanceGrain
 
             case SessionSignalKind.PasskeyRequested or SessionSignalKind.PasskeyConfirmation or SessionSignalKind.PasskeyFailed:
                 await ApplyPasskeyAsync(signal, cancellationToken);
+                break;
+
+            case SessionSignalKind.Presence when signal is { Jid: { } chat, Participant: { } participant, Text: { } presence }:
+                await AppendAsync(ChatEventPayloads.PresenceUpdate(Name, state.State.Id, state.State.OwnerJid, chat, participant, presence, signal.LastSeen),
+                    cancellationToken);
                 break;
 
             case SessionSignalKind.LoggedOut:

@@ -1,3 +1,4 @@
+using CodeChat.Grains.Chats;
 using CodeChat.WhatsApp.Client;
 using Microsoft.Extensions.Logging;
 
@@ -210,6 +211,8 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         PasskeyErrorEvent failed => new SessionSignal(SessionSignalKind.PasskeyFailed, Text: failed.Message, Flag: failed.TimedOut),
         ClientOutdatedEvent outdated => new SessionSignal(SessionSignalKind.ClientOutdated,
             Text: outdated.Rejected.ToString(), RetryVersion: outdated.RetryWith?.ToString()),
+        PresenceEvent presence => new SessionSignal(SessionSignalKind.Presence, Text: PresenceNames.Of(presence.State),
+            Jid: presence.Chat.ToString(), Participant: presence.Participant.ToString(), LastSeen: presence.LastSeen?.ToUnixTimeSeconds()),
         // Stream errors are followed by a DisconnectedEvent; raw nodes and rejected pair-success
         // attempts change nothing the grain keeps.
         _ => null,

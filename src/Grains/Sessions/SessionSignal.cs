@@ -17,7 +17,9 @@ public sealed record SessionSignal(
     [property: Id(6)] CodeChat.WhatsApp.Client.DisconnectReason Reason = default,
     [property: Id(7)] bool WillReconnect = false,
     [property: Id(8)] string? RetryVersion = null,
-    [property: Id(9)] bool Flag = false);
+    [property: Id(9)] bool Flag = false,
+    [property: Id(10)] string? Participant = null,
+    [property: Id(11)] long? LastSeen = null);
 
 [GenerateSerializer]
 [Alias("CodeChat.SessionSignalKind")]
@@ -50,4 +52,10 @@ public enum SessionSignalKind
     PasskeyConfirmation = 10,
     /// <summary>The passkey linking failed: <see cref="SessionSignal.Text"/> says why, <see cref="SessionSignal.Flag"/> when it timed out.</summary>
     PasskeyFailed = 11,
+    /// <summary>
+    /// A contact's presence: <see cref="SessionSignal.Jid"/> is the chat, <see cref="SessionSignal.Participant"/> who,
+    /// <see cref="SessionSignal.Text"/> the state (available, unavailable, composing, recording, paused),
+    /// <see cref="SessionSignal.LastSeen"/> their last seen (Unix seconds) when shared.
+    /// </summary>
+    Presence = 12,
 }

@@ -61,6 +61,7 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
         NpgsqlConnection connection, NpgsqlTransaction transaction, string instanceName, ContactSighting sender, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var remoteJid = sender.PhoneJid ?? sender.Lid ?? throw new ArgumentException("A contact needs a phone JID or a LID.", nameof(sender));
+        var renamed = 0;
         if (sender is { PhoneJid: { } phone, Lid: { } lid })
         {
             // First met by LID only, now with the phone number: the same person keeps one row, named by the phone JID.
@@ -74,7 +75,7 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
             rename.Parameters.Add(Text(phone));
             rename.Parameters.Add(Text(lid));
             rename.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
-            await rename.ExecuteNonQueryAsync(cancellationToken);
+            renamed = await rename.ExecuteNonQueryAsync(cancellationToken);
         }
 
         // Only a change writes (and answers) a row: a message from a known sender with the same name touches nothing.
@@ -95,8 +96,19 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
         upsert.Parameters.Add(Text(sender.Lid));
         upsert.Parameters.Add(Text(string.IsNullOrEmpty(sender.PushName) ? null : sender.PushName));
         upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
-        await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (ReadContact(reader), reader.GetBoolean(8)) : (null, false);
+        await using (var reader = await upsert.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+                return (ReadContact(reader), reader.GetBoolean(8));
+        }
+        if (renamed == 0)
+            return (null, false);
+        // Renamed to the phone JID and nothing else changed: still a change of the contact (its wuid).
+        await using var select = new NpgsqlCommand($"SELECT {ContactColumns} FROM contacts WHERE instance_name = $1 AND remote_jid = $2", connection, transaction);
+        select.Parameters.Add(Text(instanceName));
+        select.Parameters.Add(Text(remoteJid));
+        await using var renamedRow = await select.ExecuteReaderAsync(cancellationToken);
+        return await renamedRow.ReadAsync(cancellationToken) ? (ReadContact(renamedRow), false) : (null, false);
     }
 
     /// <summary>The instance's chats, most recent conversation first, optionally of one kind.</summary>

@@ -54,6 +54,9 @@ public sealed partial class WaClient
             case "ib":
                 HandleIb(node);
                 return null;
+            case "presence" or "chatstate" when session.LoggedIn:
+                HandlePresence(node);
+                return null;
             default:
                 return null;
         }

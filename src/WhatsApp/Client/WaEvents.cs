@@ -62,6 +62,13 @@ public sealed record ClientOutdatedEvent(WhatsAppWebVersion Rejected, WhatsAppWe
 public sealed record StreamErrorEvent(StreamErrorKind Kind, string? Code) : WaEvent;
 
 /// <summary>
+/// A contact's presence: <paramref name="Participant"/> is online or offline (then with
+/// <paramref name="LastSeen"/> when they share it), or typing / recording / paused in <paramref name="Chat"/>
+/// (a group, or the contact's own chat, where <paramref name="Participant"/> equals <paramref name="Chat"/>).
+/// </summary>
+public sealed record PresenceEvent(Jid Chat, Jid Participant, PresenceState State, DateTimeOffset? LastSeen) : WaEvent;
+
+/// <summary>
 /// A group change the server announced (w:gp2 / group picture), raised after
 /// <see cref="WaClientOptions.StoreGroupNotificationAsync"/> stored it and before the ack.
 /// </summary>

@@ -7,11 +7,12 @@ namespace CodeChat.WaEmulator.Protocol;
 /// <summary>
 /// Typing indicators (chatstate) and presence (whatsapp-protocol.md §5.4): chatstates go to every linked
 /// device of the chat's other members; presence subscriptions are answered with the account's current
-/// state and kept for later changes. Neither is queued for offline devices, as on the real server.
+/// state (with the time it last went offline) and kept for later changes. Neither is queued for offline devices, as on the real server.
 /// </summary>
 internal sealed class PresenceRouter(ChatServer server)
 {
     private readonly ConcurrentDictionary<EmulatedAccount, bool> _available = new();
+    private readonly ConcurrentDictionary<EmulatedAccount, long> _lastSeen = new();
     private readonly ConcurrentDictionary<EmulatedAccount, ConcurrentDictionary<LinkedDevice, bool>> _subscribers = new();
 
     public void RouteChatstate(ChatSession session, Node chatstate)
@@ -64,6 +65,13 @@ internal sealed class PresenceRouter(ChatServer server)
                 }
 
                 _available[device.Account] = available;
+                if (!available)
+                {
+                    // Last seen is when the account went offline (every emulated account shares it: the privacy
+                    // setting that hides it, sent as last="deny", is not emulated).
+                    _lastSeen[device.Account] = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                }
+
                 foreach (var subscriber in _subscribers.GetValueOrDefault(device.Account)?.Keys ?? Enumerable.Empty<LinkedDevice>())
                 {
                     SendIfOnline(subscriber, Describe(device.Account, lid: false));
@@ -80,7 +88,8 @@ internal sealed class PresenceRouter(ChatServer server)
             "presence",
             ("from", lid ? account.LidJid : account.PnJid),
             ("type", available ? "available" : "unavailable"),
-            ("last", available ? null : "deny"));
+            ("last", available ? null
+                : _lastSeen.TryGetValue(account, out var lastSeen) ? lastSeen.ToString(System.Globalization.CultureInfo.InvariantCulture) : "deny"));
     }
 
     private void SendIfOnline(LinkedDevice device, Node stanza)
