@@ -456,6 +456,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "GET /webhook/deliveries/{instanceName}",
                 "GET /webhook/find/{instanceName}",
                 "PATCH /chat/readMessages/{instanceName}",
+                "PATCH /chat/updatePresence/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
                 "POST /chat/base64MediaMessage/{instanceName}",
                 "POST /chat/editMessage/{instanceName}",
