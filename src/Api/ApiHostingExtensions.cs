@@ -76,6 +76,7 @@ public static class ApiHostingExtensions
         app.MapGroupEndpoints();
         app.MapWebhookEndpoints();
         app.MapChatReceiveEndpoints();
+        app.MapChatRevisionEndpoints();
         app.MapChatFindEndpoints();
         app.MapChatPresenceEndpoints();
         app.MapEventStream();

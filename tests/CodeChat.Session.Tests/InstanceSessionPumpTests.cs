@@ -69,6 +69,9 @@ public sealed class InstanceSessionPumpTests
         public Task AcceptIncomingMessageAsync(long epoch, ReceivedMessage message) =>
             Task.FromException(new InvalidOperationException("No message can arrive on a connection that never logs in."));
 
+        public Task AcceptReceiptAsync(long epoch, SentMessageReceipt receipt) =>
+            Task.FromException(new InvalidOperationException("No receipt can arrive on a connection that never logs in."));
+
         public Task ReportUnprocessableMessageAsync(long epoch, UnprocessableMessage message) =>
             Task.FromException(new InvalidOperationException("No message can arrive on a connection that never logs in."));
 

@@ -93,6 +93,23 @@ public sealed class ReceiveTests(PostgresServerFixture postgres, EmulatorFixture
     }
 
     [Fact]
+    public async Task A_contacts_status_post_is_raised_as_status_broadcast()
+    {
+        await using var pair = await PairAsync();
+        var (host, name, bob) = (pair.Host, pair.Name, pair.Bob);
+        var text = "my status " + Guid.NewGuid().ToString("N")[..6];
+        var posted = await bob.CommandAsync("sendStatus", new { text, statusJidList = new[] { pair.Ours.PnJid } }, cancellationToken: Ct);
+        var postId = posted["messageId"]!.GetValue<string>();
+
+        var status = await WaitForEventAsync(host, name, InstanceEventNames.StatusBroadcast, e => Header(e).GetProperty("messageId").GetString() == postId);
+        Assert.Equal("status@broadcast", Header(status).GetProperty("wuid").GetString());
+        Assert.Equal(pair.BobAccount.PnJid, Header(status).GetProperty("participant").GetString());
+        Assert.False(status.GetProperty("context").GetProperty("fromGroup").GetBoolean());
+        Assert.Equal(text, TextOf(status.GetProperty("body")));
+        Assert.DoesNotContain(await host.EventsAsync(name), e => e.Event == InstanceEventNames.NewMessage && e.DataJson.Contains(postId, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Media_up_to_the_inline_limit_arrives_as_base64_and_every_media_route_returns_the_exact_bytes()
     {
         await using var pair = await PairAsync();

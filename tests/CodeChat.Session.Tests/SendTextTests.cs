@@ -57,6 +57,50 @@ public sealed class SendTextTests(SendTextFixture fixture) : IClassFixture<SendT
     }
 
     [Fact]
+    public async Task Delivery_and_read_receipts_move_the_stored_status_with_messages_update_events()
+    {
+        var text = Unique("read me");
+        var (status, body) = await Instance.SendTextAsync(fixture.BobAccount.Phone, text);
+        Assert.Equal(201, status);
+        var id = body.GetProperty("id").GetInt64();
+        var received = await fixture.Bob.WaitForTextAsync(text, Patience, Ct);
+        await WaitForUpdateAsync(id, "DELIVERY_ACK", participant: null);
+
+        await fixture.Bob.CommandAsync("read", new { keys = new[] { received["key"] } }, cancellationToken: Ct);
+        var read = await WaitForUpdateAsync(id, "READ", participant: null);
+        Assert.Equal(fixture.BobAccount.PnJid, read.GetProperty("update").GetProperty("header").GetProperty("wuid").GetString());
+        Assert.Equal(MessageStatus.Read, (await Instance.StoredAsync(id))!.Status);
+    }
+
+    [Fact]
+    public async Task Group_receipts_raise_one_messages_update_per_member()
+    {
+        var text = Unique("to the group");
+        var (status, body) = await Instance.SendTextAsync(fixture.GroupJid, text);
+        Assert.Equal(201, status);
+        Assert.True(body.GetProperty("isGroup").GetBoolean());
+        var id = body.GetProperty("id").GetInt64();
+        await fixture.Bob.WaitForTextAsync(text, Patience, Ct);
+        var atCarol = await fixture.Carol.WaitForTextAsync(text, Patience, Ct);
+
+        await WaitForUpdateAsync(id, "DELIVERY_ACK", fixture.BobAccount.PnJid);
+        await WaitForUpdateAsync(id, "DELIVERY_ACK", fixture.CarolAccount.PnJid);
+        await fixture.Carol.CommandAsync("read", new { keys = new[] { atCarol["key"] } }, cancellationToken: Ct);
+        await WaitForUpdateAsync(id, "READ", fixture.CarolAccount.PnJid);
+        Assert.Equal(MessageStatus.Read, (await Instance.StoredAsync(id))!.Status);
+        var updates = (await Instance.Host.EventsAsync(Instance.Name)).Count(e => e.Event == InstanceEventNames.MessagesUpdate
+            && JsonDocument.Parse(e.DataJson).RootElement.GetProperty("id").GetInt64() == id);
+        // SERVER_ACK (unless a receipt overtook it), two deliveries, one read: never one twice.
+        Assert.InRange(updates, 3, 4);
+    }
+
+    private Task<JsonElement> WaitForUpdateAsync(long id, string status, string? participant) =>
+        Instance.WaitForEventAsync(InstanceEventNames.MessagesUpdate, d =>
+            d.GetProperty("id").GetInt64() == id
+            && d.GetProperty("update").GetProperty("status").GetString() == status
+            && (participant is null || (d.GetProperty("update").GetProperty("header").TryGetProperty("participant", out var p) && p.GetString() == participant)));
+
+    [Fact]
     public async Task A_form_encoded_send_with_a_forced_message_id_uses_that_id()
     {
         var text = Unique("form");
@@ -255,7 +299,7 @@ public sealed class SendTextTests(SendTextFixture fixture) : IClassFixture<SendT
         }
 
         var (status, body) = await sending;
-        Assert.Equal(201, status);
+        Assert.True(status == 201, $"{status}: {body}");
         Assert.Equal("SERVER_ACK", body.GetProperty("status").GetString());
         await fixture.Bob.WaitForTextAsync(text, Patience, Ct);
     }

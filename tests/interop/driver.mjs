@@ -15,6 +15,7 @@
 //                      {"cmd":"downloadMedia","kind","directPath","url","mediaKey"} (Baileys downloads and decrypts;
 //                      result {sha256 (hex),length})
 //                      {"cmd":"sendContent","to","content"} (any Baileys message content; Buffers as {"base64"})
+//                      {"cmd":"sendStatus","text","statusJidList":[jid…]} (a text status post; result {messageId})
 //                      {"cmd":"relay","to","message"} (a raw waE2E.Message object sent as it is; result {messageId})
 //                      {"cmd":"pairingCode","phone"} (link by phone number; result {"code"} to type on the phone)
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
@@ -339,6 +340,11 @@ function startSocket() {
 
     socket.ev.on('messages.update', (updates) => {
         for (const { key, update } of updates) {
+            // What Baileys' process-message makes of a revoke (stub REVOKE, message gone) or an edit (the new content).
+            const edited = update.message?.editedMessage?.message;
+            if (edited || update.messageStubType === proto.WebMessageInfo.StubType.REVOKE) {
+                writeProtocolLine({ event: 'revision', kind: edited ? 'edit' : 'revoke', id: key.id, remoteJid: key.remoteJid, text: textOf(edited) });
+            }
             if (update.status === undefined) continue;
             writeProtocolLine({ event: 'receipt', id: key.id, remoteJid: key.remoteJid, status: update.status });
         }
@@ -473,6 +479,11 @@ const commands = {
         };
         const sent = rememberSent(await requireSocket().sendMessage(to, revive(content)));
         return { messageId: sent?.key?.id ?? null, to: sent?.key?.remoteJid ?? to };
+    },
+    async sendStatus({ text, statusJidList }) {
+        // A text status post to the given contacts (Baileys encrypts it with a status@broadcast sender key).
+        const sent = await requireSocket().sendMessage('status@broadcast', { text }, { statusJidList, broadcast: true });
+        return { messageId: sent?.key?.id ?? null };
     },
     async relay({ to, message }) {
         // A raw waE2E.Message as protobufjs JSON (e.g. {requestPaymentMessage: {…}}), relayed unchanged.

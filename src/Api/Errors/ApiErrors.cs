@@ -16,6 +16,10 @@ public static class ApiErrors
 
     public static IResult InstanceNotFound() => Of(StatusCodes.Status404NotFound, "Instance not found");
 
+    /// <summary>CodeChat 1.3's answer when an action needs the WhatsApp connection and it is not open.</summary>
+    public static IResult NotConnected(string instanceName) =>
+        Of(StatusCodes.Status400BadRequest, $"The \"{instanceName}\" instance does not exist or is not connected");
+
     /// <summary>
     /// The instance's state was changed elsewhere (another activation took its session over) while this
     /// request ran; nothing was changed, and a retry acts on the current state.

@@ -25,9 +25,7 @@ public static class InstanceSessionEndpoints
 
     public static IEndpointRouteBuilder MapInstanceSessionEndpoints(this IEndpointRouteBuilder routes)
     {
-        var named = routes.MapGroup("/instance").WithTags("Instance")
-            .AddEndpointFilter<InstanceAccessFilter>()
-            .AddEndpointFilter<InstanceNameRouteFilter>();
+        var named = routes.MapInstanceRouteGroup("/instance", "Instance");
 
         named.MapGet("/connect/{instanceName}", ConnectAsync)
             .WithName("connectInstance")

@@ -19,9 +19,7 @@ public static class ChatEndpoints
 
     public static IEndpointRouteBuilder MapChatEndpoints(this IEndpointRouteBuilder routes)
     {
-        var named = routes.MapGroup("/chat").WithTags("Chat")
-            .AddEndpointFilter<InstanceAccessFilter>()
-            .AddEndpointFilter<InstanceNameRouteFilter>();
+        var named = routes.MapInstanceRouteGroup("/chat", "Chat");
 
         named.MapPost("/whatsappNumbers/{instanceName}", WhatsAppNumbersAsync)
             .WithName("whatsappNumbers")
@@ -69,7 +67,7 @@ public static class ChatEndpoints
             NumberCheckOutcome.Checked => Results.Json(
                 result.Numbers.Select(n => new NumberCheckResponse(n.Exists, n.Jid, n.Lid, n.Name)).ToList(), ApiJson.Options),
             NumberCheckOutcome.NotFound => ApiErrors.InstanceNotFound(),
-            NumberCheckOutcome.NotConnected => ApiErrors.Of(StatusCodes.Status400BadRequest, $"The \"{instanceName}\" instance does not exist or is not connected"),
+            NumberCheckOutcome.NotConnected => ApiErrors.NotConnected(instanceName),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a number check."),
         };
     }

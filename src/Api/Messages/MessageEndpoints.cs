@@ -33,9 +33,7 @@ public static partial class MessageEndpoints
 
     public static IEndpointRouteBuilder MapMessageEndpoints(this IEndpointRouteBuilder routes)
     {
-        var named = routes.MapGroup("/message").WithTags("Message")
-            .AddEndpointFilter<InstanceAccessFilter>()
-            .AddEndpointFilter<InstanceNameRouteFilter>();
+        var named = routes.MapInstanceRouteGroup("/message", "Message");
 
         named.MapPost("/sendText/{instanceName}", SendTextAsync)
             .WithName("sendText")
@@ -45,6 +43,7 @@ public static partial class MessageEndpoints
                 """{"number":"5531987654321","options":{"delay":[1200,3000],"presence":"composing","quoted":{"messageId":"3EB0B430B6F8F1D0E053"},"externalAttributes":{"crmId":42}},"textMessage":{"text":"Hello!"}}"""))
             .WithSendResponses();
 
+        named.MapMessageContentEndpoints();
         routes.MapSendQueueEndpoints();
         return routes;
     }
@@ -125,7 +124,7 @@ public static partial class MessageEndpoints
             SendOutcome.Sent => Results.Json(SentMessageResponse.From(result.Message!), ApiJson.Options, statusCode: StatusCodes.Status201Created),
             SendOutcome.Accepted => Results.Json(SentMessageResponse.From(result.Message!), ApiJson.Options, statusCode: StatusCodes.Status202Accepted),
             SendOutcome.NotFound => ApiErrors.InstanceNotFound(),
-            SendOutcome.NotConnected => ApiErrors.Of(StatusCodes.Status400BadRequest, $"The \"{instanceName}\" instance does not exist or is not connected"),
+            SendOutcome.NotConnected => ApiErrors.NotConnected(instanceName),
             SendOutcome.NotOnWhatsApp => ApiErrors.Of(StatusCodes.Status400BadRequest, new NumberCheckResponse(false, result.Detail!, null, null)),
             SendOutcome.GroupNotFound => ApiErrors.Of(StatusCodes.Status400BadRequest, "Group not found"),
             SendOutcome.QuotedNotFound => ApiErrors.Of(StatusCodes.Status400BadRequest, "Quoted message not found"),

@@ -38,7 +38,7 @@ public sealed record SentMessageResponse(
             attributes = parsed.RootElement.Clone();
         }
         return new SentMessageResponse(
-            record.Id, record.KeyId, true, record.KeyRemoteJid, record.KeyParticipant, record.PushName ?? "",
+            record.Id, record.KeyId, record.KeyFromMe, record.KeyRemoteJid, record.KeyParticipant, record.PushName ?? "",
             record.MessageType, content, record.MessageTimestamp, record.InstanceId, record.Device, record.IsGroup,
             attributes, MessageStatusNames.Of(record.Status));
     }

@@ -27,6 +27,24 @@ public interface IInstanceMessagingGrain : IGrainWithStringKey
     Task<NumberCheckResult> CheckNumbersAsync(IReadOnlyList<string> numbers, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes the stored message <paramref name="storedId"/> for everyone: ours, or — in a group, as an
+    /// admin — a member's. Once WhatsApp's server acked the revoke, the row is marked revoked with its
+    /// <c>messages.update</c> REVOKE.
+    /// </summary>
+    [Alias("RevokeMessage")]
+    [AlwaysInterleave]
+    Task<MessageRevisionResult> RevokeMessageAsync(long storedId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the text of a text message we sent (named by stored id or WhatsApp id). Once WhatsApp's
+    /// server acked the edit, the row holds the new text (the old one kept as a revision) with its
+    /// <c>messages.update</c> EDITED.
+    /// </summary>
+    [Alias("EditMessage")]
+    [AlwaysInterleave]
+    Task<MessageRevisionResult> EditMessageAsync(Chats.StoredMessageSelector target, string text, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Takes the instance's next slot for a mailing message (the outbound rate limit all send queues of
     /// the instance share) and says how long the caller waits for it before it sends.
     /// </summary>

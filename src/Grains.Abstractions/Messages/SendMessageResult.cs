@@ -55,4 +55,5 @@ public sealed record SentMessageRecord(
     [property: Id(9)] string Device,
     [property: Id(10)] bool IsGroup,
     [property: Id(11)] string? ExternalAttributesJson,
-    [property: Id(12)] MessageStatus Status);
+    [property: Id(12)] MessageStatus Status,
+    [property: Id(13)] bool KeyFromMe = true);

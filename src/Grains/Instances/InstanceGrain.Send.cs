@@ -30,12 +30,16 @@ public sealed partial class InstanceGrain
     // Sends running in this activation, by stored id: a resend after a reconnect skips them.
     private readonly Dictionary<long, Task<SendAttempt>> _sending = [];
 
-    /// <summary>How one send attempt ended: acked (the stored row), failed for good, or left PENDING for the next session.</summary>
+    /// <summary>
+    /// How one send attempt ended: failed for good (<see cref="Error"/> says why), left PENDING for the
+    /// next session, or acked. An acked message's stored status may already be past SERVER_ACK: the
+    /// recipient's delivery receipt can overtake the server's ack, and a status never moves back.
+    /// </summary>
     private sealed record SendAttempt(StoredMessage Message, string? Error)
     {
-        public bool Acked => Message.Status == MessageStatus.ServerAck;
+        public bool Failed => Error is not null;
 
-        public bool Deferred => Message.Status == MessageStatus.Pending;
+        public bool Deferred => !Failed && Message.Status == MessageStatus.Pending;
     }
 
     public async Task<SendMessageResult> SendMessageAsync(OutgoingMessageCommand command, CancellationToken cancellationToken = default)
@@ -107,11 +111,13 @@ public sealed partial class InstanceGrain
         if (!finished)
             return new SendMessageResult(SendOutcome.Accepted, Record(saved.Message, recipient, options));
         var outcome = await attempt;
-        if (outcome.Acked)
-            return new SendMessageResult(SendOutcome.Sent, Record(outcome.Message, recipient, options));
-        return outcome.Deferred
-            ? new SendMessageResult(SendOutcome.Accepted, Record(outcome.Message, recipient, options))
-            : new SendMessageResult(SendOutcome.Failed, Record(outcome.Message, recipient, options), outcome.Error);
+        if (outcome.Failed)
+            return new SendMessageResult(SendOutcome.Failed, Record(outcome.Message, recipient, options), outcome.Error);
+        if (outcome.Deferred)
+            return new SendMessageResult(SendOutcome.Accepted, Record(outcome.Message, recipient, options));
+        // The answer reports what the send reached, the server's ack, whatever the stored row says by now:
+        // the recipient's receipt can overtake the ack, and its own messages.update reports it.
+        return new SendMessageResult(SendOutcome.Sent, Record(outcome.Message with { Status = MessageStatus.ServerAck }, recipient, options));
     }
 
     /// <summary>Sends the PENDING messages an earlier session accepted but never got acked, once this session is open.</summary>
@@ -161,8 +167,9 @@ public sealed partial class InstanceGrain
             if (delay is { } wait)
                 await ShowPresenceAndWaitAsync(session.Client, to, wait, presence, lifetime);
             var sent = await session.Client.SendMessageAsync(to, message, stored.Key.Id, lifetime);
-            LogSent(Name, stored.Key.Id, sent.Devices.Count);
-            return new SendAttempt(await RecordOutcomeAsync(stored, MessageStatus.ServerAck, error: null), null);
+            var acked = await RecordOutcomeAsync(stored, MessageStatus.ServerAck, error: null);
+            LogSent(Name, stored.Key.Id, sent.Devices.Count, acked.Status);
+            return new SendAttempt(acked, null);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException && IsInterrupted(session, exception))
         {
@@ -175,7 +182,9 @@ public sealed partial class InstanceGrain
             LogSendFailed(Name, stored.Key.Id, error, exception);
             try
             {
-                return new SendAttempt(await RecordOutcomeAsync(stored, MessageStatus.Error, error), error);
+                var recorded = await RecordOutcomeAsync(stored, MessageStatus.Error, error);
+                // A receipt of the recipient came first (the ack, not the message, was lost): it got there.
+                return recorded.Status >= MessageStatus.DeliveryAck ? new SendAttempt(recorded, null) : new SendAttempt(recorded, error);
             }
             catch (Exception recording) when (recording is not OutOfMemoryException)
             {
@@ -217,7 +226,8 @@ public sealed partial class InstanceGrain
         TimeoutException => "WhatsApp's server did not acknowledge the message in time",
         WaIqException iq => $"WhatsApp refused a request of the send (error {iq.Code})",
         WaClientException or ArgumentException => exception.Message,
-        _ => "The message could not be sent",
+        // Named by kind only: an unexpected exception's message may carry what must not leave the silo.
+        _ => $"The message could not be sent ({exception.GetType().Name})",
     };
 
     private async Task ShowPresenceAndWaitAsync(WaClient client, Jid to, SendDelay delay, string? presence, CancellationToken cancellationToken)
@@ -263,26 +273,31 @@ public sealed partial class InstanceGrain
             .ToList();
     }
 
-    private SentMessageRecord Record(StoredMessage stored, Recipient recipient, SendOptions options) => new(
+    private SentMessageRecord Record(StoredMessage stored, Recipient recipient, SendOptions options) =>
+        RecordOf(stored, isGroup: recipient.Group is not null, options.ExternalAttributesJson);
+
+    /// <summary>CodeChat's record of a stored message (a received one names its sender as participant).</summary>
+    private SentMessageRecord RecordOf(StoredMessage stored, bool isGroup, string? externalAttributesJson) => new(
         stored.Id,
         stored.Key.Id,
         stored.Key.RemoteJid,
-        KeyParticipant: null,
+        KeyParticipant: stored.Key.FromMe ? null : stored.Participant,
         stored.PushName,
         stored.MessageType,
         stored.ContentJson,
         stored.MessageTimestamp,
         state.State.Id,
         stored.Device ?? "web",
-        IsGroup: recipient.Group is not null,
-        options.ExternalAttributesJson,
-        stored.Status);
+        isGroup,
+        externalAttributesJson,
+        stored.Status,
+        stored.Key.FromMe);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} accepted message {MessageId} for sending as #{StoredId}")]
     private partial void LogSendAccepted(string instanceName, string messageId, long storedId);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} sent message {MessageId} to {DeviceCount} devices; the server acked it")]
-    private partial void LogSent(string instanceName, string messageId, int deviceCount);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName} sent message {MessageId} to {DeviceCount} devices; the server acked it (stored status {Status})")]
+    private partial void LogSent(string instanceName, string messageId, int deviceCount, MessageStatus status);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: message {MessageId} stays pending for the next session ({Reason})")]
     private partial void LogSendDeferred(string instanceName, string messageId, string reason);

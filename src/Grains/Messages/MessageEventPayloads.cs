@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
@@ -39,7 +38,7 @@ public static class MessageEventPayloads
         return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.MessagesUpdate, json)
         {
             // One event per status a message (or a group member's copy of it) reaches.
-            Id = NameBasedId($"messages.update\n{instanceName}\n{messageId}\n{(int)status}\n{participant}"),
+            Id = NamedEventId.From($"messages.update\n{instanceName}\n{messageId}\n{(int)status}\n{participant}"),
         };
     }
 
@@ -64,7 +63,7 @@ public static class MessageEventPayloads
         });
         return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.SendMessageError, json)
         {
-            Id = NameBasedId($"send.message:ERROR\n{instanceName}\n{message.Id}"),
+            Id = NamedEventId.From($"send.message:ERROR\n{instanceName}\n{message.Id}"),
         };
     }
 
@@ -78,14 +77,5 @@ public static class MessageEventPayloads
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>A name-based UUID (version 8, RFC 9562 variant) from a SHA-256 of <paramref name="name"/>.</summary>
-    public static Guid NameBasedId(string name)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16), bigEndian: true);
     }
 }

@@ -29,6 +29,13 @@ internal interface IInstanceSessionInbox : IGrainWithStringKey
     Task AcceptIncomingMessageAsync(long epoch, ReceivedMessage message);
 
     /// <summary>
+    /// A delivery, read or played receipt of session <paramref name="epoch"/> for messages we sent:
+    /// their status moves forward with its <c>messages.update</c> (per member in a group).
+    /// </summary>
+    [Alias("AcceptReceipt")]
+    Task AcceptReceiptAsync(long epoch, SentMessageReceipt receipt);
+
+    /// <summary>
     /// The durable report hook of session <paramref name="epoch"/>'s client: completes once the
     /// <c>general.error</c> for a message the client gave up on is recorded, before the stanza is acked.
     /// </summary>

@@ -153,8 +153,15 @@ internal sealed partial class InstanceSession : IAsyncDisposable
                 // The API contract has no webhook event for it; the instance's log records it.
                 if (@event is IdentityChangedEvent changed)
                     LogContactIdentityChanged(InstanceName, changed.Device.ToString());
-                if (ToSignal(@event) is { } signal)
+                if (@event is ReceiptReceivedEvent receipt)
+                {
+                    if (SentMessageReceipt.Of(receipt) is { } forOurs)
+                        await DeliverReceiptAsync(forOurs, token);
+                }
+                else if (ToSignal(@event) is { } signal)
+                {
                     await DeliverAsync(signal, token);
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -166,19 +173,26 @@ internal sealed partial class InstanceSession : IAsyncDisposable
         }
     }
 
-    private async Task DeliverAsync(SessionSignal signal, CancellationToken token)
+    // One lost signal must not stop the pump, even one lost to a cancellation that is not ours (a
+    // timed-out call inside the grain); the watchdog repairs a state that drifted.
+    private Task DeliverAsync(SessionSignal signal, CancellationToken token) =>
+        HandToGrainAsync(() => _inbox.DeliverAsync(Epoch, signal), exception => LogDeliveryFailed(InstanceName, signal.Kind, exception), token);
+
+    // A lost receipt leaves a status behind; the next receipt of the message moves it on.
+    private Task DeliverReceiptAsync(SentMessageReceipt receipt, CancellationToken token) =>
+        HandToGrainAsync(() => _inbox.AcceptReceiptAsync(Epoch, receipt), exception => LogReceiptLost(InstanceName, receipt.Status, exception), token);
+
+    private static async Task HandToGrainAsync(Func<Task> call, Action<Exception> logLost, CancellationToken token)
     {
         if (token.IsCancellationRequested)
             return;
         try
         {
-            await _inbox.DeliverAsync(Epoch, signal);
+            await call();
         }
         catch (Exception exception) when (!token.IsCancellationRequested)
         {
-            // One lost signal must not stop the pump, even one lost to a cancellation that is not ours
-            // (a timed-out call inside the grain); the watchdog repairs a state that drifted.
-            LogDeliveryFailed(InstanceName, signal.Kind, exception);
+            logLost(exception);
         }
     }
 
@@ -215,6 +229,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand the {SignalKind} event to the grain")]
     private partial void LogDeliveryFailed(string instanceName, SessionSignalKind signalKind, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: could not hand a {Status} receipt to the grain")]
+    private partial void LogReceiptLost(string instanceName, Abstractions.Messages.MessageStatus status, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: contact device {Device} re-installed WhatsApp; its new identity key was accepted")]
     private partial void LogContactIdentityChanged(string instanceName, string device);

@@ -177,12 +177,21 @@ public sealed partial class PostgresInstanceEventStore : IInstanceEventSink
 
     /// <summary>
     /// Appends inside the caller's transaction, so a change of stored state and the event that reports
-    /// it commit together (api-contract.md §6). The caller wakes the dispatcher after its commit.
+    /// it commit together (api-contract.md §6); a draft whose id is stored already returns that row.
+    /// The caller wakes the dispatcher after its commit.
     /// </summary>
     public async Task<InstanceEventRecord> AppendAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, InstanceEventDraft draft, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        if (draft.Id is { } given)
+        {
+            await using var find = new NpgsqlCommand($"SELECT {Columns} FROM instance_events WHERE id = $1", connection, transaction);
+            find.Parameters.Add(new NpgsqlParameter { Value = given });
+            await using var existing = await find.ExecuteReaderAsync(cancellationToken);
+            if (await existing.ReadAsync(cancellationToken))
+                return Read(existing);
+        }
         var id = draft.Id ?? Guid.CreateVersion7(_timeProvider.GetUtcNow());
         long sequence;
         await using (var next = new NpgsqlCommand(

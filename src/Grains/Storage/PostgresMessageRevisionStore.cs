@@ -1,3 +1,4 @@
+using CodeChat.Grains.Events;
 using CodeChat.Grains.Messages;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,17 +11,29 @@ namespace CodeChat.Grains.Storage;
 /// replaced. Idempotent on the id of the stanza that carried the revoke or edit, so WhatsApp
 /// delivering that stanza twice changes the message once.
 /// </summary>
-public sealed class PostgresMessageRevisionStore(NpgsqlDataSource dataSource)
+public sealed class PostgresMessageRevisionStore(NpgsqlDataSource dataSource, PostgresInstanceEventStore? outbox = null)
 {
     /// <summary>
     /// Applies <paramref name="revision"/> to the message <paramref name="target"/> names. Null when no
     /// such message is stored (it predates the link, or was never received).
     /// </summary>
-    public async Task<RevisionOutcome?> ApplyAsync(string instanceName, RevisionTarget target, MessageRevision revision, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<RevisionOutcome?> ApplyAsync(string instanceName, RevisionTarget target, MessageRevision revision, DateTimeOffset at, CancellationToken cancellationToken) =>
+        ApplyAsync(instanceName, target, revision, at, eventOf: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ApplyAsync(string, RevisionTarget, MessageRevision, DateTimeOffset, CancellationToken)"/>;
+    /// the event <paramref name="eventOf"/> makes of the changed message is appended to the outbox in the
+    /// same transaction (again, under its own id, for a stanza applied before), so the change and its
+    /// <c>messages.update</c> are durable together. The caller wakes the dispatcher.
+    /// </summary>
+    public async Task<RevisionOutcome?> ApplyAsync(string instanceName, RevisionTarget target, MessageRevision revision, DateTimeOffset at,
+        Func<StoredMessage, InstanceEventDraft>? eventOf, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(instanceName);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(revision);
+        if (eventOf is not null && outbox is null)
+            throw new InvalidOperationException("This revision store was made without the outbox; it cannot record events.");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         StoredMessage? message;
@@ -59,6 +72,8 @@ public sealed class PostgresMessageRevisionStore(NpgsqlDataSource dataSource)
             if (await record.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 // This stanza was applied before: nothing changes, the caller raises the same event id again.
+                if (eventOf is not null)
+                    await outbox!.AppendAsync(connection, transaction, eventOf(message), cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return new RevisionOutcome(message, Applied: false);
             }
@@ -78,10 +93,12 @@ public sealed class PostgresMessageRevisionStore(NpgsqlDataSource dataSource)
             }
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
-        await transaction.CommitAsync(cancellationToken);
         var changed = revision.Kind == RevisionKind.Edit
             ? message with { MessageType = revision.MessageType!, ContentJson = revision.ContentJson! }
             : message;
+        if (eventOf is not null)
+            await outbox!.AppendAsync(connection, transaction, eventOf(changed), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return new RevisionOutcome(changed, Applied: true);
     }
 

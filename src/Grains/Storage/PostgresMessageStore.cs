@@ -133,6 +133,60 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
     }
 
     /// <summary>
+    /// Applies a receipt for a message we sent, found by its WhatsApp id (receipts name the reader, not
+    /// the chat as we stored it). The status moves forward as in <see cref="UpdateStatusAsync(string, MessageKey, MessageStatus, DateTimeOffset, CancellationToken)"/>;
+    /// the event <paramref name="eventOf"/> makes is appended in the same transaction when the status
+    /// advanced, or, for a group member's receipt (<paramref name="participant"/> set), for every member
+    /// and status once (its id is the idempotency key). Null when we sent no message with that id.
+    /// </summary>
+    public async Task<(StoredMessage Message, MessageStatusChange Change, bool Recorded)?> RecordReceiptAsync(
+        string instanceName, string messageId, MessageStatus status, string? participant, DateTimeOffset at,
+        Func<StoredMessage, MessageStatusChange, InstanceEventDraft> eventOf, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceName);
+        ArgumentNullException.ThrowIfNull(eventOf);
+        if (outbox is null)
+            throw new InvalidOperationException("This message store was made without the outbox; it cannot record events.");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        StoredMessage? message;
+        await using (var select = new NpgsqlCommand(
+            $"""
+            SELECT {Columns} FROM messages
+            WHERE instance_name = $1 AND key_id = $2 AND key_from_me
+            ORDER BY id DESC LIMIT 1
+            FOR UPDATE
+            """, connection, transaction))
+        {
+            select.Parameters.Add(Text(instanceName));
+            select.Parameters.Add(Text(messageId));
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            message = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        }
+        if (message is null)
+            return null;
+
+        var advanced = MessageStatusTransition.Advances(message.Status, status);
+        if (advanced)
+        {
+            await using (var update = new NpgsqlCommand("UPDATE messages SET status = $2, updated_at = $3 WHERE id = $1", connection, transaction))
+            {
+                update.Parameters.Add(new NpgsqlParameter<long> { TypedValue = message.Id });
+                update.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)status });
+                update.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
+                await update.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await AddUpdateAsync(connection, transaction, instanceName, message.Id, status, at, cancellationToken);
+        }
+        var change = new MessageStatusChange(message.Id, message.Status, advanced ? status : message.Status, advanced);
+        var recorded = advanced || participant is not null;
+        if (recorded)
+            await outbox.AppendAsync(connection, transaction, eventOf(message, change), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (message with { Status = change.Current }, change, recorded);
+    }
+
+    /// <summary>
     /// Messages this instance accepted for sending that WhatsApp's server never acked (PENDING, sent by
     /// us), oldest first: what a new session sends again, with the same ids.
     /// </summary>

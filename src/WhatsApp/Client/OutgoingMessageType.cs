@@ -39,6 +39,32 @@ public static class OutgoingMessageType
         };
     }
 
+    /// <summary>
+    /// The stanza's <c>edit</c> attribute, which tells WhatsApp's server a message changes an earlier one
+    /// (whatsmeow <c>getEditAttribute</c> and <c>types.EditAttribute</c>; Baileys 7 <c>relayMessage</c>):
+    /// "7" a sender's revoke (also a removed reaction), "8" an admin revoking someone else's message in a
+    /// group, "1" an edit; null for any other message.
+    /// </summary>
+    public static string? EditAttribute(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.EditedMessage?.Message is { } wrapped)
+        {
+            return EditAttribute(wrapped);
+        }
+        return message switch
+        {
+            { ProtocolMessage: { HasType: true, Key: { } key, Type: ProtocolMessage.Types.Type.Revoke } } => key.FromMe ? SenderRevoke : AdminRevoke,
+            { ProtocolMessage: { Key: not null, Type: ProtocolMessage.Types.Type.MessageEdit, EditedMessage: not null } } => MessageEdit,
+            { ReactionMessage: { Text.Length: 0 } } => SenderRevoke,
+            _ => null,
+        };
+    }
+
+    private const string MessageEdit = "1";
+    private const string SenderRevoke = "7";
+    private const string AdminRevoke = "8";
+
     private static Message Unwrap(Message message) =>
         message.DeviceSentMessage?.Message
         ?? message.EphemeralMessage?.Message

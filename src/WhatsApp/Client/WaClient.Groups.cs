@@ -82,6 +82,10 @@ public sealed partial class WaClient
         {
             attributes.Add(new("addressing_mode", "lid"));
         }
+        if (OutgoingMessageType.EditAttribute(message) is { } edit)
+        {
+            attributes.Add(new("edit", edit));
+        }
         var stanza = new Node("message", NodeAttributes.Create(attributes), children);
         var ack = await SendAndAwaitAckAsync(id, stanza, cancellationToken).ConfigureAwait(false);
         Log.GroupMessageSent(_logger, id, targets.Count);

@@ -63,12 +63,16 @@ public sealed partial class WaClient
         }
 
         var encs = stanza.GetChildren("enc").ToList();
+        // Status posts travel like group messages: a sender key per poster under status@broadcast,
+        // handed out in a pkmsg beside the skmsg (Baileys 7 relayMessage treats isStatus as a group;
+        // whatsmeow decryptGroupMsg serves both).
+        var senderKeyChat = source.IsGroup || source.Chat.IsStatusBroadcast;
         if (encs.Count == 0
-            || (!source.IsGroup && !source.Chat.IsUserPn && !source.Chat.IsLid)
-            || encs.Exists(e => e.GetAttribute("type") is not ("pkmsg" or "msg" or "skmsg") || (e.GetAttribute("type") == "skmsg" && !source.IsGroup)))
+            || (!senderKeyChat && !source.Chat.IsUserPn && !source.Chat.IsLid)
+            || encs.Exists(e => e.GetAttribute("type") is not ("pkmsg" or "msg" or "skmsg") || (e.GetAttribute("type") == "skmsg" && !senderKeyChat)))
         {
-            // Broadcasts, status posts and stanzas without a ciphertext we know are not handled
-            // yet; acked so the server does not redeliver them forever.
+            // Broadcast lists and stanzas without a ciphertext we know are not handled yet; acked
+            // so the server does not redeliver them forever.
             Log.MessageNotHandled(_logger, id, source.Chat.Server);
             await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), token).ConfigureAwait(false);
             return;
@@ -129,7 +133,7 @@ public sealed partial class WaClient
                 }
                 return;
             }
-            if (source.IsGroup && part.SenderKeyDistributionMessage is { } distribution)
+            if (senderKeyChat && part.SenderKeyDistributionMessage is { } distribution)
             {
                 await ProcessSenderKeyDistributionAsync(source.Chat, address, distribution, token).ConfigureAwait(false);
             }
@@ -330,7 +334,7 @@ public sealed partial class WaClient
 
     private static partial class Log
     {
-        [LoggerMessage(31, LogLevel.Information, "Message {Id} in a {Server} chat is not handled yet (no 1:1 ciphertext); acked")]
+        [LoggerMessage(31, LogLevel.Information, "Message {Id} in a {Server} chat is not handled yet; acked")]
         public static partial void MessageNotHandled(ILogger logger, string id, string server);
 
         [LoggerMessage(32, LogLevel.Warning, "Could not decrypt message {Id} ({Failure}); retry receipt {RetryCount}")]

@@ -88,7 +88,12 @@ public sealed partial class WaClient
                 // The recipient checks our device against the account's signature (pitfall P22).
                 children.Add(new Node("device-identity", default, credentials.Account));
             }
-            var stanza = new Node("message", [new("id", id), new("to", chat), new("type", OutgoingMessageType.StanzaType(message))], children);
+            var attributes = new List<NodeAttribute> { new("id", id), new("to", chat), new("type", OutgoingMessageType.StanzaType(message)) };
+            if (OutgoingMessageType.EditAttribute(message) is { } edit)
+            {
+                attributes.Add(new("edit", edit));
+            }
+            var stanza = new Node("message", NodeAttributes.Create(attributes), children);
             var ack = await SendAndAwaitAckAsync(id, stanza, cancellationToken).ConfigureAwait(false);
             Log.MessageSent(_logger, id, targets.Count);
             return new SendResult(id, ack.GetUnixTime("t") ?? _time.GetUtcNow(), targets.Select(t => t.Wire).ToList(), ack);
