@@ -154,6 +154,20 @@ public sealed class PostgresDeviceStoreTests(MigratedPostgresDatabaseFixture dat
     }
 
     [Fact]
+    public async Task The_same_mapping_learned_by_many_callers_at_once_is_stored_once_without_errors()
+    {
+        var store = NewStore();
+        var lid = Jid.Parse("223456789012345@lid");
+        var phone = Jid.Parse("15550002222@s.whatsapp.net");
+
+        // A send's group metadata and incoming messages learn the same pair concurrently (seen as a 23505 once).
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => store.SaveLidMappingAsync(lid, phone, Ct).AsTask()));
+
+        Assert.Equal(lid, await store.GetLidForPhoneNumberAsync(phone, Ct));
+        Assert.Equal(phone, await store.GetPhoneNumberForLidAsync(lid, Ct));
+    }
+
+    [Fact]
     public async Task Wipe_removes_everything_of_one_instance_and_nothing_of_another()
     {
         var store = NewStore();

@@ -206,6 +206,14 @@ public sealed class PostgresDeviceStore : IDeviceStore
         var phoneUser = phoneNumber.ToNonAd().ToString();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One writer of this instance's mappings at a time: two callers learning the same pair at once
+        // (a group's metadata and a message of its member) would both delete nothing and both insert,
+        // and the second would fail on the primary key.
+        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('device_lid_mappings:' || $1, 0))", connection, transaction))
+        {
+            serialize.Parameters.Add(Text(InstanceName));
+            await serialize.ExecuteNonQueryAsync(cancellationToken);
+        }
         // A user that changed number (or a LID re-assigned) replaces the old pairing in both directions.
         await using (var clear = new NpgsqlCommand(
             "DELETE FROM device_lid_mappings WHERE instance_name = $1 AND (lid = $2 OR phone_number = $3)", connection, transaction))
