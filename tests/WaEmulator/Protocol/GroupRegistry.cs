@@ -212,6 +212,12 @@ internal sealed class GroupRegistry
             return;
         }
 
+        if (message.GetJid("participant") is { } resendTo)
+        {
+            RouteResendToOneMember(message, group, sender, resendTo, t);
+            return;
+        }
+
         // per-device parts (SKDM) keyed by the device they were encrypted for, PN or LID
         var perDevice = new Dictionary<(EmulatedAccount, int), Node>();
         foreach (var to in message.GetChild("participants")?.GetChildren("to") ?? [])
@@ -268,6 +274,44 @@ internal sealed class GroupRegistry
                 ],
                 children));
         }
+    }
+
+    /// <summary>
+    /// A sender's answer to one member device's retry receipt (whatsmeow retry.go: to the group, the
+    /// asking device in <c>participant</c>, one pkmsg/msg <c>enc</c>): delivered to that device only, and
+    /// only while its account is still a member, as the group's other messages are.
+    /// </summary>
+    private void RouteResendToOneMember(Node message, EmulatedGroup group, LinkedDevice sender, Jid resendTo, string t)
+    {
+        var enc = message.GetChild("enc");
+        var target = _server.Directory.FindUser(resendTo) is { } account && group.IsMember(account)
+            ? account.Devices.FirstOrDefault(d => d.DeviceId == resendTo.Device)
+            : null;
+        if (enc is null || enc.GetAttribute("type") == "skmsg" || target is null)
+        {
+            _server.Journal(StanzaDirection.Dropped, sender.PnJid, message);
+            return;
+        }
+
+        var children = new List<Node> { enc };
+        if (message.GetChild("device-identity") is { } deviceIdentity && enc.GetAttribute("type") == "pkmsg")
+        {
+            children.Add(deviceIdentity);
+        }
+
+        _server.Router.Deliver(target, Stanzas.Children(
+            "message",
+            [
+                ("from", group.Jid),
+                ("participant", sender.PnJid),
+                ("participant_lid", sender.Account.LidJid),
+                ("id", message.GetAttribute("id")),
+                ("type", message.GetAttribute("type") ?? "text"),
+                ("t", t),
+                ("addressing_mode", "pn"),
+                ("notify", sender.Account.PushName),
+            ],
+            children));
     }
 
     private static string Unix(long seconds) => seconds.ToString(CultureInfo.InvariantCulture);
