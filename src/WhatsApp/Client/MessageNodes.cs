@@ -102,6 +102,21 @@ public static class MessageNodes
         return error is { } code ? ack.WithAttribute("error", ClientNodes.Text((uint)code)) : ack;
     }
 
+    /// <summary>
+    /// The receipt that tells the phone a history sync chunk was taken in (whatsmeow
+    /// <c>SendProtocolMessageReceipt(…, ReceiptTypeHistorySync)</c>, whatsapp-protocol.md §9.1):
+    /// <c>&lt;receipt id type="hist_sync" to="&lt;own PN non-AD&gt;"/&gt;</c>.
+    /// </summary>
+    public static Node HistorySyncReceipt(string messageId, Jid ownPhoneNumber)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        return new Node("receipt", NodeAttributes.Create([
+            new("id", messageId),
+            new("type", "hist_sync"),
+            new("to", ownPhoneNumber.ToNonAd()),
+        ]));
+    }
+
     private static void CopyRouting(Node message, List<NodeAttribute> attributes)
     {
         if (message.Attributes.TryGetValue("participant", out var participant))

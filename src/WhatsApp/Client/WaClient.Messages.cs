@@ -159,6 +159,11 @@ public sealed partial class WaClient
             return;
         }
 
+        if (await RefuseForeignHistorySyncAsync(session, stanza, source, id, message).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var incoming = new IncomingMessage(
             id,
             source,
@@ -194,6 +199,7 @@ public sealed partial class WaClient
         }
         _unconfirmed.TryRemove(key, out _);
         await session.Connection.SendAsync(MessageNodes.DeliveryReceipt(stanza, incoming.Source.IsFromMe), session.Token).ConfigureAwait(false);
+        await AcknowledgeHistorySyncAsync(session, incoming).ConfigureAwait(false);
         await session.Connection.SendAsync(MessageNodes.MessageAck(stanza), session.Token).ConfigureAwait(false);
         Publish(new MessageReceivedEvent(incoming));
     }
