@@ -32,6 +32,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresInstanceEventStore>();
         services.TryAddSingleton<PostgresMessageStore>();
         services.TryAddSingleton<PostgresChatStore>();
+        services.TryAddSingleton<PostgresHistoryStore>();
         services.TryAddSingleton<PostgresMessageQuery>();
         services.TryAddSingleton<PostgresSendQueueStore>();
         services.AddOptions<SendQueueOptions>().Configure<IServiceProvider>((options, provider) =>

@@ -134,7 +134,9 @@ public sealed class Emulator
     /// notifications and app-state key shares. Delivered now, or queued for the companion's next login.
     /// Returns the message id; the companion's receipts land in <see cref="SimulatedPhone.ReceiptsFromCompanions"/>.
     /// </summary>
-    public string SendFromPhone(LinkedDevice companion, CodeChat.WhatsApp.Proto.Message message) => _server.PhoneMessages.Send(companion, message);
+    /// <param name="sender">Test-only: another account whose phone sends it instead (a stranger's device 0).</param>
+    public string SendFromPhone(LinkedDevice companion, CodeChat.WhatsApp.Proto.Message message, EmulatedAccount? sender = null) =>
+        _server.PhoneMessages.Send(companion, message, sender);
 
     /// <summary>Unlinks a device as the phone would: it gets stream error 401 device_removed and cannot log in again.</summary>
     public void KickDevice(LinkedDevice device)

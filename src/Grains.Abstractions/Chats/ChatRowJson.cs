@@ -22,6 +22,7 @@ public static class ChatRowJson
         WriteOptional(writer, "name", chat.Name);
         if (chat.LastMessageTimestamp is { } last)
             writer.WriteNumber("lastMessageTimestamp", last);
+        writer.WriteNumber("unreadCount", chat.UnreadCount);
         writer.WriteString("createdAt", Iso(chat.CreatedAt));
         writer.WriteString("updatedAt", Iso(chat.UpdatedAt));
         writer.WriteNumber("instanceId", instanceId);

@@ -59,7 +59,8 @@ public sealed record ChatView(
     [property: Id(4)] string? Name,
     [property: Id(5)] long? LastMessageTimestamp,
     [property: Id(6)] DateTimeOffset CreatedAt,
-    [property: Id(7)] DateTimeOffset UpdatedAt);
+    [property: Id(7)] DateTimeOffset UpdatedAt,
+    [property: Id(8)] int UnreadCount = 0);
 
 /// <summary>A stored contact of an instance: a person who wrote to it.</summary>
 [GenerateSerializer, Immutable]

@@ -9,6 +9,10 @@ public static class InstanceEventNames
     public const string MessagesUpdate = "messages.update";
     public const string StatusBroadcast = "status.broadcast";
     public const string ChatsUpsert = "chats.upsert";
+    /// <summary>History sync: the chats a chunk brought that were not stored yet.</summary>
+    public const string ChatsSet = "chats.set";
+    /// <summary>History sync: a batch of the messages a chunk brought; repeats per batch and chunk.</summary>
+    public const string MessagesSet = "messages.set";
     public const string ContactsUpsert = "contacts.upsert";
     public const string ContactsUpdate = "contacts.update";
     public const string PresenceUpdate = "presence.update";

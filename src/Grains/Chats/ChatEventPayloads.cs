@@ -29,6 +29,14 @@ public static class ChatEventPayloads
             yield return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.ContactsUpdate, Array(w => WriteContactEvent(w, changed, instanceName)));
     }
 
+    /// <summary><c>contacts.upsert</c> with several contacts at once (a history-sync chunk's people).</summary>
+    public static InstanceEventDraft ContactsUpsert(string instanceName, long instanceId, string? ownerJid, IEnumerable<ContactView> contacts)
+    {
+        ArgumentNullException.ThrowIfNull(contacts);
+        return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.ContactsUpsert,
+            Array(w => { foreach (var contact in contacts) WriteContactEvent(w, contact, instanceName); }));
+    }
+
     /// <summary>
     /// <c>presence.update</c> in CodeChat 1.3's (Baileys') shape: <c>{id: chat, presences: {jid: {lastKnownPresence, lastSeen?}}}</c>.
     /// </summary>

@@ -16,6 +16,8 @@ public sealed partial class InstanceGrain
     private async Task StoreIncomingAsync(ReceivedMessage received, CancellationToken cancellationToken)
     {
         var message = WaMessage.Parser.ParseFrom(received.Message);
+        if (await TryStoreHistorySyncAsync(received, message, cancellationToken))
+            return;
         var chat = StoredChatOf(received);
         if (await TryApplyRevisionAsync(received, message, chat, cancellationToken))
             return;

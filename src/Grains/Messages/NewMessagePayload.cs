@@ -22,26 +22,7 @@ public static class NewMessagePayload
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
-            json.WriteStartObject();
-            json.WriteNumber("id", message.Id);
-            MessageHeaderJson.Write(json, message);
-            json.WriteStartObject("body");
-            json.WriteString("messageType", message.MessageType);
-            json.WritePropertyName("message");
-            json.WriteRawValue(message.ContentJson);
-            json.WriteEndObject();
-            json.WriteStartObject("context");
-            json.WriteString("sourceDevice", message.Device ?? "unknown");
-            json.WriteNumber("messageTimestamp", message.MessageTimestamp);
-            json.WriteBoolean("fromGroup", MessageHeaderJson.IsGroup(message.Key.RemoteJid));
-            json.WriteEndObject();
-            if (mediaBase64 is not null)
-            {
-                json.WriteStartObject("media");
-                json.WriteString("base64", mediaBase64);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
+            WriteRecord(json, message, mediaBase64);
         }
         return new InstanceEventDraft(instanceName, instanceId, ownerJid, eventName, Encoding.UTF8.GetString(buffer.ToArray()))
         {
@@ -49,5 +30,32 @@ public static class NewMessagePayload
             // crash between storing it and recording the event finds the same event id.
             Id = NamedEventId.From($"{eventName}\n{instanceName}\n{message.Id}"),
         };
+    }
+
+    /// <summary>One message in the event's shape (also each item of <c>messages.set</c>, without media).</summary>
+    public static void WriteRecord(Utf8JsonWriter json, StoredMessage message, string? mediaBase64 = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(message);
+        json.WriteStartObject();
+        json.WriteNumber("id", message.Id);
+        MessageHeaderJson.Write(json, message);
+        json.WriteStartObject("body");
+        json.WriteString("messageType", message.MessageType);
+        json.WritePropertyName("message");
+        json.WriteRawValue(message.ContentJson);
+        json.WriteEndObject();
+        json.WriteStartObject("context");
+        json.WriteString("sourceDevice", message.Device ?? "unknown");
+        json.WriteNumber("messageTimestamp", message.MessageTimestamp);
+        json.WriteBoolean("fromGroup", MessageHeaderJson.IsGroup(message.Key.RemoteJid));
+        json.WriteEndObject();
+        if (mediaBase64 is not null)
+        {
+            json.WriteStartObject("media");
+            json.WriteString("base64", mediaBase64);
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
     }
 }

@@ -11,7 +11,10 @@ namespace CodeChat.Grains.Storage;
 /// </summary>
 public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
 {
-    private const string ChatColumns = "id, remote_jid, lid, kind, name, last_message_timestamp, created_at, updated_at";
+    internal const string ChatColumns = "id, remote_jid, lid, kind, name, last_message_timestamp, created_at, updated_at, unread_count";
+
+    /// <summary>How many columns <see cref="ChatColumns"/> names: a RETURNING that adds <c>xmax = 0</c> reads it at this ordinal.</summary>
+    internal const int ChatColumnCount = 9;
     private const string ContactColumns = "id, remote_jid, lid, push_name, username, profile_pic_url, created_at, updated_at";
 
     /// <summary>
@@ -45,7 +48,7 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
             upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
             await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            newChat = reader.GetBoolean(8) ? ReadChat(reader) : null;
+            newChat = reader.GetBoolean(ChatColumnCount) ? ReadChat(reader) : null;
         }
 
         if (sender is null)
@@ -57,7 +60,7 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The contact row after the sighting, when it was inserted or changed; null when nothing changed.</summary>
-    private static async Task<(ContactView? Contact, bool Inserted)> RecordContactAsync(
+    internal static async Task<(ContactView? Contact, bool Inserted)> RecordContactAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string instanceName, ContactSighting sender, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var remoteJid = sender.PhoneJid ?? sender.Lid ?? throw new ArgumentException("A contact needs a phone JID or a LID.", nameof(sender));
@@ -189,7 +192,7 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
         return deleted;
     }
 
-    private static ChatView ReadChat(NpgsqlDataReader reader) => new(
+    internal static ChatView ReadChat(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),
         NullableText(reader, 2),
@@ -197,7 +200,8 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
         NullableText(reader, 4),
         reader.IsDBNull(5) ? null : reader.GetInt64(5),
         reader.GetFieldValue<DateTimeOffset>(6),
-        reader.GetFieldValue<DateTimeOffset>(7));
+        reader.GetFieldValue<DateTimeOffset>(7),
+        reader.GetInt32(8));
 
     private static ContactView ReadContact(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),

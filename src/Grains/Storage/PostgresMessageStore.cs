@@ -34,6 +34,27 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
         ArgumentNullException.ThrowIfNull(message);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var created = await InsertAsync(connection, transaction, instanceName, message, at, cancellationToken);
+        if (created is null)
+        {
+            var existing = await FindByKeyAsync(connection, transaction, instanceName, message.Key, cancellationToken)
+                ?? throw new InvalidOperationException("A message key conflicted but no row holds it.");
+            await transaction.CommitAsync(cancellationToken);
+            return new SavedMessage(existing, Created: false);
+        }
+        if (whenCreated is not null)
+            await whenCreated(connection, transaction, created, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new SavedMessage(created, Created: true);
+    }
+
+    /// <summary>
+    /// Inserts the message and its first status row in the caller's transaction unless its key is stored
+    /// already; returns the new row, or null for a key that was there (nothing written then).
+    /// </summary>
+    internal static async Task<StoredMessage?> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string instanceName, NewMessage message, DateTimeOffset at, CancellationToken cancellationToken)
+    {
         await using var insert = new NpgsqlCommand(
             $"""
             INSERT INTO messages (instance_name, key_remote_jid, key_id, key_from_me, key_participant, sender_pn, sender_lid,
@@ -61,18 +82,9 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
         {
             created = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
         }
-        if (created is null)
-        {
-            var existing = await FindByKeyAsync(connection, transaction, instanceName, message.Key, cancellationToken)
-                ?? throw new InvalidOperationException("A message key conflicted but no row holds it.");
-            await transaction.CommitAsync(cancellationToken);
-            return new SavedMessage(existing, Created: false);
-        }
-        await AddUpdateAsync(connection, transaction, instanceName, created.Id, message.Status, at, cancellationToken);
-        if (whenCreated is not null)
-            await whenCreated(connection, transaction, created, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new SavedMessage(created, Created: true);
+        if (created is not null)
+            await AddUpdateAsync(connection, transaction, instanceName, created.Id, message.Status, at, cancellationToken);
+        return created;
     }
 
     /// <summary>

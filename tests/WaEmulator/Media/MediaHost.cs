@@ -135,13 +135,25 @@ public sealed class MediaHost
             return Results.Json(new { status = 400, error = "hash mismatch" }, statusCode: StatusCodes.Status400BadRequest);
         }
 
+        var stored = Store(mediaType, body);
+        return Results.Json(new { url = stored.Url, direct_path = stored.DirectPath });
+    }
+
+    /// <summary>
+    /// Keeps an encrypted blob as if a phone had uploaded it (e.g. a history-sync blob built outside
+    /// the emulator) and returns it with its signed direct path and url.
+    /// </summary>
+    public StoredMedia Store(string mediaType, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
         var path = $"/v/t62.7118-24/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.enc";
         var expiry = DateTimeOffset.UtcNow.AddDays(14).ToUnixTimeSeconds().ToString("X", CultureInfo.InvariantCulture);
         var directPath = $"{path}?ccb=11-4&oh={Sign(path)}&oe={expiry}&_nc_sid=5e03e0";
         var url = $"https://{_authority}{directPath}&mms3=true";
-        _blobs[path] = new StoredMedia(mediaType, directPath, url, body, DateTimeOffset.UtcNow);
+        var stored = new StoredMedia(mediaType, directPath, url, body, DateTimeOffset.UtcNow);
+        _blobs[path] = stored;
         _logger.LogDebug("Stored {Bytes} bytes of {MediaType} at {Path}", body.Length, mediaType, path);
-        return Results.Json(new { url, direct_path = directPath });
+        return stored;
     }
 
     private IResult Download(HttpContext context)

@@ -21,17 +21,24 @@ namespace CodeChat.WaEmulator.Protocol;
 /// </summary>
 internal sealed class PhoneMessages(ChatServer server)
 {
-    /// <summary>Encrypts <paramref name="message"/> for <paramref name="companion"/> and delivers it (or queues it while offline); returns the message id.</summary>
-    public string Send(LinkedDevice companion, Message message)
+    /// <summary>
+    /// Encrypts <paramref name="message"/> for <paramref name="companion"/> and delivers it (or queues it
+    /// while offline); returns the message id. <paramref name="sender"/> (test-only) makes another
+    /// account's phone send it, as a stranger would.
+    /// </summary>
+    public string Send(LinkedDevice companion, Message message, EmulatedAccount? sender = null)
     {
         ArgumentNullException.ThrowIfNull(companion);
         ArgumentNullException.ThrowIfNull(message);
-        var account = companion.Account;
+        var account = sender ?? companion.Account;
         var phone = account.PrimaryPhone;
         var encrypted = phone.EncryptForCompanion(companion, message, TakeBundle);
         // phones use 32 upper-case hex characters (whatsapp-protocol.md §6.12)
         var id = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        phone.NoteSent(id, companion);
+        if (account == companion.Account)
+        {
+            phone.NoteSent(id, companion);
+        }
         var stanza = Stanzas.Children(
             "message",
             [("from", account.PnJid), ("id", id), ("type", "text"), ("category", "peer"), ("t", Stanzas.UnixNow())],
