@@ -26,6 +26,7 @@ internal sealed class ChatServer
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
+        PrivacyTokens = new PrivacyTokenRegistry(this);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
         PhoneMessages = new PhoneMessages(this);
@@ -37,6 +38,8 @@ internal sealed class ChatServer
     public ClientVersionGate Versions { get; }
 
     public PresenceRouter Presence { get; }
+
+    public PrivacyTokenRegistry PrivacyTokens { get; }
 
     public Media.MediaHost Media { get; }
 
