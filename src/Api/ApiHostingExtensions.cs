@@ -79,6 +79,7 @@ public static class ApiHostingExtensions
         app.MapChatRevisionEndpoints();
         app.MapChatFindEndpoints();
         app.MapChatPresenceEndpoints();
+        app.MapChatContactEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

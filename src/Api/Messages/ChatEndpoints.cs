@@ -39,12 +39,32 @@ public static class ChatEndpoints
         var (body, malformed) = await JsonRequestBody.ReadObjectAsync(http.Request, cancellationToken);
         if (malformed is not null)
             return ApiErrors.Invalid(malformed);
-        if (!SendRequestValues.TryGetPresent(body, "numbers", out var element))
-            return ApiErrors.Invalid(JsonRequestBody.Missing("numbers"));
-        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() is 0 or > MaxNumbers)
-            return ApiErrors.Invalid(new ValidationFailure("numbers", $"\"numbers\" must be an array of 1 to {MaxNumbers} numeric strings"));
+        if (ReadNumbers(body, out var numbers) is { Length: > 0 } failures)
+            return ApiErrors.Invalid(failures);
 
-        var numbers = new List<string>();
+        var result = await grains.GetGrain<IInstanceMessagingGrain>(instanceName).CheckNumbersAsync(numbers, cancellationToken);
+        return result.Outcome switch
+        {
+            NumberCheckOutcome.Checked => Results.Json(
+                result.Numbers.Select(n => new NumberCheckResponse(n.Exists, n.Jid, n.Lid, n.Name)).ToList(), ApiJson.Options),
+            NumberCheckOutcome.NotFound => ApiErrors.InstanceNotFound(),
+            NumberCheckOutcome.NotConnected => ApiErrors.NotConnected(instanceName),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a number check."),
+        };
+    }
+
+    /// <summary>
+    /// Reads the body's <c>numbers</c> as 1.3 checks them (1 to <see cref="MaxNumbers"/> unique strings
+    /// starting with digits); returns why they are refused, naming each bad item, or nothing.
+    /// </summary>
+    internal static ValidationFailure[] ReadNumbers(JsonElement body, out List<string> numbers)
+    {
+        numbers = [];
+        if (!SendRequestValues.TryGetPresent(body, "numbers", out var element))
+            return [JsonRequestBody.Missing("numbers")];
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() is 0 or > MaxNumbers)
+            return [new ValidationFailure("numbers", $"\"numbers\" must be an array of 1 to {MaxNumbers} numeric strings")];
+
         var failures = new List<ValidationFailure>();
         var index = 0;
         foreach (var item in element.EnumerateArray())
@@ -58,18 +78,7 @@ public static class ChatEndpoints
         }
         if (numbers.Distinct(StringComparer.Ordinal).Count() != numbers.Count)
             failures.Add(new ValidationFailure("numbers", "numbers contains duplicate item"));
-        if (failures.Count > 0)
-            return ApiErrors.Invalid([.. failures]);
-
-        var result = await grains.GetGrain<IInstanceMessagingGrain>(instanceName).CheckNumbersAsync(numbers, cancellationToken);
-        return result.Outcome switch
-        {
-            NumberCheckOutcome.Checked => Results.Json(
-                result.Numbers.Select(n => new NumberCheckResponse(n.Exists, n.Jid, n.Lid, n.Name)).ToList(), ApiJson.Options),
-            NumberCheckOutcome.NotFound => ApiErrors.InstanceNotFound(),
-            NumberCheckOutcome.NotConnected => ApiErrors.NotConnected(instanceName),
-            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a number check."),
-        };
+        return [.. failures];
     }
 }
 

@@ -28,7 +28,13 @@ internal sealed class ChatServer
         Presence = new PresenceRouter(this);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
+        Profiles = new ProfileService(this);
+        Calls = new CallRouter(this);
     }
+
+    public ProfileService Profiles { get; }
+
+    public CallRouter Calls { get; }
 
     public ClientVersionGate Versions { get; }
 
@@ -95,6 +101,9 @@ internal sealed class ChatServer
                 break;
             case "ack" when session.Device is not null:
                 Router.Acknowledge(session, node.GetAttribute("class") ?? "", node.GetAttribute("id"));
+                break;
+            case "call" when session.Device is not null:
+                Calls.Handle(session, node);
                 break;
             case "chatstate" when session.Device is not null:
                 Presence.RouteChatstate(session, node);

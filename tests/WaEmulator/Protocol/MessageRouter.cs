@@ -305,6 +305,13 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
                 continue;
             }
 
+            if (server.Directory.FindUser(targetJid) is { } recipientAccount && server.Profiles.Blocks(recipientAccount, sender.Account))
+            {
+                // WhatsApp never delivers a blocked contact's messages; the sender only sees the server's ack.
+                server.Journal(StanzaDirection.Dropped, targetJid.ToString(), message);
+                continue;
+            }
+
             var ownFanOut = server.Directory.FindUser(targetJid) == sender.Account;
             var attributes = new List<(string, string?)>
             {
