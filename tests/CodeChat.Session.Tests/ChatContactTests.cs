@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Testing;
 using CodeChat.WaEmulator.Protocol;
 
 namespace CodeChat.Session.Tests;
@@ -11,7 +12,7 @@ namespace CodeChat.Session.Tests;
 /// emulator, with Baileys 7 peers as the other party: profile pictures Baileys uploaded, calls placed to the
 /// instance and rejected, Signal sessions asserted, and the blocklist.
 /// </summary>
-public sealed class ChatContactTests(GroupFixture fixture) : IClassFixture<GroupFixture>
+public sealed class ChatContactTests(GroupFixture fixture, PostgresServerFixture postgres) : IClassFixture<GroupFixture>
 {
     // A 2×2 red PNG; Baileys re-encodes it as a 640×640 JPEG before it uploads it.
     private const string TinyPngBase64 =
@@ -183,6 +184,43 @@ public sealed class ChatContactTests(GroupFixture fixture) : IClassFixture<Group
         Assert.Equal(401, await WithBadKeyAsync(HttpMethod.Get, $"/chat/fetchBlockedList/{Instance.Name}"));
         Assert.Equal(401, await WithBadKeyAsync(HttpMethod.Put, $"/chat/blockContact/{Instance.Name}?number={fixture.CarolAccount.Phone}", new { action = "block" }));
     }
+
+    [Fact]
+    public async Task WhatsappNumbers_refuses_lookups_beyond_the_instance_rate_limit_and_answers_cached_numbers()
+    {
+        // Three lookups an hour: nothing refills during the test, so no timing is involved.
+        await using var limited = await SendingInstance.StartAsync(postgres, Instance.Emulator, new Dictionary<string, string?>
+        {
+            ["Messaging:NumberCheckRateLimit"] = "3",
+            ["Messaging:NumberCheckRateWindow"] = "01:00:00",
+        });
+        var checkedAtFirst = new[] { fixture.BobAccount.Phone, fixture.CarolAccount.Phone };
+        Assert.Equal(200, (await limited.PostAsync("/chat/whatsappNumbers", new { numbers = checkedAtFirst })).Status);
+        var usyncs = ContactLookups(limited);
+
+        // Two new numbers with one lookup left: refused whole, WhatsApp not asked.
+        using (var response = await limited.Host.Http.PostAsJsonAsync($"/chat/whatsappNumbers/{limited.Name}",
+            new { numbers = new[] { fixture.DaveAccount.Phone, "5511900000001" } }, Ct))
+        {
+            Assert.Equal(429, (int)response.StatusCode);
+            Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+            Assert.Contains("NumberCheckRateLimit", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+        Assert.Equal(usyncs, ContactLookups(limited));
+
+        // Cached answers cost nothing; the last lookup is spent, and then the next new number is refused.
+        var (status, body) = await limited.PostAsync("/chat/whatsappNumbers", new { numbers = checkedAtFirst });
+        Assert.Equal(200, status);
+        Assert.All(body.EnumerateArray(), answer => Assert.True(answer.GetProperty("exists").GetBoolean()));
+        Assert.Equal(usyncs, ContactLookups(limited));
+        Assert.Equal(200, (await limited.PostAsync("/chat/whatsappNumbers", new { numbers = new[] { fixture.DaveAccount.Phone } })).Status);
+        Assert.Equal(429, (await limited.PostAsync("/chat/whatsappNumbers", new { numbers = new[] { "5511900000002" } })).Status);
+    }
+
+    /// <summary>usync contact queries an instance's device has sent so far.</summary>
+    private static int ContactLookups(SendingInstance instance) => instance.Emulator.Emulator.Journal.Count(e =>
+        e.Direction == StanzaDirection.FromClient && e.Device == instance.Device.PnJid && e.Tag == "iq"
+        && e.Summary.Contains("xmlns=\"usync\"", StringComparison.Ordinal) && e.Summary.Contains("<contact", StringComparison.Ordinal));
 
     /// <summary>Encrypt iqs asking for prekey bundles that our device has sent so far.</summary>
     private int PreKeyFetches() => Instance.Emulator.Emulator.Journal.Count(e =>

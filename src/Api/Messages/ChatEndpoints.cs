@@ -29,7 +29,7 @@ public static class ChatEndpoints
             .Produces<NumberCheckResponse[]>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
                 """[{"exists":true,"jid":"553187654321@s.whatsapp.net","lid":"123456789012345@lid"},{"exists":false,"jid":"5511999999999@s.whatsapp.net"},{"exists":true,"jid":"120363025246125486@g.us","name":"Sales team"}]"""))
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
 
         return routes;
     }
@@ -49,8 +49,18 @@ public static class ChatEndpoints
                 result.Numbers.Select(n => new NumberCheckResponse(n.Exists, n.Jid, n.Lid, n.Name)).ToList(), ApiJson.Options),
             NumberCheckOutcome.NotFound => ApiErrors.InstanceNotFound(),
             NumberCheckOutcome.NotConnected => ApiErrors.NotConnected(instanceName),
+            NumberCheckOutcome.RateLimited => TooManyChecks(http, result.RetryAfter),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a number check."),
         };
+    }
+
+    /// <summary>429 with <c>Retry-After</c> (whole seconds, at least 1): the instance's number checks are used up for now.</summary>
+    private static IResult TooManyChecks(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiErrors.Of(StatusCodes.Status429TooManyRequests,
+            $"Too many numbers checked with WhatsApp lately (Messaging:NumberCheckRateLimit); retry in {seconds} s");
     }
 
     /// <summary>
