@@ -80,6 +80,7 @@ public static class ApiHostingExtensions
         app.MapChatFindEndpoints();
         app.MapChatPresenceEndpoints();
         app.MapChatContactEndpoints();
+        app.MapPublicMediaEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

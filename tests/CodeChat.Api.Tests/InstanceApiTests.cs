@@ -442,6 +442,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "GET /chat/fetchBlockedList/{instanceName}",
                 "GET /chat/fetchProfilePictureUrl/{instanceName}",
                 "GET /chat/findChats/{instanceName}",
+                "GET /chat/public/{type}/download",
                 "GET /group/findAllGroups/{instanceName}",
                 "GET /group/findGroupInfos/{instanceName}",
                 "GET /group/inviteCode/{instanceName}",

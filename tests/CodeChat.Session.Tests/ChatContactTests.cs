@@ -2,7 +2,9 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Secrets;
 using CodeChat.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using CodeChat.WaEmulator.Protocol;
 
 namespace CodeChat.Session.Tests;
@@ -215,6 +217,46 @@ public sealed class ChatContactTests(GroupFixture fixture, PostgresServerFixture
         Assert.Equal(usyncs, ContactLookups(limited));
         Assert.Equal(200, (await limited.PostAsync("/chat/whatsappNumbers", new { numbers = new[] { fixture.DaveAccount.Phone } })).Status);
         Assert.Equal(429, (await limited.PostAsync("/chat/whatsappNumbers", new { numbers = new[] { "5511900000002" } })).Status);
+    }
+
+    [Fact]
+    public async Task The_public_media_link_of_new_message_serves_the_bytes_without_a_key_until_it_expires()
+    {
+        var png = Convert.FromBase64String(TinyPngBase64);
+        var caption = "public link " + Guid.NewGuid().ToString("N")[..8];
+        await fixture.Bob.CommandAsync("sendMedia", new { to = Instance.Account.PnJid, base64 = TinyPngBase64, caption, mimetype = "image/png" }, cancellationToken: Ct);
+        var received = await Instance.WaitForEventAsync(InstanceEventNames.NewMessage, d => d.GetRawText().Contains(caption, StringComparison.Ordinal));
+        var path = received.GetProperty("media").GetProperty("path").GetString()!;
+        Assert.StartsWith("/chat/public/image/download?q=", path, StringComparison.Ordinal);
+
+        // No API key: the token is the credential.
+        using var anonymous = Instance.Host.CreateClient();
+        using (var response = await anonymous.GetAsync(path, Ct))
+        {
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.Equal("image/png", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(png, await response.Content.ReadAsByteArrayAsync(Ct));
+        }
+
+        // One character changed anywhere in the token: refused.
+        var token = Uri.UnescapeDataString(path[(path.IndexOf("q=", StringComparison.Ordinal) + 2)..]);
+        var middle = token.Length / 2;
+        var tampered = token[..middle] + (token[middle] == 'A' ? 'B' : 'A') + token[(middle + 1)..];
+        Assert.Equal(403, await AnonymousStatusAsync(anonymous, $"/chat/public/image/download?q={Uri.EscapeDataString(tampered)}"));
+        // A token that expired (made by the host's own issuer, so only its time is wrong): gone.
+        var expired = Instance.Host.Services.GetRequiredService<PublicMediaLinks>()
+            .Create(Instance.Name, received.GetProperty("id").GetInt64(), DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.Equal(410, await AnonymousStatusAsync(anonymous, $"/chat/public/image/download?q={Uri.EscapeDataString(expired)}"));
+        var (status, body) = await Instance.Host.GetAsync("/chat/public/image/download");
+        AssertNames(status, body, "q");
+        (status, body) = await Instance.Host.GetAsync($"/chat/public/pdf/download?q={Uri.EscapeDataString(token)}");
+        AssertNames(status, body, "type");
+    }
+
+    private static async Task<int> AnonymousStatusAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path, Ct);
+        return (int)response.StatusCode;
     }
 
     /// <summary>usync contact queries an instance's device has sent so far.</summary>
