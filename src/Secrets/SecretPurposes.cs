@@ -29,4 +29,7 @@ public static class SecretPurposes
 
     /// <summary>The tokens of public media download links (<see cref="PublicMediaLinks"/>).</summary>
     public const string PublicMediaLink = "CodeChat.PublicMediaLink.v1";
+
+    /// <summary>Privacy tokens contacts issued to an instance (they let the holder message that contact).</summary>
+    public const string PrivacyToken = "CodeChat.PrivacyToken.v1";
 }

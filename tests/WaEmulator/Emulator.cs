@@ -65,6 +65,9 @@ public sealed class Emulator
         group.AddEavesdropper(outsider);
     }
 
+    /// <summary>Whether <paramref name="issuer"/>'s client issued its privacy token to <paramref name="holder"/> (whatsapp-protocol.md §6.13).</summary>
+    public bool HasIssuedPrivacyToken(EmulatedAccount issuer, EmulatedAccount holder) => _server.PrivacyTokens.HasIssued(issuer, holder);
+
     public EmulatedAccount? FindAccount(string phone) => _server.Directory.FindByPhone(phone);
 
     /// <summary>The picture a user (by its phone JID) or a group (by its JID) shows, or null.</summary>
@@ -141,6 +144,15 @@ public sealed class Emulator
         var bundle = _server.Router.PreKeyBundles(request, key);
         return bundle.GetChild("list")?.GetChild("user")?.HasChild("key") == true;
     }
+
+    /// <summary>
+    /// The account's phone sends <paramref name="message"/> to its own companion <paramref name="companion"/>,
+    /// Signal-encrypted with our Signal code (pkmsg on a session from the companion's bundle), from
+    /// the account's device 0 with <c>category="peer"</c> — how WhatsApp's phone sends history sync
+    /// notifications and app-state key shares. Delivered now, or queued for the companion's next login.
+    /// Returns the message id; the companion's receipts land in <see cref="SimulatedPhone.ReceiptsFromCompanions"/>.
+    /// </summary>
+    public string SendFromPhone(LinkedDevice companion, CodeChat.WhatsApp.Proto.Message message) => _server.PhoneMessages.Send(companion, message);
 
     /// <summary>Unlinks a device as the phone would: it gets stream error 401 device_removed and cannot log in again.</summary>
     public void KickDevice(LinkedDevice device)

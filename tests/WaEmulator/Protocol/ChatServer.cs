@@ -26,19 +26,26 @@ internal sealed class ChatServer
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
+        PrivacyTokens = new PrivacyTokenRegistry(this);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
         Profiles = new ProfileService(this);
         Calls = new CallRouter(this);
+        PhoneMessages = new PhoneMessages(this);
     }
 
     public ProfileService Profiles { get; }
 
     public CallRouter Calls { get; }
 
+    /// <summary>Phones sending to their own companions, and the receipts those answer with.</summary>
+    public PhoneMessages PhoneMessages { get; }
+
     public ClientVersionGate Versions { get; }
 
     public PresenceRouter Presence { get; }
+
+    public PrivacyTokenRegistry PrivacyTokens { get; }
 
     public Media.MediaHost Media { get; }
 
@@ -95,6 +102,8 @@ internal sealed class ChatServer
                 break;
             case "message" when session.Device is not null:
                 Router.RouteMessage(session, node);
+                break;
+            case "receipt" when session.Device is not null && PhoneMessages.TryTakeReceipt(session, node):
                 break;
             case "receipt" when session.Device is not null:
                 Router.RouteReceipt(session, node);

@@ -53,6 +53,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             "w" when iq.HasChild("props") => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "2"), ("hash", "emulator"))),
             "blocklist" => server.Profiles.HandleBlocklist(device, iq),
             "privacy" when type == "get" => Stanzas.Result(iq, Privacy(server.Profiles.PicturePrivacy(device.Account))),
+            "privacy" when type == "set" && iq.HasChild("tokens") => server.PrivacyTokens.Issue(session, iq),
             "privacy" when type == "set" => server.Profiles.HandlePrivacySet(device, iq),
             "md" when iq.GetChild("remove-companion-device") is { } remove => RemoveCompanion(session, iq, remove),
             _ => Stanzas.Result(iq),
