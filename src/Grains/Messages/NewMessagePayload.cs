@@ -22,33 +22,7 @@ public static class NewMessagePayload
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
-<<<<<<< HEAD
-            WriteRecord(json, message, mediaBase64);
-=======
-            json.WriteStartObject();
-            json.WriteNumber("id", message.Id);
-            MessageHeaderJson.Write(json, message);
-            json.WriteStartObject("body");
-            json.WriteString("messageType", message.MessageType);
-            json.WritePropertyName("message");
-            json.WriteRawValue(message.ContentJson);
-            json.WriteEndObject();
-            json.WriteStartObject("context");
-            json.WriteString("sourceDevice", message.Device ?? "unknown");
-            json.WriteNumber("messageTimestamp", message.MessageTimestamp);
-            json.WriteBoolean("fromGroup", MessageHeaderJson.IsGroup(message.Key.RemoteJid));
-            json.WriteEndObject();
-            if (mediaBase64 is not null || mediaPath is not null)
-            {
-                json.WriteStartObject("media");
-                if (mediaBase64 is not null)
-                    json.WriteString("base64", mediaBase64);
-                if (mediaPath is not null)
-                    json.WriteString("path", mediaPath);
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
->>>>>>> main
+            WriteRecord(json, message, mediaBase64, mediaPath);
         }
         return new InstanceEventDraft(instanceName, instanceId, ownerJid, eventName, Encoding.UTF8.GetString(buffer.ToArray()))
         {
@@ -59,7 +33,7 @@ public static class NewMessagePayload
     }
 
     /// <summary>One message in the event's shape (also each item of <c>messages.set</c>, without media).</summary>
-    public static void WriteRecord(Utf8JsonWriter json, StoredMessage message, string? mediaBase64 = null)
+    public static void WriteRecord(Utf8JsonWriter json, StoredMessage message, string? mediaBase64 = null, string? mediaPath = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(message);
@@ -76,10 +50,13 @@ public static class NewMessagePayload
         json.WriteNumber("messageTimestamp", message.MessageTimestamp);
         json.WriteBoolean("fromGroup", MessageHeaderJson.IsGroup(message.Key.RemoteJid));
         json.WriteEndObject();
-        if (mediaBase64 is not null)
+        if (mediaBase64 is not null || mediaPath is not null)
         {
             json.WriteStartObject("media");
-            json.WriteString("base64", mediaBase64);
+            if (mediaBase64 is not null)
+                json.WriteString("base64", mediaBase64);
+            if (mediaPath is not null)
+                json.WriteString("path", mediaPath);
             json.WriteEndObject();
         }
         json.WriteEndObject();
