@@ -31,6 +31,7 @@ internal static class ControlApi
             connections = emulator.Connections.Count,
         }));
         api.MapGet("/connections", () => Results.Ok(emulator.Connections));
+        api.MapGet("/stats", () => Results.Ok(emulator.Stats));
         api.MapGet("/accounts", () => Results.Ok(emulator.Accounts.Select(a => Describe(emulator, a))));
         api.MapPost("/accounts", (CreateAccountRequest request) =>
         {

@@ -102,6 +102,9 @@ public sealed class Emulator
     /// <summary>Companions currently waiting for their pairing code to be entered on a phone.</summary>
     public IReadOnlyList<PairingCodeRequestInfo> PairingCodeRequests => _server.Pairing.Codes.Waiting;
 
+    /// <summary>Counts for load harnesses: live sockets, logged-in devices, logins and replaced logins so far.</summary>
+    public EmulatorStats Stats => new(Accounts.Count, _connections.Count, _server.OnlineCount, _server.Logins, _server.ReplacedLogins);
+
     /// <summary>Whether the device has a live, logged-in connection.</summary>
     public bool IsOnline(LinkedDevice device) => _server.FindOnline(device) is not null;
 
