@@ -15,10 +15,10 @@ internal sealed class BaileysFleet : IAsyncDisposable
     private readonly List<ChildProcess> _processes = [];
     private readonly ConcurrentDictionary<int, TaskCompletionSource> _open = new();
     private readonly ConcurrentDictionary<int, Channel<string>> _qrs = new();
-    private readonly ConcurrentDictionary<int, int> _closed = new();
     private readonly ConcurrentQueue<JsonElement> _heaps = new();
     private readonly int _perProcess;
     private int _ready;
+    private int _reconnects;
 
     private BaileysFleet(int perProcess) => _perProcess = perProcess;
 
@@ -29,8 +29,8 @@ internal sealed class BaileysFleet : IAsyncDisposable
     /// <summary>Clients whose connection opened at least once since this fleet started.</summary>
     public int OpenCount => _open.Values.Count(o => o.Task.IsCompleted);
 
-    /// <summary>Clients that closed for good (not the 515 restart), by close code.</summary>
-    public IReadOnlyDictionary<int, int> Closed => _closed;
+    /// <summary>Closes other than the 515 restart after which a client connected again (timeouts, dropped sockets).</summary>
+    public int Reconnects => Volatile.Read(ref _reconnects);
 
     /// <param name="startNow">true: every client connects at once (saved credentials); false: each waits for <see cref="LinkAsync"/>.</param>
     public static async Task<BaileysFleet> StartAsync(
@@ -128,9 +128,8 @@ internal sealed class BaileysFleet : IAsyncDisposable
             case "open":
                 OpenOf(root.GetProperty("client").GetInt32()).TrySetResult();
                 break;
-            case "close":
-                var code = root.GetProperty("code").ValueKind == JsonValueKind.Number ? root.GetProperty("code").GetInt32() : 0;
-                _closed.AddOrUpdate(code, 1, (_, n) => n + 1);
+            case "reconnect":
+                Interlocked.Increment(ref _reconnects);
                 break;
             case "heap":
                 _heaps.Enqueue(root.Clone());

@@ -30,18 +30,13 @@ internal static partial class HeapProbe
         var (reportExit, report) = await RunAsync(tool, ["report", dumpFile], cancellationToken);
         if (reportExit != 0)
             return null;
-        // rows: "   12,345,678  GC Heap bytes" header, then "<size>  <count>  <type>" per type
+        // The report opens with "<bytes>  GC Heap bytes": every object the dump reached (the rows below
+        // it are per type, with sizes that dotnet-gcdump approximates for large arrays).
         await File.WriteAllTextAsync(Path.ChangeExtension(dumpFile, ".report.txt"), report, cancellationToken);
-        long total = 0;
-        foreach (var line in report.Split('\n'))
-        {
-            var match = TypeRow().Match(line);
-            if (!match.Success)
-                continue;
-            total += long.Parse(match.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
-        }
-
-        return total;
+        var header = HeapBytesLine().Match(report);
+        return header.Success
+            ? long.Parse(header.Groups[1].Value.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture)
+            : null;
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string tool, string[] arguments, CancellationToken cancellationToken)
@@ -56,6 +51,6 @@ internal static partial class HeapProbe
         return (process.ExitCode, await output);
     }
 
-    [GeneratedRegex(@"^\s*([\d,]+)\s+[\d,]+\s+\S")]
-    private static partial Regex TypeRow();
+    [GeneratedRegex(@"^\s*([\d,]+)\s+GC Heap bytes", RegexOptions.Multiline)]
+    private static partial Regex HeapBytesLine();
 }

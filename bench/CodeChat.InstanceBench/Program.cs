@@ -74,7 +74,10 @@ try
         baileys.Idle = new IdlePhase(options.IdleWindow.TotalSeconds, (ProcessGroup.Of(fleet.ProcessIds).Cpu - baileysIdleStart.Cpu).TotalSeconds, baileysBaseCpu, loginsDuringIdle);
     ours.Linked = await OurMemoryAsync("linked");
     if (fleet is not null && baileys is not null)
+    {
         baileys.Linked = await BaileysMemoryAsync(fleet);
+        baileys.ClientReconnects = fleet.Reconnects;
+    }
 
     // --- reconnect storm: restart on stored credentials -------------------------------------------
     Log("restarting the gateway (reconnect storm, ours)");

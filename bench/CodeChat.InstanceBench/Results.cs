@@ -37,6 +37,9 @@ internal sealed record SideResult
     /// <summary>From the restarted process(es) being spawned until every instance was open again.</summary>
     public ConnectPhase? Reconnect { get; set; }
 
+    /// <summary>Baileys only: clients that lost their connection and connected again during the run (a timeout on a busy machine).</summary>
+    public int? ClientReconnects { get; set; }
+
     /// <summary>Ours only: from /health/ready until every instance was open again.</summary>
     public ConnectPhase? ReconnectAfterReady { get; set; }
 }

@@ -6,7 +6,8 @@
 // Protocol: line-delimited JSON.
 //   stdout (events): {"event":"ready","clients"} once loaded (and, with --start now, every socket started),
 //                    {"event":"qr","client","qr"} (the harness hands it to the emulator's phone),
-//                    {"event":"open","client"}, {"event":"close","client","code"} (not restarted),
+//                    {"event":"open","client"}, {"event":"reconnect","client","code"} (closed, connecting again),
+//                    {"event":"close","client","code"} (logged out: not restarted),
 //                    {"event":"heap","heapUsed","rss"} after {"cmd":"gc"} (needs node --expose-gc).
 //   stdin (commands): {"cmd":"start","client"} (with --start on-command: link one client from scratch),
 //                     {"cmd":"gc"}.
@@ -58,9 +59,13 @@ async function startClient(index) {
             if (update.connection === 'open') writeLine({ event: 'open', client: index });
             if (update.connection === 'close') {
                 const code = update.lastDisconnect?.error?.output?.statusCode ?? null;
-                // 515 after pairing means "log in again now", as every Baileys user's loop does.
-                if (code === DisconnectReason.restartRequired) connect();
-                else writeLine({ event: 'close', client: index, code });
+                // Baileys never reconnects by itself; its README's loop reconnects on every close but a
+                // logout (515 after pairing, a connect timeout on a busy machine, a dropped socket).
+                if (code === DisconnectReason.loggedOut) writeLine({ event: 'close', client: index, code });
+                else {
+                    if (code !== DisconnectReason.restartRequired) writeLine({ event: 'reconnect', client: index, code });
+                    connect();
+                }
             }
         });
     };
