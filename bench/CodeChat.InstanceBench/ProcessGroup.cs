@@ -12,4 +12,15 @@ internal readonly record struct ProcessGroup(int Count, long RssBytes, long PssB
             list.Sum(ProcessProbe.PssBytes),
             TimeSpan.FromTicks(list.Sum(pid => ProcessProbe.Cpu(pid).Ticks)));
     }
+
+    /// <summary>
+    /// CPU used since <paramref name="before"/> (pid → CPU then) by the processes alive now: a process
+    /// that ended in between (an idle PostgreSQL backend closed by its pool) drops out instead of
+    /// making the difference negative; one that started counts whole.
+    /// </summary>
+    public static TimeSpan CpuSince(IReadOnlyDictionary<int, TimeSpan> before, IEnumerable<int> now) =>
+        TimeSpan.FromTicks(now.Sum(pid => (ProcessProbe.Cpu(pid) - before.GetValueOrDefault(pid)).Ticks));
+
+    public static IReadOnlyDictionary<int, TimeSpan> CpuByProcess(IEnumerable<int> pids) =>
+        pids.Distinct().ToDictionary(pid => pid, ProcessProbe.Cpu);
 }

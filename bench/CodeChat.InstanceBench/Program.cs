@@ -64,12 +64,12 @@ try
     await Task.Delay(options.Settle, token);
     var loginsBefore = (await emulator.StatsAsync(token)).Logins;
     var ourIdleStart = ProcessGroup.Of([gateway.ProcessId]);
-    var postgresIdleStart = ProcessGroup.Of(gateway.PostgresProcesses());
+    var postgresIdleStart = ProcessGroup.CpuByProcess(gateway.PostgresProcesses());
     var baileysIdleStart = fleet is null ? default : ProcessGroup.Of(fleet.ProcessIds);
     await Task.Delay(options.IdleWindow, token);
     var loginsDuringIdle = (await emulator.StatsAsync(token)).Logins - loginsBefore;
     ours.Idle = new IdlePhase(options.IdleWindow.TotalSeconds, (ProcessGroup.Of([gateway.ProcessId]).Cpu - ourIdleStart.Cpu).TotalSeconds, ourBaseCpu, loginsDuringIdle,
-        (ProcessGroup.Of(gateway.PostgresProcesses()).Cpu - postgresIdleStart.Cpu).TotalSeconds);
+        ProcessGroup.CpuSince(postgresIdleStart, gateway.PostgresProcesses()).TotalSeconds);
     if (fleet is not null && baileys is not null)
         baileys.Idle = new IdlePhase(options.IdleWindow.TotalSeconds, (ProcessGroup.Of(fleet.ProcessIds).Cpu - baileysIdleStart.Cpu).TotalSeconds, baileysBaseCpu, loginsDuringIdle);
     ours.Linked = await OurMemoryAsync("linked");
@@ -159,13 +159,13 @@ finally
 async Task<ConnectPhase> ConnectAsync(Func<Task> link, Func<Task<bool>> allOpen, Func<IReadOnlyList<int>> pids, int count, bool withPostgres)
 {
     var cpuBefore = ProcessGroup.Of(pids()).Cpu;
-    var postgresBefore = ProcessGroup.Of(gateway!.PostgresProcesses()).Cpu;
+    var postgresBefore = ProcessGroup.CpuByProcess(gateway!.PostgresProcesses());
     var clock = Stopwatch.StartNew();
     await link();
     await Until.TrueAsync(allOpen, TimeSpan.FromMinutes(10), "every instance to open", token);
     var elapsed = clock.Elapsed;
     return new ConnectPhase(count, elapsed.TotalSeconds, (ProcessGroup.Of(pids()).Cpu - cpuBefore).TotalSeconds,
-        withPostgres ? (ProcessGroup.Of(gateway.PostgresProcesses()).Cpu - postgresBefore).TotalSeconds : null);
+        withPostgres ? ProcessGroup.CpuSince(postgresBefore, gateway.PostgresProcesses()).TotalSeconds : null);
 }
 
 async Task<(double Ours, double Baileys)> IdleCpuPerMinuteAsync(TimeSpan window)
