@@ -211,6 +211,89 @@ public sealed class SendMediaTests(MediaSendFixture fixture) : IClassFixture<Med
     }
 
     [Fact]
+    public async Task An_image_mailing_fetches_and_uploads_once_and_every_recipient_gets_it()
+    {
+        var image = Image(640, 480, SKEncodedImageFormat.Jpeg);
+        var url = fixture.Files.Add($"mailing/{Guid.NewGuid():N}.jpg", image, "image/jpeg");
+        var phones = new[] { fixture.Emulator.Emulator.CreateAccount(), fixture.Emulator.Emulator.CreateAccount() };
+        var recipients = phones.Select(p => p.Phone).Prepend(fixture.BobAccount.Phone).ToList();
+        var fetchesBefore = fixture.Files.Requests;
+
+        var (status, body) = await Instance.PostAsync("/message/sendMedia", new
+        {
+            numbers = recipients,
+            options = new { delay = 100 },
+            mediaMessage = new { mediatype = "image", media = url, caption = "for everyone" },
+        });
+
+        Assert.True(status == 201, body.ToString());
+        var queueId = body.GetProperty("queue").GetProperty("queueId").GetString()!;
+        Assert.Equal("imageMessage", body.GetProperty("data").GetProperty("message").GetProperty("messageType").GetString());
+        var ids = body.GetProperty("data").GetProperty("messagesIds").EnumerateArray().Select(j => j.GetString()!).ToList();
+        Assert.Equal(3, ids.Distinct().Count());
+        // The file was fetched (and so prepared and uploaded) once, before the answer.
+        Assert.Equal(fetchesBefore + 1, fixture.Files.Requests);
+
+        var events = await Mailings.WaitForAsync(Instance, queueId, InstanceEventNames.SendMessageCompleted);
+        Assert.Equal(InstanceEventNames.SendMessageStart, events[0].Event);
+        Assert.Equal(ids, events.Where(e => e.Event == InstanceEventNames.SendMessageProcessing)
+            .Select(e => e.Data.GetProperty("queue").GetProperty("messageId").GetString()));
+        var received = await fixture.Bob.WaitForMessageAsync(e => e["id"]?.GetValue<string>() == ids[0], Patience, Ct);
+        Assert.Equal("for everyone", Downloaded(received, "imageMessage", image)["caption"]!.GetValue<string>());
+        for (var i = 0; i < phones.Length; i++)
+        {
+            var copy = Assert.Single(Mailings.CopiesFrom(phones[i], Instance));
+            Assert.Equal(ids[i + 1], copy.Id);
+            Assert.Null(copy.Rejection);
+        }
+        Assert.Equal(fetchesBefore + 1, fixture.Files.Requests);
+    }
+
+    [Fact]
+    public async Task A_multipart_voice_note_mailing_takes_form_indexed_numbers()
+    {
+        var wav = await ToneWavAsync(seconds: 1);
+        var phones = new[] { fixture.Emulator.Emulator.CreateAccount(), fixture.Emulator.Emulator.CreateAccount() };
+
+        var (status, body) = await PostMultipartAsync("/message/sendWhatsAppAudioFile", wav, "note.wav", "audio/wav",
+            ("numbers[0]", fixture.BobAccount.Phone), ("numbers[1]", phones[0].Phone), ("numbers[2]", phones[1].Phone));
+
+        Assert.True(status == 201, body.ToString());
+        Assert.Equal("audioMessage", body.GetProperty("data").GetProperty("message").GetProperty("messageType").GetString());
+        Assert.Equal(
+            [fixture.BobAccount.PnJid, phones[0].PnJid, phones[1].PnJid],
+            body.GetProperty("data").GetProperty("jids").EnumerateArray().Select(j => j.GetString()));
+        var ids = body.GetProperty("data").GetProperty("messagesIds").EnumerateArray().Select(j => j.GetString()!).ToList();
+        await Mailings.WaitForAsync(Instance, body.GetProperty("queue").GetProperty("queueId").GetString()!, InstanceEventNames.SendMessageCompleted);
+        var received = await fixture.Bob.WaitForMessageAsync(e => e["id"]?.GetValue<string>() == ids[0], Patience, Ct);
+        Assert.True(received["content"]!["audioMessage"]!["ptt"]!.GetValue<bool>());
+        Assert.Equal(ids[1], Assert.Single(Mailings.CopiesFrom(phones[0], Instance)).Id);
+        Assert.Equal(ids[2], Assert.Single(Mailings.CopiesFrom(phones[1], Instance)).Id);
+    }
+
+    [Fact]
+    public async Task A_media_mailing_with_bad_numbers_or_a_message_id_is_400_before_anything_is_fetched()
+    {
+        var url = fixture.Files.Add($"mailing/{Guid.NewGuid():N}.jpg", Image(64, 64, SKEncodedImageFormat.Jpeg), "image/jpeg");
+        var fetchesBefore = fixture.Files.Requests;
+        var sentBefore = Instance.MessagesSentByInstance();
+        var media = new { mediatype = "image", media = url };
+
+        var (status, body) = await Instance.PostAsync("/message/sendMedia", new { numbers = new object[] { fixture.BobAccount.Phone, "abc" }, mediaMessage = media });
+        Assert.Equal(400, status);
+        Assert.Equal("numbers[1]", body.GetProperty("message")[0].GetProperty("property").GetString());
+        (status, body) = await Instance.PostAsync("/message/sendMedia", new { numbers = new[] { fixture.BobAccount.Phone }, mediaMessage = media, options = new { messageId = "FIXEDMEDIA1" } });
+        Assert.Equal(400, status);
+        Assert.Equal("options.messageId", body.GetProperty("message")[0].GetProperty("property").GetString());
+        (status, body) = await Instance.PostAsync("/message/sendMedia", new { number = fixture.BobAccount.Phone, numbers = new[] { fixture.BobAccount.Phone }, mediaMessage = media });
+        Assert.Equal(400, status);
+        Assert.Equal("numbers", body.GetProperty("message")[0].GetProperty("property").GetString());
+
+        Assert.Equal(fetchesBefore, fixture.Files.Requests);
+        Assert.Equal(sentBefore, Instance.MessagesSentByInstance());
+    }
+
+    [Fact]
     public async Task A_link_arrives_with_its_preview_title_description_and_thumbnail()
     {
         var link = fixture.Files.Add($"news/{Guid.NewGuid():N}", "<html><head><meta property=\"og:description\" content=\"What changed\"></head></html>"u8.ToArray(), "text/html");

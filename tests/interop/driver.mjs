@@ -21,6 +21,8 @@
 //                      {"cmd":"flushDeviceCache"} {"cmd":"disconnect"} {"cmd":"close"}
 //                      {"cmd":"wipeSessions","names":[…]} (forget the Signal sessions of these address names, e.g.
 //                      "<lid user>_1", as a reinstall would; result {"deleted"})
+//                      {"cmd":"wipeSenderKeys","group"} (forget every member's sender key in that group and
+//                      which members got ours; result {"deleted"})
 //                      {"cmd":"reinstall"} (new identity key, signed prekey and registration id, all sessions,
 //                      peer identities and sender keys forgotten, new keys uploaded; result {"registrationId"})
 //                      Every command may carry "id"; its outcome is reported as
@@ -559,6 +561,16 @@ const commands = {
         const wanted = new Set(names ?? []);
         const doomed = Object.keys(bucket).filter((address) => wanted.has(address.slice(0, address.lastIndexOf('.'))));
         await keys.set({ session: Object.fromEntries(doomed.map((address) => [address, null])) });
+        return { deleted: doomed.length };
+    },
+    async wipeSenderKeys({ group }) {
+        // libsignal-node's SenderKeyName.toString() is "<group>::<sender name>::<device>"
+        const bucket = state.keyData['sender-key'] ?? {};
+        const doomed = Object.keys(bucket).filter((name) => name.startsWith(`${group}::`));
+        await keys.set({
+            'sender-key': Object.fromEntries(doomed.map((name) => [name, null])),
+            'sender-key-memory': { [group]: null },
+        });
         return { deleted: doomed.length };
     },
     async reinstall() {

@@ -138,20 +138,12 @@ public static partial class MessageEndpoints
 
     /// <summary>
     /// <c>number</c> as CodeChat 1.3 checks it (<c>^\d+[.@\w-]+</c>, "Invalid format") and as we can send
-    /// to it (<see cref="RecipientJid"/>); a failure is added for a missing or bad one.
+    /// to it (<see cref="RecipientJid"/>); a failure is added for a missing or bad one. A body with
+    /// <c>numbers</c> instead is a mailing: null without a failure (<see cref="SendQueueEndpoints.ReadNumbers"/> reads those).
     /// </summary>
-    /// <param name="acceptsNumbers">
-    /// Whether the route sends mailings through <see cref="SendAsync"/> (<c>numbers</c> instead of
-    /// <c>number</c>); a route that does not says so for a body with <c>numbers</c>.
-    /// </param>
-    internal static string? ReadNumber(JsonElement body, List<ValidationFailure> failures, bool acceptsNumbers = true)
+    internal static string? ReadNumber(JsonElement body, List<ValidationFailure> failures)
     {
         var mailing = SendRequestValues.TryGetPresent(body, "numbers", out _);
-        if (mailing && !acceptsNumbers)
-        {
-            failures.Add(new ValidationFailure("numbers", "This route sends to one number; give number (mailings are taken by sendText and sendLink)"));
-            return null;
-        }
         if (!SendRequestValues.TryGetPresent(body, "number", out var element))
         {
             // With numbers, a mailing: SendAsync reads those (SendQueueEndpoints.ReadNumbers).

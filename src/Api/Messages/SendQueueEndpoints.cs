@@ -90,8 +90,8 @@ public static class SendQueueEndpoints
     internal static async Task<IResult> StartAsync(
         string instanceName, IReadOnlyList<string> numbers, Message message, SendOptions options, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        if (options.MessageId is not null)
-            return ApiErrors.Invalid(new ValidationFailure("options.messageId", "A mailing gives each recipient its own message id; messageId is for a single number"));
+        if (RefusedOptions(options) is { } refused)
+            return refused;
         var queue = grains.GetGrain<ISendQueueGrain>(SendQueueKeys.Of(instanceName, Guid.CreateVersion7()));
         var result = await queue.StartAsync(new StartSendQueueCommand(numbers, message.ToByteArray(), options), cancellationToken);
         return result.Outcome switch
@@ -103,6 +103,11 @@ public static class SendQueueEndpoints
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a mailing start."),
         };
     }
+
+    /// <summary>The 400 for options a mailing cannot take (<c>messageId</c>), or null; checked before any work, e.g. a media upload.</summary>
+    internal static IResult? RefusedOptions(SendOptions options) => options.MessageId is null
+        ? null
+        : ApiErrors.Invalid(new ValidationFailure("options.messageId", "A mailing gives each recipient its own message id; messageId is for a single number"));
 
     private static async Task<IResult> FindAsync(string instanceName, string? queueId, IGrainFactory grains, CancellationToken cancellationToken)
     {

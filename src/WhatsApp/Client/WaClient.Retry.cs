@@ -1,6 +1,7 @@
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Proto;
 using CodeChat.WhatsApp.Signal;
+using CodeChat.WhatsApp.Signal.Groups;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,10 @@ namespace CodeChat.WhatsApp.Client;
 // Concern: answering a peer's retry receipt for a message we sent (whatsapp-protocol.md §7.2;
 // whatsmeow retry.go handleRetryReceipt): re-encrypt the kept message for that one device — with a
 // new session from the receipt's keys, or from a fetched bundle when we have no session or this is
-// a repeated retry — and send it with device_fanout="false" and the retry count on the enc.
+// a repeated retry — and send it with the retry count on the enc: a 1:1 message with
+// device_fanout="false"; a group message to the group with the asking device as participant and our
+// current sender key distribution inside (whatsmeow adds the SKDM the same way), so the member can
+// read what follows too — but only while that member is still in the group.
 public sealed partial class WaClient
 {
     // whatsmeow gives up on a message after this many retries from one device (§7.2: "ignore more than ~10").
@@ -22,14 +26,11 @@ public sealed partial class WaClient
         var id = retry.GetAttribute("id") ?? receipt.GetRequiredAttribute("id");
         var count = retry.GetInt32("count") ?? 1;
         var from = receipt.GetRequiredJid("from");
+        // In a group the receipt comes from the group and names the member's device that asks.
+        var participant = receipt.GetJid("participant");
+        var device = participant ?? from;
         // A retry can mean the peer's devices changed under us (whatsmeow refetches on retry too).
-        _deviceLists.Forget(receipt.GetJid("participant") ?? from);
-        if (receipt.HasAttribute("participant") || from.IsGroup)
-        {
-            // Group retries need a fresh sender-key distribution; groups are not sent yet.
-            Log.RetryNotAnswered(_logger, id, "group");
-            return;
-        }
+        _deviceLists.Forget(device);
         if (_recentSends.Find(id) is not { } sent)
         {
             Log.RetryNotAnswered(_logger, id, "unknown message");
@@ -43,10 +44,29 @@ public sealed partial class WaClient
         var credentials = Credentials ?? throw new WaClientException("No credentials while answering a retry.");
         var ownPn = credentials.GetJid() ?? throw new WaClientException("Not paired.");
         var ownLid = credentials.GetLid();
-        var fromMe = from.IsSameUserAs(ownPn) || (ownLid is { } lid && from.IsSameUserAs(lid));
-        var message = fromMe ? DeviceSent(sent.Chat, sent.Message) : sent.Message;
+        Message message;
+        if (from.IsGroup)
+        {
+            if (participant is not { } asking || !sent.Chat.IsSameUserAs(from))
+            {
+                Log.RetryNotAnswered(_logger, id, "group retry without the asking member or for another chat");
+                return;
+            }
+            if (!await IsGroupMemberAsync(from, asking, token).ConfigureAwait(false))
+            {
+                // A removed member must not get the sender key the remaining members use now.
+                Log.RetryNotAnswered(_logger, id, "the asking device's user is not in the group");
+                return;
+            }
+            message = await WithOwnSenderKeyAsync(from, sent.Message, ownPn, ownLid, token).ConfigureAwait(false);
+        }
+        else
+        {
+            var fromMe = from.IsSameUserAs(ownPn) || (ownLid is { } lid && from.IsSameUserAs(lid));
+            message = fromMe ? DeviceSent(sent.Chat, sent.Message) : sent.Message;
+        }
 
-        var address = await SessionAddressAsync(from, token).ConfigureAwait(false);
+        var address = await SessionAddressAsync(device, token).ConfigureAwait(false);
         PreKeyBundle? bundle = null;
         if (receipt.HasChild("keys"))
         {
@@ -79,7 +99,14 @@ public sealed partial class WaClient
         {
             attributes.Add(new("t", t));
         }
-        attributes.Add(new("device_fanout", "false"));
+        if (from.IsGroup)
+        {
+            attributes.Add(new("participant", participant!.Value));
+        }
+        else
+        {
+            attributes.Add(new("device_fanout", "false"));
+        }
         if (receipt.GetAttribute("recipient") is { } recipient)
         {
             attributes.Add(new("recipient", recipient));
@@ -91,6 +118,37 @@ public sealed partial class WaClient
         }
         await session.Connection.SendAsync(new Node("message", NodeAttributes.Create(attributes), children), token).ConfigureAwait(false);
         Log.RetryAnswered(_logger, id, count, encrypted.EncType);
+    }
+
+    /// <summary>Whether <paramref name="device"/>'s user (PN or LID) is a participant of <paramref name="group"/> now.</summary>
+    private async Task<bool> IsGroupMemberAsync(Jid group, Jid device, CancellationToken cancellationToken)
+    {
+        GroupInfo info;
+        try
+        {
+            info = await GetGroupAsync(group, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WaIqException)
+        {
+            // No such group any more, or we left it: nobody is a member we may answer.
+            return false;
+        }
+        return info.Participants.Any(p => device.IsSameUserAs(p.Jid)
+            || (p.Lid is { } lid && device.IsSameUserAs(lid))
+            || (p.PhoneNumber is { } phone && device.IsSameUserAs(phone)));
+    }
+
+    /// <summary><paramref name="message"/> with our current sender key distribution for <paramref name="group"/> added.</summary>
+    private async Task<Message> WithOwnSenderKeyAsync(Jid group, Message message, Jid ownPn, Jid? ownLid, CancellationToken cancellationToken)
+    {
+        var distribution = await new GroupSessionBuilder(_senderKeys).CreateAsync(OwnSenderKeyName(group, ownPn, ownLid), cancellationToken).ConfigureAwait(false);
+        var withKey = message.Clone();
+        withKey.SenderKeyDistributionMessage = new Proto.SenderKeyDistributionMessage
+        {
+            GroupID = group.ToString(),
+            AxolotlSenderKeyDistributionMessage = ByteString.CopyFrom(distribution.Serialized.Span),
+        };
+        return withKey;
     }
 
     private static partial class Log

@@ -41,7 +41,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendMedia/{instanceName}", SendMediaAsync)
             .WithName("sendMedia")
-            .WithSummary("Send an image, video, document, audio file or sticker from an http(s) URL or base64 (data: URL or bare); images and videos get a thumbnail, documents need fileName; too large → 413")
+            .WithSummary("Send an image, video, document, audio file or sticker from an http(s) URL or base64 (data: URL or bare); images and videos get a thumbnail, documents need fileName; too large → 413; numbers[] instead of number starts a mailing of one upload")
             .Accepts<SendMediaRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -50,14 +50,14 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendMediaFile/{instanceName}", SendMediaFileAsync)
             .WithName("sendMediaFile")
-            .WithSummary("Send an uploaded file (multipart: attachment, number, mediatype, caption, delay, presence, quotedMessageId, externalAttributes or options[...]); the document's name is the file's")
+            .WithSummary("Send an uploaded file (multipart: attachment, number, mediatype, caption, delay, presence, quotedMessageId, externalAttributes or options[...]); the document's name is the file's; numbers[0], numbers[1]… instead of number start a mailing")
             .Accepts<SendMediaFileForm>(MultipartMediaType)
             .WithMetadata(sizeLimit)
             .WithSendResponses();
 
         named.MapPost("/sendWhatsAppAudio/{instanceName}", SendWhatsAppAudioAsync)
             .WithName("sendWhatsAppAudio")
-            .WithSummary("Send a voice note (PTT) from an http(s) URL or base64; converted to OGG/Opus unless it is already (options.convertAudio: always); shows 'recording' during a delay")
+            .WithSummary("Send a voice note (PTT) from an http(s) URL or base64; converted to OGG/Opus unless it is already (options.convertAudio: always); shows 'recording' during a delay; numbers[] instead of number starts a mailing")
             .Accepts<SendWhatsAppAudioRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -66,7 +66,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendWhatsAppAudioFile/{instanceName}", SendWhatsAppAudioFileAsync)
             .WithName("sendWhatsAppAudioFile")
-            .WithSummary("Send an uploaded voice note (multipart: attachment, number, delay, convertAudio); converted to OGG/Opus unless it is already")
+            .WithSummary("Send an uploaded voice note (multipart: attachment, number, delay, convertAudio); converted to OGG/Opus unless it is already; numbers[0], numbers[1]… instead of number start a mailing")
             .Accepts<SendWhatsAppAudioFileForm>(MultipartMediaType)
             .WithMetadata(sizeLimit)
             .WithSendResponses();
@@ -82,7 +82,7 @@ public static class MediaMessageEndpoints
             return ApiErrors.Invalid(malformed);
 
         var failures = new List<ValidationFailure>();
-        var number = MessageEndpoints.ReadNumber(body, failures, acceptsNumbers: false);
+        var recipients = ReadRecipients(body, failures);
         string? kindText = null, media = null, fileName = null, caption = null;
         if (!SendRequestValues.TryGetPresent(body, "mediaMessage", out var mediaMessage))
             failures.Add(JsonRequestBody.Missing("mediaMessage"));
@@ -100,11 +100,11 @@ public static class MediaMessageEndpoints
         var (options, optionFailure) = ReadOptions(body, failures);
         if (optionFailure is not null)
             return optionFailure;
-        if (failures.Count > 0 || number is null || kind is null || media is null)
+        if (failures.Count > 0 || recipients is null || kind is null || media is null)
             return ApiErrors.Invalid([.. failures]);
 
         var request = new MediaRequest(kind.Value, "mediaMessage.media") { Caption = caption, FileName = fileName, FileNameField = "mediaMessage.fileName" };
-        return await sender.SendAsync(instanceName, number, request, options,
+        return await sender.SendAsync(instanceName, recipients, request, options,
             token => reader.ReadAsync(media, fileName, kind.Value, "mediaMessage.media", token), cancellationToken);
     }
 
@@ -118,7 +118,7 @@ public static class MediaMessageEndpoints
 
         var body = upload!.Body;
         var failures = new List<ValidationFailure>();
-        var number = MessageEndpoints.ReadNumber(body, failures, acceptsNumbers: false);
+        var recipients = ReadRecipients(body, failures);
         var kind = ParseKind(RequiredString(body, "instance", ["mediatype", "mediaType"], failures), "mediatype", failures);
         var caption = OptionalString(body, "caption", "caption", failures);
         var fileName = OptionalString(body, "fileName", "fileName", failures) ?? upload.FileName;
@@ -127,11 +127,11 @@ public static class MediaMessageEndpoints
             return optionFailure;
         if (upload.File is null)
             failures.Add(new ValidationFailure(AttachmentField, "Invalid File"));
-        if (failures.Count > 0 || number is null || kind is null)
+        if (failures.Count > 0 || recipients is null || kind is null)
             return ApiErrors.Invalid([.. failures]);
 
         var request = new MediaRequest(kind.Value, AttachmentField) { Caption = caption, FileName = fileName, FileNameField = AttachmentField };
-        return await sender.SendAsync(instanceName, number, request, options, _ => Task.FromResult(upload.File!), cancellationToken);
+        return await sender.SendAsync(instanceName, recipients, request, options, _ => Task.FromResult(upload.File!), cancellationToken);
     }
 
     private static async Task<IResult> SendWhatsAppAudioAsync(
@@ -142,7 +142,7 @@ public static class MediaMessageEndpoints
             return ApiErrors.Invalid(malformed);
 
         var failures = new List<ValidationFailure>();
-        var number = MessageEndpoints.ReadNumber(body, failures, acceptsNumbers: false);
+        var recipients = ReadRecipients(body, failures);
         string? audio = null;
         if (!SendRequestValues.TryGetPresent(body, "audioMessage", out var audioMessage))
             failures.Add(JsonRequestBody.Missing("audioMessage"));
@@ -154,11 +154,11 @@ public static class MediaMessageEndpoints
         var (options, optionFailure) = ReadOptions(body, failures);
         if (optionFailure is not null)
             return optionFailure;
-        if (failures.Count > 0 || number is null || audio is null)
+        if (failures.Count > 0 || recipients is null || audio is null)
             return ApiErrors.Invalid([.. failures]);
 
         var request = new MediaRequest(MediaType.Ptt, "audioMessage.audio") { ConvertAudio = convert };
-        return await sender.SendAsync(instanceName, number, request, Recording(options),
+        return await sender.SendAsync(instanceName, recipients, request, Recording(options),
             token => reader.ReadAsync(audio, null, MediaType.Ptt, "audioMessage.audio", token), cancellationToken);
     }
 
@@ -172,18 +172,33 @@ public static class MediaMessageEndpoints
 
         var body = WithTopLevelOptions(upload!.Body);
         var failures = new List<ValidationFailure>();
-        var number = MessageEndpoints.ReadNumber(body, failures, acceptsNumbers: false);
+        var recipients = ReadRecipients(body, failures);
         var convert = ReadConvertAudio(body, failures);
         var (options, optionFailure) = ReadOptions(body, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (upload.File is null)
             failures.Add(new ValidationFailure(AttachmentField, "Invalid File"));
-        if (failures.Count > 0 || number is null)
+        if (failures.Count > 0 || recipients is null)
             return ApiErrors.Invalid([.. failures]);
 
         var request = new MediaRequest(MediaType.Ptt, AttachmentField) { ConvertAudio = convert };
-        return await sender.SendAsync(instanceName, number, request, Recording(options), _ => Task.FromResult(upload.File!), cancellationToken);
+        return await sender.SendAsync(instanceName, recipients, request, Recording(options), _ => Task.FromResult(upload.File!), cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>number</c>, or a mailing's <c>numbers</c> (a JSON array, or <c>numbers[0]</c>, <c>numbers[1]</c>…
+    /// / repeated <c>numbers</c> fields in a form); null with the failures added when neither is usable.
+    /// </summary>
+    private static MediaRecipients? ReadRecipients(JsonElement body, List<ValidationFailure> failures)
+    {
+        var before = failures.Count;
+        if (MessageEndpoints.ReadNumber(body, failures) is { } number)
+            return MediaRecipients.One(number);
+        if (failures.Count > before || !SendRequestValues.TryGetPresent(body, "numbers", out var numbersElement))
+            return null;
+        var numbers = SendQueueEndpoints.ReadNumbers(numbersElement, failures);
+        return failures.Count > before ? null : MediaRecipients.Mailing(numbers);
     }
 
     private static async Task<(MultipartMedia? Upload, IResult? Failure)> ReadMultipartAsync(HttpContext http, MediaOptions limits, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace CodeChat.Api.Messages.Media;
 
 /// <summary>
 /// One media send, end to end, on the API host: the instance must be open and the recipient on
-/// WhatsApp before any byte is fetched; then the caller's media is read into a temporary file,
+/// WhatsApp before any byte is fetched (a mailing's numbers are checked as a text mailing's are); then the caller's media is read into a temporary file,
 /// prepared (<see cref="MediaPreparer"/>), encrypted and uploaded to WhatsApp's media hosts with the
 /// instance's upload access, and the media message handed to the instance's send pipeline, which
 /// answers as every send route does (201 / 202). Bad media → 400 naming the field, too large → 413;
@@ -34,11 +34,14 @@ public sealed partial class MediaMessageSender(
     /// <summary>
     /// Sends the media <paramref name="readSource"/> gives (called only once the instance and the
     /// recipient were checked) as <paramref name="request"/> describes, with <paramref name="sendOptions"/>.
+    /// A mailing uploads the media once and starts a send queue of that one message
+    /// (<see cref="SendQueueEndpoints.StartAsync"/>): WhatsApp lets every recipient fetch the same upload.
     /// </summary>
     public async Task<IResult> SendAsync(
-        string instanceName, string number, MediaRequest request, SendOptions sendOptions,
+        string instanceName, MediaRecipients recipients, MediaRequest request, SendOptions sendOptions,
         Func<CancellationToken, Task<MediaSource>> readSource, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(readSource);
         var mediaGrain = grains.GetGrain<IInstanceMediaGrain>(instanceName);
@@ -53,23 +56,35 @@ public sealed partial class MediaMessageSender(
                 return ApiErrors.Of(StatusCodes.Status400BadRequest, "WhatsApp's media service did not answer; try again");
         }
 
-        // As every send: a number without WhatsApp is a 400 before anything is fetched or uploaded.
-        var check = await grains.GetGrain<IInstanceMessagingGrain>(instanceName).CheckNumbersAsync([number], cancellationToken);
-        if (check.Outcome == NumberCheckOutcome.Checked && check.Numbers is [{ Exists: false } missing])
-            return ApiErrors.Of(StatusCodes.Status400BadRequest, new NumberCheckResponse(false, missing.Jid, null, null));
+        if (recipients.Numbers is not null && SendQueueEndpoints.RefusedOptions(sendOptions) is { } refused)
+            return refused;
+        if (recipients.Number is { } number)
+        {
+            // As every send: a number without WhatsApp is a 400 before anything is fetched or uploaded.
+            var check = await grains.GetGrain<IInstanceMessagingGrain>(instanceName).CheckNumbersAsync([number], cancellationToken);
+            if (check.Outcome == NumberCheckOutcome.Checked && check.Numbers is [{ Exists: false } missing])
+                return ApiErrors.Of(StatusCodes.Status400BadRequest, new NumberCheckResponse(false, missing.Jid, null, null));
+        }
 
-        var progress = new MediaSendProgressReporter(mediaGrain, number, options.Value.ProgressEventsAfter, time);
+        // A mailing reports through its queue's own send.message events, which start once the upload is done.
+        var progress = recipients.Number is { } single
+            ? new MediaSendProgressReporter(mediaGrain, single, options.Value.ProgressEventsAfter, time)
+            : null;
         try
         {
             await using var source = await readSource(cancellationToken);
-            await progress.ProcessingAsync(25, cancellationToken);
+            await ReportAsync(progress, 25, cancellationToken);
             await using var prepared = await preparer.PrepareAsync(source, request, cancellationToken);
-            await progress.ProcessingAsync(50, cancellationToken);
+            await ReportAsync(progress, 50, cancellationToken);
             var uploaded = await UploadAsync(mediaGrain, access.Access!, prepared, request.Kind, cancellationToken);
-            await progress.ProcessingAsync(75, cancellationToken);
+            await ReportAsync(progress, 75, cancellationToken);
 
             var message = MediaMessageBuilder.Build(uploaded, prepared.Details, time.GetUtcNow());
-            var (result, answer) = await MessageEndpoints.SendBuiltAsync(instanceName, number, message, sendOptions, grains, cancellationToken);
+            if (recipients.Numbers is { } numbers)
+                return await SendQueueEndpoints.StartAsync(instanceName, numbers, message, sendOptions, grains, cancellationToken);
+            var (result, answer) = await MessageEndpoints.SendBuiltAsync(instanceName, recipients.Number!, message, sendOptions, grains, cancellationToken);
+            if (progress is null)
+                return answer;
             if (result is { Outcome: SendOutcome.Sent or SendOutcome.Accepted, Message: { } sent })
                 await progress.CompletedAsync(sent.KeyRemoteJid, sent.KeyId, sent.MessageType, cancellationToken);
             else
@@ -78,21 +93,27 @@ public sealed partial class MediaMessageSender(
         }
         catch (MediaTooLargeException tooLarge)
         {
-            await progress.FailedAsync(StatusCodes.Status413PayloadTooLarge, tooLarge.Message, cancellationToken);
+            await FailAsync(progress, StatusCodes.Status413PayloadTooLarge, tooLarge.Message, cancellationToken);
             return ApiErrors.Of(StatusCodes.Status413PayloadTooLarge, new ValidationFailure(tooLarge.Field, tooLarge.Message));
         }
         catch (MediaInputException invalid)
         {
-            await progress.FailedAsync(StatusCodes.Status400BadRequest, invalid.Message, cancellationToken);
+            await FailAsync(progress, StatusCodes.Status400BadRequest, invalid.Message, cancellationToken);
             return ApiErrors.Invalid(new ValidationFailure(invalid.Field, invalid.Message));
         }
         catch (MediaTransferException failed)
         {
             LogUploadFailed(instanceName, failed);
-            await progress.FailedAsync(StatusCodes.Status400BadRequest, failed.Message, cancellationToken);
+            await FailAsync(progress, StatusCodes.Status400BadRequest, failed.Message, cancellationToken);
             return ApiErrors.Of(StatusCodes.Status400BadRequest, "The media could not be uploaded to WhatsApp: " + failed.Message);
         }
     }
+
+    private static Task ReportAsync(MediaSendProgressReporter? progress, int percent, CancellationToken cancellationToken) =>
+        progress?.ProcessingAsync(percent, cancellationToken) ?? Task.CompletedTask;
+
+    private static Task FailAsync(MediaSendProgressReporter? progress, int status, string error, CancellationToken cancellationToken) =>
+        progress?.FailedAsync(status, error, cancellationToken) ?? Task.CompletedTask;
 
     private async Task<UploadedMedia> UploadAsync(IInstanceMediaGrain mediaGrain, MediaUploadAccess first, PreparedMedia prepared, MediaType kind, CancellationToken cancellationToken)
     {
@@ -112,4 +133,15 @@ public sealed partial class MediaMessageSender(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: a media upload to WhatsApp failed")]
     private partial void LogUploadFailed(string instanceName, Exception exception);
+}
+
+/// <summary>
+/// Who a media send goes to: one <see cref="Number"/>, or a mailing's <see cref="Numbers"/>
+/// (api-contract.md §2), each already checked for its format.
+/// </summary>
+public sealed record MediaRecipients(string? Number, IReadOnlyList<string>? Numbers)
+{
+    public static MediaRecipients One(string number) => new(number, null);
+
+    public static MediaRecipients Mailing(IReadOnlyList<string> numbers) => new(null, numbers);
 }
