@@ -28,6 +28,7 @@ internal sealed class ChatServer
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
+        PrivacyTokens = new PrivacyTokenRegistry(this);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
         PhoneMessages = new PhoneMessages(this);
@@ -39,6 +40,8 @@ internal sealed class ChatServer
     public ClientVersionGate Versions { get; }
 
     public PresenceRouter Presence { get; }
+
+    public PrivacyTokenRegistry PrivacyTokens { get; }
 
     public Media.MediaHost Media { get; }
 

@@ -52,6 +52,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             "w" when iq.HasChild("props") => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "2"), ("hash", "emulator"))),
             "blocklist" => Stanzas.Result(iq, Stanzas.Make("list")),
             "privacy" when type == "get" => Stanzas.Result(iq, Privacy()),
+            "privacy" when type == "set" && iq.HasChild("tokens") => server.PrivacyTokens.Issue(session, iq),
             "md" when iq.GetChild("remove-companion-device") is { } remove => RemoveCompanion(session, iq, remove),
             _ => Stanzas.Result(iq),
         };
