@@ -66,7 +66,8 @@ internal sealed class BaileysFleet : IAsyncDisposable
         var qrs = QrsOf(client);
         await _processes[client / _perProcess].WriteLineAsync($$"""{"cmd":"start","client":{{client}}}""");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        // generous: on a loaded machine a client's QR refs can expire (408) a few times before a scan lands
+        timeout.CancelAfter(TimeSpan.FromMinutes(10));
         while (true)
         {
             var qr = await qrs.Reader.ReadAsync(timeout.Token);
