@@ -390,6 +390,7 @@ public sealed partial class InstanceGrain(
                 InstanceSession.OwnershipCheck(inbox, epoch), InstanceSession.MessageHook(inbox, epoch),
                 InstanceSession.FailureHook(inbox, epoch), InstanceSession.GroupNotificationHook(inbox, epoch)), inbox, logger);
         _session = session;
+        session.AppState = CreateAppStateSync(session.Client);
         session.Start(pairingPhoneNumber);
         LogConnecting(Name, state.State.SessionEpoch, pairingPhoneNumber is not null);
         return true;

@@ -97,6 +97,9 @@ public sealed partial class WaClient
             case "devices":
                 HandleDevicesNotification(notification);
                 break;
+            case "server_sync" when session.LoggedIn:
+                HandleServerSync(notification);
+                break;
             case "w:gp2" or "picture" when session.LoggedIn && notification.HasAttribute("id")
                 && Groups.GroupNotificationParser.IsGroupNotification(notification):
                 // The inbound worker handles it in order with messages and acks it once stored

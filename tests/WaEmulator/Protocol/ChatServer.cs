@@ -26,6 +26,7 @@ internal sealed class ChatServer
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
+        AppState = new AppStateService(this, logger);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
     }
@@ -33,6 +34,8 @@ internal sealed class ChatServer
     public ClientVersionGate Versions { get; }
 
     public PresenceRouter Presence { get; }
+
+    public AppStateService AppState { get; }
 
     public Media.MediaHost Media { get; }
 

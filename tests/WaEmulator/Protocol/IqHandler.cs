@@ -50,6 +50,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             "w:m" when iq.HasChild("media_conn") => server.Media.MediaConnection(iq),
             "abt" => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "1"), ("hash", "emulator"))),
             "w" when iq.HasChild("props") => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "2"), ("hash", "emulator"))),
+            "w:sync:app:state" when type == "set" => server.AppState.Handle(device, iq),
             "blocklist" => Stanzas.Result(iq, Stanzas.Make("list")),
             "privacy" when type == "get" => Stanzas.Result(iq, Privacy()),
             "md" when iq.GetChild("remove-companion-device") is { } remove => RemoveCompanion(session, iq, remove),
