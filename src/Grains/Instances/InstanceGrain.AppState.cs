@@ -23,7 +23,8 @@ public sealed partial class InstanceGrain
     {
         var http = ServiceProvider.GetRequiredService<IHttpClientFactory>();
         var dispatcher = GrainFactory.GetGrain<Abstractions.Webhooks.IWebhookDispatcherGrain>(Name);
-        return new AppStateSync(Name, state.State.Id, () => state.State.OwnerJid, client, AppStateStore,
+        // The sync runs beside the grain, where grain state must not be read: the owner comes from the client's own credentials.
+        return new AppStateSync(Name, state.State.Id, () => OwnerJidOf(client.Credentials?.GetJid()?.ToString()), client, AppStateStore,
             ServiceProvider.GetRequiredService<PostgresAppStateApplier>(),
             () => new MediaTransfer(http.CreateClient(MessagingReceiveOptions.MediaHttpClientName), client.GetMediaConnectionAsync),
             () => dispatcher.WakeAsync(), timeProvider, logger);
