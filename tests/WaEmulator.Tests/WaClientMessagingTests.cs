@@ -294,6 +294,58 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     }
 
     [Fact]
+    public async Task In_a_LID_addressed_group_every_member_decrypts_the_others_and_senders_are_named_by_LID_with_their_phone_numbers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct, new WaEmulatorOptions { LidAddressedGroups = true });
+        var ours = fixture.Emulator.CreateAccount(pushName: "Gateway");
+        var alice = fixture.Emulator.CreateAccount(pushName: "Alice");
+        var bob = fixture.Emulator.CreateAccount(pushName: "Bob");
+        var (client, _) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var ourClient = client;
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var peerB = await fixture.StartPeerAsync("bob", ct);
+        await fixture.PairAsync(peerA, alice, ct);
+        await fixture.PairAsync(peerB, bob, ct);
+        var created = await peerA.CommandAsync("groupCreate", new { subject = "lid trio", participants = new[] { bob.PnJid, ours.PnJid } }, cancellationToken: ct);
+        var group = created["gid"]!.GetValue<string>();
+
+        // Our metadata query reads the LID addressing: members by LID, phone numbers beside.
+        var info = await client.Client.GetGroupAsync(WhatsApp.Binary.Jid.Parse(group), ct);
+        Assert.All(info.Participants, p => Assert.True(p.Jid.IsLid, p.Jid.ToString()));
+        Assert.Contains(info.Participants, p => p.Jid.ToString() == alice.LidJid && p.PhoneNumber?.ToString() == alice.PnJid);
+
+        await peerA.CommandAsync("sendGroup", new { to = group, text = "from alice, by lid" }, cancellationToken: ct);
+        await peerB.WaitForTextAsync("from alice, by lid", cancellationToken: ct);
+        var atUs = await client.NextStoredAsync(ct);
+        Assert.Equal("from alice, by lid", TextOf(atUs));
+        Assert.Equal(group, atUs.Chat.ToString());
+        Assert.True(atUs.Source.Sender.IsLid);
+        Assert.Equal(alice.LidJid, atUs.Source.SenderLid?.ToString());
+        Assert.Equal(alice.PnJid, atUs.Source.SenderPhoneNumber?.ToString());
+
+        var sent = await client.SendTextAsync(group, "from the gateway, by lid", ct);
+        foreach (var peer in new[] { peerA, peerB })
+        {
+            var got = await peer.WaitForTextAsync("from the gateway, by lid", cancellationToken: ct);
+            Assert.Equal(group, got["from"]!.GetValue<string>());
+            Assert.Equal(sent.MessageId, got["id"]!.GetValue<string>());
+        }
+        // Our fan-out addressed the members' devices by LID and said so.
+        var ourStanza = Assert.Single(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.FromClient, Tag: "message" } && s.Id == sent.MessageId);
+        Assert.Contains("addressing_mode=\"lid\"", ourStanza.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("@s.whatsapp.net", ourStanza.Summary, StringComparison.Ordinal);
+
+        await peerB.CommandAsync("sendGroup", new { to = group, text = "from bob, by lid" }, cancellationToken: ct);
+        await peerA.WaitForTextAsync("from bob, by lid", cancellationToken: ct);
+        var fromBob = await client.NextStoredAsync(ct);
+        Assert.Equal("from bob, by lid", TextOf(fromBob));
+        Assert.Equal(bob.LidJid, fromBob.Source.SenderLid?.ToString());
+        Assert.Equal(bob.PnJid, fromBob.Source.SenderPhoneNumber?.ToString());
+        Assert.DoesNotContain(client.Events, e => e is MessageDecryptionFailedEvent);
+    }
+
+    [Fact]
     public async Task A_group_member_that_lost_our_session_and_sender_key_gets_the_message_resent_with_our_sender_key()
     {
         var ct = TestContext.Current.CancellationToken;

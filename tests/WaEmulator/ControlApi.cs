@@ -24,6 +24,12 @@ internal static class ControlApi
     /// <param name="Current">The version /sw.js announces.</param>
     public sealed record ClientVersionRequest(string? Minimum, string? Current);
 
+    /// <param name="Phone">The account whose phone sends.</param>
+    /// <param name="Device">The companion's device id.</param>
+    /// <param name="Message">The <c>waE2E.Message</c>, protobuf bytes in base64 …</param>
+    /// <param name="MessageJson">… or as protobuf JSON.</param>
+    public sealed record PhoneSendRequest(string Phone, int Device, string? Message, System.Text.Json.JsonElement? MessageJson);
+
     public static void Map(WebApplication app, Emulator emulator)
     {
         var api = app.MapGroup("/_emulator");
@@ -99,6 +105,23 @@ internal static class ControlApi
                     return Results.BadRequest(new { error = $"unknown kick reason {request.Reason}" });
             }
         });
+        api.MapPost("/phone-send", (PhoneSendRequest request) =>
+        {
+            if (emulator.FindAccount(request.Phone)?.FindDevice(request.Device) is not { } device)
+            {
+                return Results.NotFound(new { error = $"no device {request.Phone}:{request.Device}" });
+            }
+
+            if (!TryReadMessage(request, out var message, out var error))
+            {
+                return Results.BadRequest(new { error });
+            }
+
+            return Results.Ok(new { id = emulator.SendFromPhone(device, message) });
+        });
+        api.MapGet("/phone-receipts", (string phone) => emulator.FindAccount(phone) is { } account
+            ? Results.Ok(account.PrimaryPhone.ReceiptsFromCompanions)
+            : Results.NotFound(new { error = $"no account {phone}" }));
         api.MapPost("/drop-connections", async () =>
         {
             await emulator.DropAllConnectionsAsync();
@@ -157,6 +180,34 @@ internal static class ControlApi
                     patches = account.AppState.PatchesAfter(collection, 0).Select(Convert.ToBase64String),
                 })
                 : Results.NotFound(new { error = $"no account {phone}" }));
+    }
+
+    private static bool TryReadMessage(PhoneSendRequest request, out CodeChat.WhatsApp.Proto.Message message, out string? error)
+    {
+        message = new CodeChat.WhatsApp.Proto.Message();
+        error = null;
+        try
+        {
+            if (request.Message is { } base64)
+            {
+                message = CodeChat.WhatsApp.Proto.Message.Parser.ParseFrom(Convert.FromBase64String(base64));
+                return true;
+            }
+
+            if (request.MessageJson is { } json)
+            {
+                message = Google.Protobuf.JsonParser.Default.Parse<CodeChat.WhatsApp.Proto.Message>(json.GetRawText());
+                return true;
+            }
+
+            error = "message: give the waE2E.Message as base64 protobuf (message) or protobuf JSON (messageJson)";
+            return false;
+        }
+        catch (Exception ex) when (ex is FormatException or Google.Protobuf.InvalidProtocolBufferException or Google.Protobuf.InvalidJsonException)
+        {
+            error = "message: " + ex.Message;
+            return false;
+        }
     }
 
     /// <summary>Absent is fine (nothing to change); present must be a version.</summary>

@@ -135,6 +135,15 @@ public sealed class Emulator
         return bundle.GetChild("list")?.GetChild("user")?.HasChild("key") == true;
     }
 
+    /// <summary>
+    /// The account's phone sends <paramref name="message"/> to its own companion <paramref name="companion"/>,
+    /// Signal-encrypted with our Signal code (pkmsg on a session from the companion's bundle), from
+    /// the account's device 0 with <c>category="peer"</c> — how WhatsApp's phone sends history sync
+    /// notifications and app-state key shares. Delivered now, or queued for the companion's next login.
+    /// Returns the message id; the companion's receipts land in <see cref="SimulatedPhone.ReceiptsFromCompanions"/>.
+    /// </summary>
+    public string SendFromPhone(LinkedDevice companion, CodeChat.WhatsApp.Proto.Message message) => _server.PhoneMessages.Send(companion, message);
+
     /// <summary>Unlinks a device as the phone would: it gets stream error 401 device_removed and cannot log in again.</summary>
     public void KickDevice(LinkedDevice device)
     {

@@ -38,4 +38,12 @@ public sealed record WaEmulatorOptions
 
     /// <summary>How long a passkey request stays answerable (the options' timeout; the handoff key lives as long).</summary>
     public TimeSpan PasskeyRequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// New groups are LID-addressed (<c>addressing_mode="lid"</c>), as WhatsApp makes most groups now:
+    /// metadata lists participants by LID with <c>phone_number</c> beside, and messages, receipts and
+    /// notifications name members by LID with the phone number in <c>*_pn</c> attributes (whatsmeow
+    /// <c>group.go</c> parseGroupNode, Baileys 7 extractGroupMetadata). False keeps PN-addressed groups.
+    /// </summary>
+    public bool LidAddressedGroups { get; init; }
 }

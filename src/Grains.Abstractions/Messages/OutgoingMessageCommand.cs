@@ -57,4 +57,10 @@ public sealed record SendOptions
 /// <summary>A delay of <see cref="MinMilliseconds"/> to <see cref="MaxMilliseconds"/>, picked uniformly.</summary>
 [GenerateSerializer, Immutable]
 [Alias("CodeChat.SendDelay")]
-public sealed record SendDelay([property: Id(0)] int MinMilliseconds, [property: Id(1)] int MaxMilliseconds);
+public sealed record SendDelay([property: Id(0)] int MinMilliseconds, [property: Id(1)] int MaxMilliseconds)
+{
+    /// <summary>One wait: the fixed value, or a fresh uniform pick in [min, max] (both ends included).</summary>
+    public TimeSpan Pick() => TimeSpan.FromMilliseconds(MinMilliseconds >= MaxMilliseconds
+        ? MinMilliseconds
+        : Random.Shared.Next(MinMilliseconds, MaxMilliseconds + 1));
+}

@@ -232,10 +232,8 @@ public sealed partial class InstanceGrain
 
     private async Task ShowPresenceAndWaitAsync(WaClient client, Jid to, SendDelay delay, string? presence, CancellationToken cancellationToken)
     {
-        var milliseconds = delay.MinMilliseconds >= delay.MaxMilliseconds
-            ? delay.MinMilliseconds
-            : Random.Shared.Next(delay.MinMilliseconds, delay.MaxMilliseconds + 1);
-        if (milliseconds <= 0)
+        var wait = delay.Pick();
+        if (wait <= TimeSpan.Zero)
             return;
         // As CodeChat: the chosen presence (typing by default) during the delay, then "paused".
         // available/unavailable are not chat states; they show nothing in the chat.
@@ -248,7 +246,7 @@ public sealed partial class InstanceGrain
         };
         if (shown is { } during)
             await client.SendChatPresenceAsync(to, during, cancellationToken);
-        await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), timeProvider, cancellationToken);
+        await Task.Delay(wait, timeProvider, cancellationToken);
         if (shown is not null and not ChatPresence.Paused)
             await client.SendChatPresenceAsync(to, ChatPresence.Paused, cancellationToken);
     }

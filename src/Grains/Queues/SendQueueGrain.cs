@@ -349,16 +349,8 @@ public sealed partial class SendQueueGrain(
         return copy;
     }
 
-    private static TimeSpan PickDelay(StoredSendQueue queue)
-    {
-        var delay = JsonSerializer.Deserialize<SendOptions>(queue.OptionsJson, OptionsJson)?.Delay;
-        if (delay is null)
-            return TimeSpan.Zero;
-        var milliseconds = delay.MinMilliseconds >= delay.MaxMilliseconds
-            ? delay.MinMilliseconds
-            : Random.Shared.Next(delay.MinMilliseconds, delay.MaxMilliseconds + 1);
-        return TimeSpan.FromMilliseconds(milliseconds);
-    }
+    private static TimeSpan PickDelay(StoredSendQueue queue) =>
+        JsonSerializer.Deserialize<SendOptions>(queue.OptionsJson, OptionsJson)?.Delay?.Pick() ?? TimeSpan.Zero;
 
     /// <summary>Waits unless stopped; false when stopped.</summary>
     private async Task<bool> WaitAsync(TimeSpan wait, CancellationToken stop)

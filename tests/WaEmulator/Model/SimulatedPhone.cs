@@ -7,6 +7,7 @@ using CodeChat.WhatsApp.Pairing;
 using CodeChat.WhatsApp.Proto;
 using CodeChat.WhatsApp.ServerSide;
 using CodeChat.WhatsApp.Signal;
+using Google.Protobuf;
 
 namespace CodeChat.WaEmulator.Model;
 
@@ -14,7 +15,9 @@ namespace CodeChat.WaEmulator.Model;
 /// An account's primary phone (device 0). It holds the ADV account signing key (which doubles as its
 /// Signal identity, as on the probe: emulator-notes.md §0) and real Signal keys, because every client
 /// encrypts each 1:1 message to device 0 too and needs a valid bundle for it. Ciphertext addressed to
-/// the phone is dropped; the phone never decrypts.
+/// the phone is dropped; the phone never decrypts. It does encrypt: it sends its own companions
+/// protocol messages (history sync notifications, app-state key shares) on Signal sessions it starts
+/// from their uploaded bundles, with our Signal code (<see cref="EncryptForCompanion"/>).
 /// </summary>
 public sealed class SimulatedPhone
 {
@@ -26,6 +29,12 @@ public sealed class SimulatedPhone
     // Sender devices (PN device JID) whose pkmsg the phone accepted: it has a session with them.
     private readonly ConcurrentDictionary<string, bool> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<PhoneCopy> _copies = new();
+    private readonly LocalSignalIdentity _signalIdentity;
+    // The phone's outgoing sessions with its companions (PN device JID), guarded by _gate.
+    private readonly Dictionary<string, SessionRecord> _companionSessions = new(StringComparer.Ordinal);
+    // Messages the phone sent to companions (id → companion PN device JID) and the receipts they answered with.
+    private readonly ConcurrentDictionary<string, string> _sentToCompanions = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<PhoneReceipt> _receipts = new();
 
     public SimulatedPhone()
     {
@@ -38,7 +47,52 @@ public sealed class SimulatedPhone
         var registrationId = new byte[4];
         BinaryPrimitives.WriteUInt32BigEndian(registrationId, (uint)(RandomNumberGenerator.GetInt32(1, 0x3FFF)));
         Keys = new DeviceKeys(registrationId, AccountPublicKey, new SignedPreKeyRecord([0, 0, 1], signedPreKeyPublic, signature));
+        _signalIdentity = new LocalSignalIdentity(
+            _accountKey,
+            BinaryPrimitives.ReadUInt32BigEndian(registrationId),
+            new Dictionary<uint, Curve25519KeyPair> { [1] = signedPreKey });
         AddOneTimePreKeys();
+    }
+
+    /// <summary>Receipts companions sent for the phone's own messages (delivery, <c>peer_msg</c>, <c>hist_sync</c>…), in arrival order.</summary>
+    public IReadOnlyList<PhoneReceipt> ReceiptsFromCompanions => [.. _receipts];
+
+    /// <summary>
+    /// Encrypts <paramref name="message"/> (padded, as every v2 <c>enc</c>) for <paramref name="companion"/>:
+    /// the first message starts a session from the companion's bundle (<paramref name="takeBundle"/>,
+    /// which consumes one of its one-time prekeys), and every message on it is a pkmsg whose identity is
+    /// the account key: libsignal stays with pkmsg until the peer answers on the session, and the
+    /// simulated phone never reads answers.
+    /// </summary>
+    internal EncryptedSignalMessage EncryptForCompanion(LinkedDevice companion, Message message, Func<LinkedDevice, PreKeyBundle> takeBundle)
+    {
+        var plaintext = MessagePadding.Pad(message.ToByteArray());
+        lock (_gate)
+        {
+            if (!_companionSessions.TryGetValue(companion.PnJid, out var record))
+            {
+                record = new SessionRecord();
+                record.PromoteState(SessionBuilder.InitializeAsInitiator(_signalIdentity, takeBundle(companion)));
+                _companionSessions[companion.PnJid] = record;
+            }
+
+            return SessionCipher.Encrypt(record, plaintext);
+        }
+    }
+
+    /// <summary>Remembers a message the phone sent to a companion, so that its receipts are kept here.</summary>
+    internal void NoteSent(string id, LinkedDevice companion) => _sentToCompanions[id] = companion.PnJid;
+
+    /// <summary>Keeps a receipt when it answers a message this phone sent; false when it answers something else.</summary>
+    internal bool TryRecordReceipt(string fromDevice, string? type, IEnumerable<string> ids)
+    {
+        var own = ids.Where(_sentToCompanions.ContainsKey).ToList();
+        foreach (var id in own)
+        {
+            _receipts.Enqueue(new PhoneReceipt(fromDevice, id, type ?? ""));
+        }
+
+        return own.Count > 0;
     }
 
     /// <summary>The ADV account key; also the phone's Signal identity.</summary>
@@ -76,7 +130,7 @@ public sealed class SimulatedPhone
         var rejection = type switch
         {
             "pkmsg" => CheckPreKeyMessage(sender, enc, deviceIdentity),
-            "msg" => _sessions.ContainsKey(sender.PnJid) ? null : "msg without an earlier pkmsg from this device (no session)",
+            "msg" => _sessions.ContainsKey(sender.PnJid) || HasCompanionSession(sender) ? null : "msg without an earlier pkmsg from this device (no session)",
             _ => $"enc type '{type}' is not a 1:1 ciphertext",
         };
         if (rejection is null && type == "pkmsg")
@@ -145,6 +199,15 @@ public sealed class SimulatedPhone
             return "device-identity is not an ADVSignedDeviceIdentity";
         }
         return null;
+    }
+
+    // A companion that decrypted the phone's pkmsg answers on that session with msg.
+    private bool HasCompanionSession(LinkedDevice companion)
+    {
+        lock (_gate)
+        {
+            return _companionSessions.ContainsKey(companion.PnJid);
+        }
     }
 
     private static uint ThreeByteId(byte[] id) => (uint)(id[0] << 16 | id[1] << 8 | id[2]);

@@ -29,7 +29,11 @@ internal sealed class ChatServer
         AppState = new AppStateService(this, logger);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
+        PhoneMessages = new PhoneMessages(this);
     }
+
+    /// <summary>Phones sending to their own companions, and the receipts those answer with.</summary>
+    public PhoneMessages PhoneMessages { get; }
 
     public ClientVersionGate Versions { get; }
 
@@ -92,6 +96,8 @@ internal sealed class ChatServer
                 break;
             case "message" when session.Device is not null:
                 Router.RouteMessage(session, node);
+                break;
+            case "receipt" when session.Device is not null && PhoneMessages.TryTakeReceipt(session, node):
                 break;
             case "receipt" when session.Device is not null:
                 Router.RouteReceipt(session, node);

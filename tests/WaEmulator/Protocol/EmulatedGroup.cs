@@ -11,9 +11,10 @@ public sealed class EmulatedGroup
 {
     private readonly List<(EmulatedAccount Account, GroupRole Role)> _participants = [];
 
-    internal EmulatedGroup(string id, string subject, EmulatedAccount creator, IEnumerable<EmulatedAccount> members, long creation, string inviteCode)
+    internal EmulatedGroup(string id, string subject, EmulatedAccount creator, IEnumerable<EmulatedAccount> members, long creation, string inviteCode, bool lidAddressed = false)
     {
         Id = id;
+        IsLidAddressed = lidAddressed;
         Subject = subject;
         SubjectOwner = creator;
         SubjectTime = creation;
@@ -60,6 +61,37 @@ public sealed class EmulatedGroup
     }
 
     public string Id { get; }
+
+    /// <summary><c>addressing_mode="lid"</c>: members are named by LID, their phone numbers beside (<see cref="WaEmulatorOptions.LidAddressedGroups"/>).</summary>
+    public bool IsLidAddressed { get; }
+
+    /// <summary>The group's <c>addressing_mode</c> attribute value.</summary>
+    public string AddressingMode => IsLidAddressed ? "lid" : "pn";
+
+    /// <summary>How this group names <paramref name="account"/>: LID or phone JID.</summary>
+    public string Address(EmulatedAccount account) => IsLidAddressed ? account.LidJid : account.PnJid;
+
+    /// <summary>How this group names <paramref name="device"/>: LID or phone device JID.</summary>
+    public string Address(LinkedDevice device) => IsLidAddressed ? device.LidJid : device.PnJid;
+
+    /// <summary>
+    /// The attributes naming a member as <paramref name="name"/> (e.g. <c>participant</c>): in the group's
+    /// addressing, with the other form beside it as whatsmeow/Baileys read it — <c>{name}_pn</c> in a LID
+    /// group, <c>{name}_lid</c> in a PN group.
+    /// </summary>
+    public (string, string?)[] MemberAttributes(string name, EmulatedAccount account) => IsLidAddressed
+        ? [(name, account.LidJid), ($"{name}_pn", account.PnJid)]
+        : [(name, account.PnJid), ($"{name}_lid", account.LidJid)];
+
+    /// <summary>As <see cref="MemberAttributes(string, EmulatedAccount)"/> for one device of a member.</summary>
+    public (string, string?)[] MemberAttributes(string name, LinkedDevice device) => IsLidAddressed
+        ? [(name, device.LidJid), ($"{name}_pn", device.Account.PnJid)]
+        : [(name, device.PnJid), ($"{name}_lid", device.Account.LidJid)];
+
+    /// <summary>A member in metadata and notifications: <c>jid</c> in the group's addressing, the other form beside.</summary>
+    public (string, string?)[] ParticipantAttributes(EmulatedAccount account) => IsLidAddressed
+        ? [("jid", account.LidJid), ("phone_number", account.PnJid)]
+        : [("jid", account.PnJid), ("lid", account.LidJid)];
 
     public string Jid => $"{Id}@g.us";
 

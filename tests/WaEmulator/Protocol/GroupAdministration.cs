@@ -96,7 +96,7 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
 
         if (changed.Count > 0)
         {
-            registry.Notify(group, actor, recipients, Stanzas.Children(action.Tag, [], changed.Select(ParticipantNode)));
+            registry.Notify(group, actor, recipients, Stanzas.Children(action.Tag, [], changed.Select(a => ParticipantNode(group, a))));
         }
 
         return Stanzas.Result(iq, Stanzas.Children(action.Tag, [], results));
@@ -148,7 +148,7 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
             "subject",
             ("subject", subject),
             ("s_t", now.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("s_o", actor.PnJid)));
+            ("s_o", group.Address(actor))));
         return Stanzas.Result(iq);
     }
 
@@ -270,7 +270,7 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
             group.PictureId = id;
         }
 
-        registry.NotifyPicture(group, actor, Stanzas.Make("set", ("jid", group.Jid), ("id", id), ("author", actor.PnJid)));
+        registry.NotifyPicture(group, actor, Stanzas.Make("set", ("jid", group.Jid), ("id", id), ("author", group.Address(actor))));
         return Stanzas.Result(iq, Stanzas.Make("picture", ("id", id)));
     }
 
@@ -305,7 +305,7 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
     {
         if (group.AddMember(joiner))
         {
-            registry.Notify(group, joiner, group.Members, Stanzas.Children("add", [("reason", "invite")], [ParticipantNode(joiner)]));
+            registry.Notify(group, joiner, group.Members, Stanzas.Children("add", [("reason", "invite")], [ParticipantNode(group, joiner)]));
         }
 
         return Stanzas.Result(iq, Stanzas.Make("group", ("jid", group.Jid)));
@@ -336,7 +336,7 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
 
             left.Add(Stanzas.Make("group", ("id", group.Jid)));
             // WhatsApp reports a leave as the member removing itself; clients read that as "left"
-            registry.Notify(group, leaver, before, Stanzas.Children("remove", [], [ParticipantNode(leaver)]));
+            registry.Notify(group, leaver, before, Stanzas.Children("remove", [], [ParticipantNode(group, leaver)]));
         }
 
         return Stanzas.Result(iq, Stanzas.Children("leave", [], left));
@@ -356,8 +356,8 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
         }
     }
 
-    private static Node ParticipantNode(EmulatedAccount account) =>
-        Stanzas.Make("participant", ("jid", account.PnJid), ("lid", account.LidJid));
+    private static Node ParticipantNode(EmulatedGroup group, EmulatedAccount account) =>
+        Stanzas.Make("participant", group.ParticipantAttributes(account));
 
     private static string Text(Node node) => node.Bytes is { } bytes
         ? Encoding.UTF8.GetString(bytes.Span)

@@ -9,8 +9,9 @@ namespace CodeChat.WaEmulator.Protocol;
 /// <summary>
 /// The w:g2 namespace (whatsapp-protocol.md §10.1): create / metadata / participating here, the
 /// administration IQs in <see cref="GroupAdministration"/>, w:gp2 notifications (§10.2) to every
-/// participant device, and sender-key message fan-out (§6.10 step 8). Groups are PN-addressed; per-device
-/// SKDM parts go only where the sender put them.
+/// participant device, and sender-key message fan-out (§6.10 step 8). Groups are PN-addressed, or
+/// LID-addressed with <see cref="WaEmulatorOptions.LidAddressedGroups"/>; per-device SKDM parts go only
+/// where the sender put them.
 /// </summary>
 internal sealed class GroupRegistry
 {
@@ -50,7 +51,7 @@ internal sealed class GroupRegistry
             }
 
             var id = Interlocked.Increment(ref _nextGroup).ToString(CultureInfo.InvariantCulture);
-            var group = new EmulatedGroup(id, create.GetAttribute("subject") ?? "", account, members, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), NewInviteCode());
+            var group = new EmulatedGroup(id, create.GetAttribute("subject") ?? "", account, members, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), NewInviteCode(), _server.Options.LidAddressedGroups);
             _groups[id] = group;
             NotifyCreated(group, session.Device!);
             return Stanzas.Result(iq, Describe(group));
@@ -98,21 +99,22 @@ internal sealed class GroupRegistry
             {
                 children.Add(Stanzas.Make(
                     "participant",
-                    ("jid", member.PnJid),
-                    ("lid", member.LidJid),
-                    ("type", role switch
-                    {
-                        GroupRole.SuperAdmin => "superadmin",
-                        GroupRole.Admin => "admin",
-                        _ => null,
-                    })));
+                    [
+                        .. group.ParticipantAttributes(member),
+                        ("type", role switch
+                        {
+                            GroupRole.SuperAdmin => "superadmin",
+                            GroupRole.Admin => "admin",
+                            _ => null,
+                        }),
+                    ]));
             }
 
             if (group.Description is { } description)
             {
                 children.Add(Stanzas.Children(
                     "description",
-                    [("id", description.Id), ("participant", description.Owner.PnJid), ("t", Unix(description.Time))],
+                    [("id", description.Id), ("participant", group.Address(description.Owner)), ("t", Unix(description.Time))],
                     [Stanzas.Bytes("body", System.Text.Encoding.UTF8.GetBytes(description.Body))]));
             }
 
@@ -134,8 +136,8 @@ internal sealed class GroupRegistry
             return Stanzas.Children(
                 "group",
                 [
-                    ("id", group.Id), ("subject", group.Subject), ("s_t", Unix(group.SubjectTime)), ("s_o", group.SubjectOwner.PnJid),
-                    ("creation", Unix(group.Creation)), ("creator", group.Creator.PnJid), ("addressing_mode", "pn"),
+                    ("id", group.Id), ("subject", group.Subject), ("s_t", Unix(group.SubjectTime)), .. group.MemberAttributes("s_o", group.SubjectOwner),
+                    ("creation", Unix(group.Creation)), .. group.MemberAttributes("creator", group.Creator), ("addressing_mode", group.AddressingMode),
                     ("size", group.Members.Count.ToString(CultureInfo.InvariantCulture)),
                 ],
                 children);
@@ -151,8 +153,8 @@ internal sealed class GroupRegistry
         var notification = Stanzas.Children(
             "notification",
             [
-                ("from", group.Jid), ("type", "w:gp2"), ("id", _server.NextId()), ("participant", actor.PnJid),
-                ("t", Stanzas.UnixNow()), ("notify", actor.PushName),
+                ("from", group.Jid), ("type", "w:gp2"), ("id", _server.NextId()), .. group.MemberAttributes("participant", actor),
+                ("t", Stanzas.UnixNow()), ("notify", actor.PushName), ("addressing_mode", group.AddressingMode),
             ],
             [change]);
         foreach (var device in recipients.Distinct().SelectMany(m => m.Devices))
@@ -166,7 +168,7 @@ internal sealed class GroupRegistry
     {
         var notification = Stanzas.Children(
             "notification",
-            [("from", group.Jid), ("type", "picture"), ("id", _server.NextId()), ("participant", actor.PnJid), ("t", Stanzas.UnixNow())],
+            [("from", group.Jid), ("type", "picture"), ("id", _server.NextId()), .. group.MemberAttributes("participant", actor), ("t", Stanzas.UnixNow())],
             [change]);
         foreach (var device in group.Members.SelectMany(m => m.Devices))
         {
@@ -185,7 +187,7 @@ internal sealed class GroupRegistry
     {
         var notification = Stanzas.Children(
             "notification",
-            [("from", group.Jid), ("type", "w:gp2"), ("id", _server.NextId()), ("participant", group.Creator.PnJid), ("t", Stanzas.UnixNow())],
+            [("from", group.Jid), ("type", "w:gp2"), ("id", _server.NextId()), .. group.MemberAttributes("participant", group.Creator), ("t", Stanzas.UnixNow()), ("addressing_mode", group.AddressingMode)],
             [Stanzas.Children("create", [], [Describe(group)])]);
         foreach (var device in group.Members.SelectMany(m => m.Devices))
         {
@@ -262,16 +264,7 @@ internal sealed class GroupRegistry
 
             _server.Router.Deliver(device, Stanzas.Children(
                 "message",
-                [
-                    ("from", group.Jid),
-                    ("participant", sender.PnJid),
-                    ("participant_lid", sender.Account.LidJid),
-                    ("id", message.GetAttribute("id")),
-                    ("type", message.GetAttribute("type") ?? "text"),
-                    ("t", t),
-                    ("addressing_mode", "pn"),
-                    ("notify", sender.Account.PushName),
-                ],
+                DeliveredAttributes(group, sender, message, t),
                 children));
         }
     }
@@ -301,18 +294,21 @@ internal sealed class GroupRegistry
 
         _server.Router.Deliver(target, Stanzas.Children(
             "message",
-            [
-                ("from", group.Jid),
-                ("participant", sender.PnJid),
-                ("participant_lid", sender.Account.LidJid),
-                ("id", message.GetAttribute("id")),
-                ("type", message.GetAttribute("type") ?? "text"),
-                ("t", t),
-                ("addressing_mode", "pn"),
-                ("notify", sender.Account.PushName),
-            ],
+            DeliveredAttributes(group, sender, message, t),
             children));
     }
+
+    /// <summary>A group message as members get it: from the group, the sender's device in the group's addressing.</summary>
+    private static (string, string?)[] DeliveredAttributes(EmulatedGroup group, LinkedDevice sender, Node message, string t) =>
+    [
+        ("from", group.Jid),
+        .. group.MemberAttributes("participant", sender),
+        ("id", message.GetAttribute("id")),
+        ("type", message.GetAttribute("type") ?? "text"),
+        ("t", t),
+        ("addressing_mode", group.AddressingMode),
+        ("notify", sender.Account.PushName),
+    ];
 
     private static string Unix(long seconds) => seconds.ToString(CultureInfo.InvariantCulture);
 }
