@@ -30,6 +30,7 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
         ("device_prekeys", "instance_name"),
         ("device_identities", "instance_name"),
         ("device_lid_mappings", "instance_name"),
+        ("device_privacy_tokens", "instance_name"),
         ("signal_sessions", "instance_name"),
         ("signal_sender_keys", "instance_name"),
         ("app_state_sync_keys", "instance_name"),
@@ -139,6 +140,7 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
             INSERT INTO device_prekeys (instance_name, id, public_key, private_key_protected) VALUES ($1, 1, '\x02', '\x03');
             INSERT INTO device_identities (instance_name, device_jid, identity_key) VALUES ($1, '5511999990000@s.whatsapp.net', '\x04');
             INSERT INTO device_lid_mappings (instance_name, lid, phone_number) VALUES ($1, '1234@lid', '5511999990000@s.whatsapp.net');
+            INSERT INTO device_privacy_tokens (instance_name, contact_jid, token_protected, token_timestamp) VALUES ($1, '1234@lid', '\x07', now());
             INSERT INTO signal_sessions (instance_name, address_name, device_id, record) VALUES ($1, '5511999990000', 0, '\x05');
             INSERT INTO signal_sender_keys (instance_name, group_jid, address_name, device_id, record) VALUES ($1, '1203@g.us', '5511999990000', 0, '\x06');
             INSERT INTO app_state_sync_keys (instance_name, key_id, key_data_protected, key_timestamp) VALUES ($1, '\x0001', '\x07', 1700000000000);

@@ -168,6 +168,39 @@ public sealed class PostgresDeviceStoreTests(MigratedPostgresDatabaseFixture dat
     }
 
     [Fact]
+    public async Task Privacy_tokens_are_stored_encrypted_keep_the_newest_and_our_issue_time_and_go_with_a_wipe()
+    {
+        var store = NewStore();
+        var contact = Jid.Parse("123456789012345@lid");
+        Assert.Null(await store.GetPrivacyTokenAsync(contact, Ct));
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(1_796_000_000);
+        await store.SaveIssuedPrivacyTokenAsync(contact, issuedAt, Ct);
+        await store.SaveReceivedPrivacyTokenAsync(Jid.Parse("123456789012345:3@lid"), [1, 2, 3], DateTimeOffset.FromUnixTimeSeconds(1_796_100_000), Ct);
+        // An older token arriving late does not replace the newer one.
+        await store.SaveReceivedPrivacyTokenAsync(contact, [9, 9], DateTimeOffset.FromUnixTimeSeconds(1_796_000_500), Ct);
+
+        var loaded = await new PostgresDeviceStore(database.DataSource, store.InstanceName, database.DataProtection).GetPrivacyTokenAsync(contact, Ct);
+        Assert.NotNull(loaded);
+        Assert.Equal([1, 2, 3], loaded.Token);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_796_100_000), loaded.TokenTimestamp);
+        Assert.Equal(issuedAt, loaded.IssuedToContactAt);
+        await store.SaveReceivedPrivacyTokenAsync(contact, [4, 5], DateTimeOffset.FromUnixTimeSeconds(1_796_200_000), Ct);
+        Assert.Equal([4, 5], (await store.GetPrivacyTokenAsync(contact, Ct))!.Token);
+
+        // The token lets its holder message the contact: only its Data Protection ciphertext is stored.
+        await using (var raw = database.DataSource.CreateCommand("SELECT token_protected FROM device_privacy_tokens WHERE instance_name = $1"))
+        {
+            raw.Parameters.AddWithValue(store.InstanceName);
+            var stored = (byte[])(await raw.ExecuteScalarAsync(Ct))!;
+            Assert.True(stored.Length > 20);
+            Assert.NotEqual([4, 5], stored);
+        }
+
+        await store.WipeAsync(Ct);
+        Assert.Null(await store.GetPrivacyTokenAsync(contact, Ct));
+    }
+
+    [Fact]
     public async Task Wipe_removes_everything_of_one_instance_and_nothing_of_another()
     {
         var store = NewStore();

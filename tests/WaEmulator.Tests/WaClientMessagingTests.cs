@@ -161,6 +161,46 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
     }
 
     [Fact]
+    public async Task A_contact_requiring_a_privacy_token_refuses_our_first_message_with_463_and_takes_it_with_the_token_it_issued_us()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var chat = await OneToOne.StartAsync(ct);
+        var (fixture, ours, theirs, client, baileys) = (chat.Fixture, chat.Ours, chat.Theirs, chat.Client, chat.Baileys);
+        theirs.RequiresPrivacyToken = true;
+
+        // WhatsApp's reach-out restriction: a first message without their token is refused and reaches nobody.
+        var refused = await Assert.ThrowsAsync<WaMessageRejectedException>(() => client.SendTextAsync(theirs.PnJid, "cold hello", ct));
+        Assert.Equal(463, refused.Code);
+        Assert.Contains("privacy token", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.ToClient, Tag: "message" } && s.Id == refused.MessageId);
+
+        // Baileys messages us and, as WhatsApp Web does after a 1:1 send, issues its token to us; the
+        // server hands it to our device, which stores it (under their LID) before acking the notification.
+        await baileys.SendTextAsync(ours.PnJid, "hi, write me", ct);
+        Assert.Equal("hi, write me", TextOf(await client.NextStoredAsync(ct)));
+        await WaitUntilAsync(() => fixture.Emulator.HasIssuedPrivacyToken(theirs, ours), ct);
+        await WaitUntilAsync(async () => await client.Store.GetPrivacyTokenAsync(WhatsApp.Binary.Jid.Parse(theirs.LidJid), ct) is { Token.Length: > 0 }, ct);
+
+        var sent = await client.SendTextAsync(theirs.PnJid, "now with your token", ct);
+        var got = await baileys.WaitForTextAsync("now with your token", cancellationToken: ct);
+        Assert.Equal(sent.MessageId, got["id"]!.GetValue<string>());
+
+        // After that send we issued ours, once: Baileys stores it and attaches it, so its reply passes
+        // our own restriction too.
+        await WaitUntilAsync(() => fixture.Emulator.HasIssuedPrivacyToken(ours, theirs), ct);
+        var issued = (await client.Store.GetPrivacyTokenAsync(WhatsApp.Binary.Jid.Parse(theirs.LidJid), ct))!.IssuedToContactAt;
+        Assert.NotNull(issued);
+        ours.RequiresPrivacyToken = true;
+        await WaitUntilAsync(() => fixture.Emulator.Journal.Any(s => s is { Direction: StanzaDirection.ToClient, Tag: "notification", Type: "privacy_token" } && s.Device == chat.TheirDevice.PnJid), ct);
+        await baileys.SendTextAsync(ours.PnJid, "replying with yours", ct);
+        Assert.Equal("replying with yours", TextOf(await client.NextStoredAsync(ct)));
+        await client.SendTextAsync(theirs.PnJid, "and again", ct);
+        await baileys.WaitForTextAsync("and again", cancellationToken: ct);
+        Assert.Equal(issued, (await client.Store.GetPrivacyTokenAsync(WhatsApp.Binary.Jid.Parse(theirs.LidJid), ct))!.IssuedToContactAt);
+        Assert.Single(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.FromClient, Tag: "iq" } && s.Device == chat.OurDevice.PnJid && s.Summary.Contains("trusted_contact", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_contact_that_reinstalls_with_a_new_identity_is_accepted_reported_and_chats_on_both_ways()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -65,6 +65,9 @@ public sealed class Emulator
         group.AddEavesdropper(outsider);
     }
 
+    /// <summary>Whether <paramref name="issuer"/>'s client issued its privacy token to <paramref name="holder"/> (whatsapp-protocol.md §6.13).</summary>
+    public bool HasIssuedPrivacyToken(EmulatedAccount issuer, EmulatedAccount holder) => _server.PrivacyTokens.HasIssued(issuer, holder);
+
     public EmulatedAccount? FindAccount(string phone) => _server.Directory.FindByPhone(phone);
 
     /// <summary>

@@ -21,6 +21,7 @@ public sealed class PostgresDeviceStore : IDeviceStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly IDataProtector _credentialsProtector;
     private readonly IDataProtector _preKeyProtector;
+    private readonly IDataProtector _privacyTokenProtector;
 
     public PostgresDeviceStore(NpgsqlDataSource dataSource, string instanceName, IDataProtectionProvider protection)
     {
@@ -31,6 +32,7 @@ public sealed class PostgresDeviceStore : IDeviceStore
         InstanceName = instanceName;
         _credentialsProtector = protection.CreateProtector(SecretPurposes.DeviceCredentials);
         _preKeyProtector = protection.CreateProtector(SecretPurposes.DevicePreKey);
+        _privacyTokenProtector = protection.CreateProtector(SecretPurposes.PrivacyToken);
     }
 
     public string InstanceName { get; }
@@ -240,8 +242,54 @@ public sealed class PostgresDeviceStore : IDeviceStore
     public ValueTask<Jid?> GetPhoneNumberForLidAsync(Jid lid, CancellationToken cancellationToken = default) =>
         LookUpMappingAsync("SELECT phone_number FROM device_lid_mappings WHERE instance_name = $1 AND lid = $2", lid, cancellationToken);
 
+    public async ValueTask<PrivacyTokenRecord?> GetPrivacyTokenAsync(Jid contact, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "SELECT token_protected, token_timestamp, issued_to_contact FROM device_privacy_tokens WHERE instance_name = $1 AND contact_jid = $2");
+        command.Parameters.Add(Text(InstanceName));
+        command.Parameters.Add(Text(contact.ToNonAd().ToString()));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+            return null;
+        return new PrivacyTokenRecord(
+            reader.IsDBNull(0) ? null : _privacyTokenProtector.Unprotect(reader.GetFieldValue<byte[]>(0)),
+            reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
+    }
+
+    public async ValueTask SaveReceivedPrivacyTokenAsync(Jid contact, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        // A token never replaces one with a later timestamp (notifications may arrive out of order).
+        await using var command = _dataSource.CreateCommand(
+            """
+            INSERT INTO device_privacy_tokens (instance_name, contact_jid, token_protected, token_timestamp) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (instance_name, contact_jid) DO UPDATE
+                SET token_protected = EXCLUDED.token_protected, token_timestamp = EXCLUDED.token_timestamp, updated_at = now()
+                WHERE device_privacy_tokens.token_timestamp IS NULL OR device_privacy_tokens.token_timestamp <= EXCLUDED.token_timestamp
+            """);
+        command.Parameters.Add(Text(InstanceName));
+        command.Parameters.Add(Text(contact.ToNonAd().ToString()));
+        command.Parameters.Add(Bytes(_privacyTokenProtector.Protect(token)));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = timestamp });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async ValueTask SaveIssuedPrivacyTokenAsync(Jid contact, DateTimeOffset issuedAt, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(
+            """
+            INSERT INTO device_privacy_tokens (instance_name, contact_jid, issued_to_contact) VALUES ($1, $2, $3)
+            ON CONFLICT (instance_name, contact_jid) DO UPDATE SET issued_to_contact = EXCLUDED.issued_to_contact, updated_at = now()
+            """);
+        command.Parameters.Add(Text(InstanceName));
+        command.Parameters.Add(Text(contact.ToNonAd().ToString()));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = issuedAt });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>
-    /// Logout / 401: removes credentials, prekeys, identities, mappings, Signal sessions and sender
+    /// Logout / 401: removes credentials, prekeys, identities, mappings, privacy tokens, Signal sessions and sender
     /// keys (<see cref="PostgresSignalSessionStore"/>'s and <see cref="PostgresSenderKeyStore"/>'s
     /// rows) in one transaction. The
     /// prekey counter stays, so ids keep counting for the life of the instance.
@@ -256,7 +304,7 @@ public sealed class PostgresDeviceStore : IDeviceStore
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // App-state keys and versions belong to the link: a new link gets new keys from its phone and syncs from scratch.
-        var tables = new List<string> { "device_credentials", "device_prekeys", "device_identities", "device_lid_mappings", "signal_sessions", "signal_sender_keys", "app_state_sync_keys", "app_state_collections" };
+        var tables = new List<string> { "device_credentials", "device_prekeys", "device_identities", "device_lid_mappings", "device_privacy_tokens", "signal_sessions", "signal_sender_keys", "app_state_sync_keys", "app_state_collections" };
         if (includeCounter)
             tables.Add("device_prekey_counters");
         foreach (var table in tables)

@@ -30,6 +30,7 @@ public sealed class PostgresInstancePurge(NpgsqlDataSource dataSource, IOptions<
         "instance_events", "instance_sessions",
         "signal_sessions", "signal_sender_keys", "app_state_sync_keys", "app_state_collections",
         "device_credentials", "device_prekeys", "device_prekey_counters", "device_identities", "device_lid_mappings",
+        "device_privacy_tokens",
     ];
 
     /// <summary>

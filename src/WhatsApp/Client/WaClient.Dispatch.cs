@@ -100,6 +100,10 @@ public sealed partial class WaClient
             case "server_sync" when session.LoggedIn:
                 HandleServerSync(notification);
                 break;
+            // Stored before the ack, so a token the contact issued is never lost to a crash.
+            case "privacy_token" when session.LoggedIn:
+                await StorePrivacyTokensAsync(notification, session.Token).ConfigureAwait(false);
+                break;
             case "w:gp2" or "picture" when session.LoggedIn && notification.HasAttribute("id")
                 && Groups.GroupNotificationParser.IsGroupNotification(notification):
                 // The inbound worker handles it in order with messages and acks it once stored

@@ -93,9 +93,17 @@ public sealed partial class WaClient
             {
                 attributes.Add(new("edit", edit));
             }
+            if (await PrivacyTokenNodeAsync(chat, cancellationToken).ConfigureAwait(false) is { } privacyToken)
+            {
+                children.Add(privacyToken);
+            }
             var stanza = new Node("message", NodeAttributes.Create(attributes), children);
             var ack = await SendAndAwaitAckAsync(id, stanza, cancellationToken).ConfigureAwait(false);
             Log.MessageSent(_logger, id, targets.Count);
+            if (Volatile.Read(ref _session) is { } session && message.ProtocolMessage is null)
+            {
+                IssuePrivacyTokenIfDue(session, chat);
+            }
             return new SendResult(id, ack.GetUnixTime("t") ?? _time.GetUtcNow(), targets.Select(t => t.Wire).ToList(), ack);
         }
         catch (WaMessageRejectedException)

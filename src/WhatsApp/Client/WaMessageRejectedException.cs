@@ -6,8 +6,13 @@ namespace CodeChat.WhatsApp.Client;
 /// </summary>
 public sealed class WaMessageRejectedException : WaClientException
 {
+    /// <summary>WhatsApp's "reach-out" refusal: a first message to a contact who has not issued us a privacy token (§6.13).</summary>
+    public const int PrivacyTokenRequired = 463;
+
     public WaMessageRejectedException(string messageId, int code)
-        : base($"The server rejected message {messageId} with error {code}.")
+        : base(code == PrivacyTokenRequired
+            ? $"WhatsApp refused message {messageId} with error 463: this contact has not issued this number a privacy token, which WhatsApp requires for a first message to a stranger. It is issued when the contact messages this number; the send may be tried again after that."
+            : $"The server rejected message {messageId} with error {code}.")
     {
         MessageId = messageId;
         Code = code;

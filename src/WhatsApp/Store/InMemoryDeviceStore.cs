@@ -19,6 +19,7 @@ public sealed class InMemoryDeviceStore : IDeviceStore, ISignalSessionStore, ISe
     private readonly Dictionary<Jid, Jid> _lidByPhoneNumber = [];
     private readonly Dictionary<Jid, Jid> _phoneNumberByLid = [];
     private readonly Dictionary<SignalAddress, byte[]> _sessions = [];
+    private readonly Dictionary<Jid, PrivacyTokenRecord> _privacyTokens = [];
     private DeviceCredentials? _credentials;
     private uint _lastIssuedPreKeyId;
 
@@ -165,6 +166,43 @@ public sealed class InMemoryDeviceStore : IDeviceStore, ISignalSessionStore, ISe
         }
     }
 
+    public ValueTask<PrivacyTokenRecord?> GetPrivacyTokenAsync(Jid contact, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_privacyTokens.GetValueOrDefault(contact.ToNonAd()));
+        }
+    }
+
+    public ValueTask SaveReceivedPrivacyTokenAsync(Jid contact, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(token);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var key = contact.ToNonAd();
+            var existing = _privacyTokens.GetValueOrDefault(key);
+            if (existing?.TokenTimestamp is not { } stored || stored <= timestamp)
+            {
+                _privacyTokens[key] = new PrivacyTokenRecord(token.ToArray(), timestamp, existing?.IssuedToContactAt);
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SaveIssuedPrivacyTokenAsync(Jid contact, DateTimeOffset issuedAt, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var key = contact.ToNonAd();
+            var existing = _privacyTokens.GetValueOrDefault(key);
+            _privacyTokens[key] = new PrivacyTokenRecord(existing?.Token, existing?.TokenTimestamp, issuedAt);
+        }
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>How many times session records were stored (one per batch); lets tests check batching.</summary>
     public int SessionBatchCount { get; private set; }
 
@@ -259,6 +297,7 @@ public sealed class InMemoryDeviceStore : IDeviceStore, ISignalSessionStore, ISe
             _lidByPhoneNumber.Clear();
             _phoneNumberByLid.Clear();
             _sessions.Clear();
+            _privacyTokens.Clear();
         }
         _senderKeys.Clear();
         return ValueTask.CompletedTask;

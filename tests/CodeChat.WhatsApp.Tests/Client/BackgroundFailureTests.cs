@@ -115,5 +115,8 @@ public sealed class BackgroundFailureTests
         public ValueTask<PreKeyRecord?> GetPreKeyAsync(uint id, CancellationToken cancellationToken = default) => _inner.GetPreKeyAsync(id, cancellationToken);
         public ValueTask RemovePreKeyAsync(uint id, CancellationToken cancellationToken = default) => _inner.RemovePreKeyAsync(id, cancellationToken);
         public ValueTask<int> CountUploadedPreKeysAsync(CancellationToken cancellationToken = default) => _inner.CountUploadedPreKeysAsync(cancellationToken);
+        public ValueTask<PrivacyTokenRecord?> GetPrivacyTokenAsync(Jid contact, CancellationToken cancellationToken = default) => _inner.GetPrivacyTokenAsync(contact, cancellationToken);
+        public ValueTask SaveReceivedPrivacyTokenAsync(Jid contact, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken = default) => _inner.SaveReceivedPrivacyTokenAsync(contact, token, timestamp, cancellationToken);
+        public ValueTask SaveIssuedPrivacyTokenAsync(Jid contact, DateTimeOffset issuedAt, CancellationToken cancellationToken = default) => _inner.SaveIssuedPrivacyTokenAsync(contact, issuedAt, cancellationToken);
     }
 }

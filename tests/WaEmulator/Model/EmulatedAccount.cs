@@ -39,6 +39,13 @@ public sealed class EmulatedAccount(string phone, string lidUser, string? pushNa
 
     public bool PasskeyRequired => Passkey is not null;
 
+    /// <summary>
+    /// WhatsApp's "reach-out" restriction (whatsapp-protocol.md §6.13, pitfall P5): a 1:1 message to this
+    /// account from another is refused with ack error 463 unless it carries, in <c>&lt;tctoken&gt;</c>, the
+    /// privacy token this account issued to the sender. Off by default (every account takes every message).
+    /// </summary>
+    public bool RequiresPrivacyToken { get; set; }
+
     public string PnJid => $"{Phone}@s.whatsapp.net";
 
     public string LidJid => $"{LidUser}@lid";

@@ -27,6 +27,7 @@ internal sealed class ChatServer
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
         AppState = new AppStateService(this, logger);
+        PrivacyTokens = new PrivacyTokenRegistry(this);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
         PhoneMessages = new PhoneMessages(this);
@@ -40,6 +41,7 @@ internal sealed class ChatServer
     public PresenceRouter Presence { get; }
 
     public AppStateService AppState { get; }
+    public PrivacyTokenRegistry PrivacyTokens { get; }
 
     public Media.MediaHost Media { get; }
 

@@ -53,6 +53,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             "w:sync:app:state" when type == "set" => server.AppState.Handle(device, iq),
             "blocklist" => Stanzas.Result(iq, Stanzas.Make("list")),
             "privacy" when type == "get" => Stanzas.Result(iq, Privacy()),
+            "privacy" when type == "set" && iq.HasChild("tokens") => server.PrivacyTokens.Issue(session, iq),
             "md" when iq.GetChild("remove-companion-device") is { } remove => RemoveCompanion(session, iq, remove),
             _ => Stanzas.Result(iq),
         };

@@ -277,6 +277,15 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         var id = message.GetAttribute("id");
         var to = message.GetRequiredJid("to");
         var t = Stanzas.UnixNow();
+        if (!to.IsGroup && !to.IsStatusBroadcast && server.Directory.FindUser(to) is { } addressee
+            && !server.PrivacyTokens.Admits(sender.Account, addressee, message))
+        {
+            // WhatsApp's reach-out restriction: refused with error 463, delivered to nobody.
+            server.Journal(StanzaDirection.Dropped, sender.PnJid, message);
+            SendOrHoldAck(session, sender, Stanzas.Make("ack", ("class", "message"), ("id", id), ("from", to.ToString()), ("t", t), ("error", "463")));
+            return;
+        }
+
         SendOrHoldAck(session, sender, Stanzas.Make("ack", ("class", "message"), ("id", id), ("from", to.ToString()), ("t", t)));
 
         if (to.IsGroup)
