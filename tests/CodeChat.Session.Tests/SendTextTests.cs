@@ -266,6 +266,30 @@ public sealed class SendTextTests(SendTextFixture fixture) : IClassFixture<SendT
     }
 
     [Fact]
+    public async Task A_contact_requiring_a_privacy_token_is_a_clear_400_until_it_writes_to_us_then_201()
+    {
+        var (dora, doraAccount) = await Instance.AddPeerAsync("Dora");
+        doraAccount.RequiresPrivacyToken = true;
+
+        var (status, error) = await Instance.SendTextAsync(doraAccount.Phone, Unique("cold"));
+        Assert.Equal(400, status);
+        Assert.Contains("error 463", error.GetProperty("message")[0].GetString(), StringComparison.Ordinal);
+
+        // Dora writes first; her app then issues its token to us, and the instance acks that
+        // notification only once the token is stored.
+        await dora.SendTextAsync(Instance.Account.PnJid, Unique("write me"), Ct);
+        var journal = Instance.Emulator.Emulator;
+        await WaitUntilAsync(() => journal.Journal.Any(s => s is { Direction: WaEmulator.Protocol.StanzaDirection.ToClient, Tag: "notification", Type: "privacy_token" } && s.Device == Instance.Device.PnJid));
+        var notification = journal.Journal.First(s => s is { Direction: WaEmulator.Protocol.StanzaDirection.ToClient, Tag: "notification", Type: "privacy_token" } && s.Device == Instance.Device.PnJid);
+        await WaitUntilAsync(() => journal.Journal.Any(s => s is { Direction: WaEmulator.Protocol.StanzaDirection.FromClient, Tag: "ack" } && s.Id == notification.Id));
+
+        var text = Unique("warm");
+        (status, var body) = await Instance.SendTextAsync(doraAccount.Phone, text);
+        Assert.True(status == 201, $"{status}: {body}");
+        await dora.WaitForTextAsync(text, Patience, Ct);
+    }
+
+    [Fact]
     public async Task An_unknown_instance_is_404_and_a_wrong_key_is_401()
     {
         var (status, _) = await Instance.PostAsync("/message/sendText", new { number = fixture.BobAccount.Phone, textMessage = new { text = "x" } }, instance: "no-such-" + Guid.NewGuid().ToString("N")[..6]);
