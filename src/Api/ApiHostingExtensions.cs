@@ -80,6 +80,8 @@ public static class ApiHostingExtensions
         app.MapChatFindEndpoints();
         app.MapChatPresenceEndpoints();
         app.MapChatArchiveEndpoints();
+        app.MapChatContactEndpoints();
+        app.MapPublicMediaEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

@@ -30,6 +30,9 @@ public static class SecretPurposes
     /// <summary>App-state sync keys the phone shares (they open every app-state patch of the account).</summary>
     public const string AppStateSyncKey = "CodeChat.AppStateSyncKey.v1";
 
+    /// <summary>The tokens of public media download links (<see cref="PublicMediaLinks"/>).</summary>
+    public const string PublicMediaLink = "CodeChat.PublicMediaLink.v1";
+
     /// <summary>Privacy tokens contacts issued to an instance (they let the holder message that contact).</summary>
     public const string PrivacyToken = "CodeChat.PrivacyToken.v1";
 }
