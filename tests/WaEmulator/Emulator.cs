@@ -86,6 +86,14 @@ public sealed class Emulator
     public IReadOnlyList<Protocol.EmulatedCall> Calls => _server.Calls.Calls;
 
     /// <summary>
+    /// The phone changed app state: <paramref name="patch"/> (a serialized SyncdPatch the test built, e.g.
+    /// with Baileys' encodeSyncdPatch) becomes the collection's next version, and every companion gets
+    /// a <c>server_sync</c> notification. Returns the version.
+    /// </summary>
+    public ulong PushAppStatePatchFromPhone(EmulatedAccount account, string collection, byte[] patch) =>
+        _server.AppState.PushFromPhone(account, collection, patch);
+
+    /// <summary>
     /// The account's phone scans a QR string shown by a registering client. Completes once the client
     /// counter-signed and the device is stored; the client then gets stream error 515 and must log in again.
     /// </summary>

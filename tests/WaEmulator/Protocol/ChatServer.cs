@@ -28,6 +28,7 @@ internal sealed class ChatServer
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
+        AppState = new AppStateService(this, logger);
         PrivacyTokens = new PrivacyTokenRegistry(this);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
@@ -47,6 +48,7 @@ internal sealed class ChatServer
 
     public PresenceRouter Presence { get; }
 
+    public AppStateService AppState { get; }
     public PrivacyTokenRegistry PrivacyTokens { get; }
 
     public Media.MediaHost Media { get; }
