@@ -33,6 +33,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresMessageStore>();
         services.TryAddSingleton<PostgresChatStore>();
         services.TryAddSingleton<PostgresHistoryStore>();
+        services.TryAddSingleton<PostgresAppStateStore>();
+        services.TryAddSingleton<PostgresAppStateApplier>();
         services.TryAddSingleton<PostgresMessageQuery>();
         services.TryAddSingleton<PostgresSendQueueStore>();
         services.AddOptions<SendQueueOptions>().Configure<IServiceProvider>((options, provider) =>

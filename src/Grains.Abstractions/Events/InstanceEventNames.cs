@@ -13,6 +13,7 @@ public static class InstanceEventNames
     public const string ChatsSet = "chats.set";
     /// <summary>History sync: a batch of the messages a chunk brought; repeats per batch and chunk.</summary>
     public const string MessagesSet = "messages.set";
+    public const string ChatsUpdate = "chats.update";
     public const string ContactsUpsert = "contacts.upsert";
     public const string ContactsUpdate = "contacts.update";
     public const string PresenceUpdate = "presence.update";
