@@ -79,6 +79,8 @@ public static class ApiHostingExtensions
         app.MapChatRevisionEndpoints();
         app.MapChatFindEndpoints();
         app.MapChatPresenceEndpoints();
+        app.MapChatContactEndpoints();
+        app.MapPublicMediaEndpoints();
         app.MapEventStream();
         app.MapWhatsAppVersionEndpoints();
         app.MapHealthEndpoints();

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CodeChat.Secrets;
@@ -22,6 +23,8 @@ public static class SecretsServiceCollectionExtensions
         services.AddSingleton(masterKey);
         services.AddSingleton<PostgresXmlRepository>();
         services.AddDataProtection().SetApplicationName(ApplicationName);
+        services.AddSingleton<PublicMediaLinks>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider => new ConfigureOptions<KeyManagementOptions>(options =>
         {
             options.XmlRepository = provider.GetRequiredService<PostgresXmlRepository>();

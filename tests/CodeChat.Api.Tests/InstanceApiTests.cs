@@ -439,7 +439,10 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "DELETE /instance/logout/{instanceName}",
                 "DELETE /message/queue/{instanceName}",
                 "GET /admin/whatsappVersion",
+                "GET /chat/fetchBlockedList/{instanceName}",
+                "GET /chat/fetchProfilePictureUrl/{instanceName}",
                 "GET /chat/findChats/{instanceName}",
+                "GET /chat/public/{type}/download",
                 "GET /group/findAllGroups/{instanceName}",
                 "GET /group/findGroupInfos/{instanceName}",
                 "GET /group/inviteCode/{instanceName}",
@@ -458,11 +461,14 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "PATCH /chat/readMessages/{instanceName}",
                 "PATCH /chat/updatePresence/{instanceName}",
                 "PATCH /instance/update/{instanceName}",
+                "POST /chat/assertSessions/{instanceName}",
                 "POST /chat/base64MediaMessage/{instanceName}",
                 "POST /chat/editMessage/{instanceName}",
+                "POST /chat/fetchProfilePictureUrl/{instanceName}",
                 "POST /chat/findContacts/{instanceName}",
                 "POST /chat/findMessages/{instanceName}",
                 "POST /chat/mediaData/{instanceName}",
+                "POST /chat/rejectCall/{instanceName}",
                 "POST /chat/retrieverMediaMessage/{instanceName}",
                 "POST /chat/whatsappNumbers/{instanceName}",
                 "POST /group/create/{instanceName}",
@@ -480,6 +486,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "POST /message/sendWhatsAppAudioFile/{instanceName}",
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
+                "PUT /chat/blockContact/{instanceName}",
                 "PUT /chat/markMessageAsRead/{instanceName}",
                 "PUT /group/acceptInviteCode/{instanceName}",
                 "PUT /group/revokeInviteCode/{instanceName}",
@@ -509,6 +516,11 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
         Assert.Equal(JsonValueKind.Array, markRead.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
             .GetProperty("example").GetProperty("readMessages").ValueKind);
         Assert.Equal("Read messages", ResponseExample(markRead, "200").GetProperty("message").GetString());
+
+        var rejectCall = document.GetProperty("paths").GetProperty("/chat/rejectCall/{instanceName}").GetProperty("post");
+        Assert.Equal("rejected", ResponseExample(rejectCall, "200").GetProperty("status").GetString());
+        var pictureByQuery = document.GetProperty("paths").GetProperty("/chat/fetchProfilePictureUrl/{instanceName}").GetProperty("get");
+        Assert.Equal(JsonValueKind.String, ResponseExample(pictureByQuery, "200").GetProperty("profilePictureUrl").ValueKind);
 
         var setVersion = document.GetProperty("paths").GetProperty("/admin/whatsappVersion").GetProperty("put");
         var sendMedia = document.GetProperty("paths").GetProperty("/message/sendMedia/{instanceName}").GetProperty("post");

@@ -77,6 +77,9 @@ public sealed class InstanceSessionPumpTests
 
         public Task AcceptGroupEventsAsync(long epoch, IReadOnlyList<CodeChat.Grains.Groups.GroupEventData> groupEvents) =>
             Task.FromException(new InvalidOperationException("No notification can arrive on a connection that never logs in."));
+
+        public Task AcceptCallAsync(long epoch, CodeChat.Grains.Contacts.CallEventData call) =>
+            Task.FromException(new InvalidOperationException("No call can arrive on a connection that never logs in."));
     }
 
     private sealed class DroppingConnector : IWaConnector

@@ -131,7 +131,15 @@ public sealed class ReceiveTests(PostgresServerFixture postgres, EmulatorFixture
         var documentId = sentDocument["messageId"]!.GetValue<string>();
         var documentEvent = await WaitForEventAsync(host, name, InstanceEventNames.NewMessage, e => Header(e).GetProperty("messageId").GetString() == documentId);
         Assert.Equal("documentMessage", documentEvent.GetProperty("body").GetProperty("messageType").GetString());
-        Assert.False(documentEvent.TryGetProperty("media", out _));
+        // Too large to inline: no base64, only the public download link.
+        var documentMedia = documentEvent.GetProperty("media");
+        Assert.False(documentMedia.TryGetProperty("base64", out _));
+        Assert.StartsWith("/chat/public/document/download?q=", documentMedia.GetProperty("path").GetString(), StringComparison.Ordinal);
+        using (var anonymous = host.CreateClient())
+        {
+            // The public link needs no API key and serves the 9 MB byte-identical.
+            Assert.Equal(document, await anonymous.GetByteArrayAsync(documentMedia.GetProperty("path").GetString(), Ct));
+        }
         var documentRowId = documentEvent.GetProperty("id").GetInt64();
 
         using (var binary = await host.Http.PostAsJsonAsync($"/chat/mediaData/{name}?binary=true", new { keyId = documentId }, Ct))

@@ -83,8 +83,9 @@ public sealed class WebhookRouteTests(WebhookSiloFixture fixture) : IClassFixtur
         Assert.True(events.GetProperty("connectionUpdate").GetBoolean());
         Assert.False(events.GetProperty("qrcodeUpdated").GetBoolean());
         Assert.False(events.GetProperty("messagesUpdate").GetBoolean());
-        // The seed's 24 flags and our 3 passkey flags (README "Passkey-required accounts").
-        Assert.Equal(27, events.EnumerateObject().Count());
+        // The seed's 24 flags, 1.3's callUpsert and our 3 passkey flags (README "Passkey-required accounts").
+        Assert.Equal(28, events.EnumerateObject().Count());
+        Assert.False(events.GetProperty("callUpsert").GetBoolean());
         Assert.False(events.GetProperty("passkeyConfirmation").GetBoolean());
 
         // Per-key merge: only the keys sent change.

@@ -17,6 +17,10 @@ internal static class ControlApi
 
     public sealed record PairingCodeRequest(string Phone, string Code);
 
+    /// <param name="From">The caller's phone number.</param>
+    /// <param name="To">The callee's phone number.</param>
+    public sealed record CallRequest(string From, string To, bool Video = false);
+
     /// <param name="Minimum">Lowest WhatsApp Web version admitted ("2.3000.x"); "none" admits every version.</param>
     /// <param name="Current">The version /sw.js announces.</param>
     public sealed record ClientVersionRequest(string? Minimum, string? Current);
@@ -37,6 +41,18 @@ internal static class ControlApi
             connections = emulator.Connections.Count,
         }));
         api.MapGet("/connections", () => Results.Ok(emulator.Connections));
+        api.MapPost("/calls", (CallRequest request) =>
+            emulator.FindAccount(request.From) is not { } caller ? Results.NotFound(new { error = $"no account {request.From}" })
+            : emulator.FindAccount(request.To) is not { } callee ? Results.NotFound(new { error = $"no account {request.To}" })
+            : Results.Ok(new { callId = emulator.PlaceCall(caller, callee, request.Video).CallId }));
+        api.MapGet("/calls", () => Results.Ok(emulator.Calls.Select(c => new
+        {
+            callId = c.CallId,
+            from = c.Caller.PnJid,
+            to = c.Callee.PnJid,
+            video = c.Video,
+            rejectedBy = c.RejectedBy,
+        })));
         api.MapGet("/accounts", () => Results.Ok(emulator.Accounts.Select(a => Describe(emulator, a))));
         api.MapPost("/accounts", (CreateAccountRequest request) =>
         {

@@ -70,6 +70,21 @@ public sealed class Emulator
 
     public EmulatedAccount? FindAccount(string phone) => _server.Directory.FindByPhone(phone);
 
+    /// <summary>The picture a user (by its phone JID) or a group (by its JID) shows, or null.</summary>
+    public Protocol.ProfilePicture? ProfilePictureOf(string jid) => _server.Profiles.PictureOf(jid);
+
+    /// <summary>Sets who sees <paramref name="account"/>'s profile picture: "all", "contacts" (shown like "all") or "none".</summary>
+    public void SetProfilePicturePrivacy(EmulatedAccount account, string value) => _server.Profiles.SetPicturePrivacy(account, value);
+
+    /// <summary>The accounts <paramref name="blocker"/> blocks.</summary>
+    public IReadOnlyList<EmulatedAccount> BlockedBy(EmulatedAccount blocker) => _server.Profiles.BlockedBy(blocker);
+
+    /// <summary>Places a call from <paramref name="caller"/>'s phone to every device of <paramref name="callee"/>.</summary>
+    public Protocol.EmulatedCall PlaceCall(EmulatedAccount caller, EmulatedAccount callee, bool video = false) => _server.Calls.PlaceCall(caller, callee, video);
+
+    /// <summary>Every call placed so far, with how it ended.</summary>
+    public IReadOnlyList<Protocol.EmulatedCall> Calls => _server.Calls.Calls;
+
     /// <summary>
     /// The account's phone scans a QR string shown by a registering client. Completes once the client
     /// counter-signed and the device is stored; the client then gets stream error 515 and must log in again.

@@ -25,12 +25,17 @@
 //                      which members got ours; result {"deleted"})
 //                      {"cmd":"reinstall"} (new identity key, signed prekey and registration id, all sessions,
 //                      peer identities and sender keys forgotten, new keys uploaded; result {"registrationId"})
+//                      {"cmd":"updateProfilePicture","base64","jid"?} (own picture unless jid names a group; result
+//                      {sha256 (hex),length} of the JPEG Baileys uploaded) {"cmd":"profilePictureUrl","jid"} (result {url})
+//                      {"cmd":"updateProfilePicturePrivacy","value":"all|contacts|none"}
+//                      {"cmd":"fetchUrl","url"} (GET; result {status,sha256 (hex),length})
+//                      {"cmd":"rejectCall","callId","callFrom"}
 //                      Every command may carry "id"; its outcome is reported as
 //                      {"event":"result","id",…} or {"event":"error","id","message"}.
 //   stdout (events):   {"event":"ready"} {"event":"qr","qr"} {"event":"restart","code"} {"event":"open","me"}
 //                      {"event":"message",…,"contextInfo":{stanzaId,participant,remoteJid,quotedText,mentionedJid},
 //                      "content":<the message, Buffers as BufferJSON>} {"event":"receipt",…} {"event":"presence","chat","participant","presence"}
-//                      {"event":"close","code","reason"}
+//                      {"event":"close","code","reason"} {"event":"call","id","from","chatId","status","isVideo","isGroup"}
 //                      {"event":"group","kind":"upsert|participants|update",…} {"event":"error","message"}
 //                      A message Baileys could not decrypt has "stub":2 (CIPHERTEXT) and "stubParameters":[error text].
 //                      A media message carries "media":{kind,mimetype,fileLength,caption,directPath,url,mediaKey,
@@ -55,6 +60,7 @@ import makeWASocket, {
     WA_CERT_DETAILS,
     downloadContentFromMessage,
     downloadMediaMessage,
+    generateProfilePicture,
     initAuthCreds,
     prepareWAMessageMedia,
     proto,
@@ -352,6 +358,12 @@ function startSocket() {
         }
     });
 
+    socket.ev.on('call', (calls) => {
+        for (const call of calls) {
+            writeProtocolLine({ event: 'call', id: call.id, from: call.from, chatId: call.chatId, status: call.status, isVideo: !!call.isVideo, isGroup: !!call.isGroup });
+        }
+    });
+
     socket.ev.on('presence.update', ({ id, presences }) => {
         for (const [participant, presence] of Object.entries(presences)) {
             writeProtocolLine({ event: 'presence', chat: id, participant, presence: presence.lastKnownPresence });
@@ -520,6 +532,32 @@ const commands = {
             length += chunk.length;
         }
         return { sha256: hash.digest('hex'), length };
+    },
+    async updateProfilePicture({ base64, jid }) {
+        const socket = requireSocket();
+        const input = Buffer.from(base64, 'base64');
+        // The JPEG Baileys sends is its own re-encoding of the input (sharp, 640x640, quality 50); the same
+        // call on the same input gives the same bytes, so computing it here tells what the server received.
+        const { img } = await generateProfilePicture(input);
+        const jpeg = await img;
+        await socket.updateProfilePicture(jid ?? socket.user.id, input);
+        return { sha256: createHash('sha256').update(jpeg).digest('hex'), length: jpeg.length };
+    },
+    async profilePictureUrl({ jid }) {
+        return { url: (await requireSocket().profilePictureUrl(jid, 'image')) ?? null };
+    },
+    async updateProfilePicturePrivacy({ value }) {
+        await requireSocket().updateProfilePicturePrivacy(value);
+        return {};
+    },
+    async fetchUrl({ url }) {
+        const response = await fetch(url);
+        const body = Buffer.from(await response.arrayBuffer());
+        return { status: response.status, sha256: createHash('sha256').update(body).digest('hex'), length: body.length };
+    },
+    async rejectCall({ callId, callFrom }) {
+        await requireSocket().rejectCall(callId, callFrom);
+        return {};
     },
     async read({ keys: messageKeys }) {
         await requireSocket().readMessages(messageKeys);

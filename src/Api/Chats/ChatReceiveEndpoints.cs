@@ -143,7 +143,12 @@ public static class ChatReceiveEndpoints
         if (failure is not null)
             return (null, ApiErrors.Invalid(failure));
         var media = await grains.GetGrain<IInstanceChatGrain>(instanceName).DownloadMediaAsync(selector!, cancellationToken);
-        IResult? problem = media.Outcome switch
+        return (media, Problem(instanceName, media));
+    }
+
+    /// <summary>The answer for a download that did not succeed, or null when it did.</summary>
+    internal static IResult? Problem(string instanceName, MediaDownload media) =>
+        media.Outcome switch
         {
             MediaDownloadOutcome.Succeeded => null,
             MediaDownloadOutcome.InstanceNotFound => ApiErrors.InstanceNotFound(),
@@ -155,10 +160,8 @@ public static class ChatReceiveEndpoints
             MediaDownloadOutcome.TooLarge => ApiErrors.Of(StatusCodes.Status413PayloadTooLarge, media.Error ?? "The media is too large"),
             _ => ApiErrors.Of(StatusCodes.Status502BadGateway, "The media could not be downloaded", media.Error ?? ""),
         };
-        return (media, problem);
-    }
 
-    private static IResult RawBytes(MediaDownload media)
+    internal static IResult RawBytes(MediaDownload media)
     {
         var contentType = string.IsNullOrEmpty(media.Mimetype) ? "application/octet-stream" : media.Mimetype.Split(';')[0].Trim();
         return new InlineFileResult(media.Bytes!, contentType, MediaFileNames.For(media));

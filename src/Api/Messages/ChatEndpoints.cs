@@ -29,7 +29,7 @@ public static class ChatEndpoints
             .Produces<NumberCheckResponse[]>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
                 """[{"exists":true,"jid":"553187654321@s.whatsapp.net","lid":"123456789012345@lid"},{"exists":false,"jid":"5511999999999@s.whatsapp.net"},{"exists":true,"jid":"120363025246125486@g.us","name":"Sales team"}]"""))
-            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+            .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests);
 
         return routes;
     }
@@ -39,12 +39,42 @@ public static class ChatEndpoints
         var (body, malformed) = await JsonRequestBody.ReadObjectAsync(http.Request, cancellationToken);
         if (malformed is not null)
             return ApiErrors.Invalid(malformed);
-        if (!SendRequestValues.TryGetPresent(body, "numbers", out var element))
-            return ApiErrors.Invalid(JsonRequestBody.Missing("numbers"));
-        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() is 0 or > MaxNumbers)
-            return ApiErrors.Invalid(new ValidationFailure("numbers", $"\"numbers\" must be an array of 1 to {MaxNumbers} numeric strings"));
+        if (ReadNumbers(body, out var numbers) is { Length: > 0 } failures)
+            return ApiErrors.Invalid(failures);
 
-        var numbers = new List<string>();
+        var result = await grains.GetGrain<IInstanceMessagingGrain>(instanceName).CheckNumbersAsync(numbers, cancellationToken);
+        return result.Outcome switch
+        {
+            NumberCheckOutcome.Checked => Results.Json(
+                result.Numbers.Select(n => new NumberCheckResponse(n.Exists, n.Jid, n.Lid, n.Name)).ToList(), ApiJson.Options),
+            NumberCheckOutcome.NotFound => ApiErrors.InstanceNotFound(),
+            NumberCheckOutcome.NotConnected => ApiErrors.NotConnected(instanceName),
+            NumberCheckOutcome.RateLimited => TooManyChecks(http, result.RetryAfter),
+            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a number check."),
+        };
+    }
+
+    /// <summary>429 with <c>Retry-After</c> (whole seconds, at least 1): the instance's number checks are used up for now.</summary>
+    private static IResult TooManyChecks(HttpContext http, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ApiErrors.Of(StatusCodes.Status429TooManyRequests,
+            $"Too many numbers checked with WhatsApp lately (Messaging:NumberCheckRateLimit); retry in {seconds} s");
+    }
+
+    /// <summary>
+    /// Reads the body's <c>numbers</c> as 1.3 checks them (1 to <see cref="MaxNumbers"/> unique strings
+    /// starting with digits); returns why they are refused, naming each bad item, or nothing.
+    /// </summary>
+    internal static ValidationFailure[] ReadNumbers(JsonElement body, out List<string> numbers)
+    {
+        numbers = [];
+        if (!SendRequestValues.TryGetPresent(body, "numbers", out var element))
+            return [JsonRequestBody.Missing("numbers")];
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() is 0 or > MaxNumbers)
+            return [new ValidationFailure("numbers", $"\"numbers\" must be an array of 1 to {MaxNumbers} numeric strings")];
+
         var failures = new List<ValidationFailure>();
         var index = 0;
         foreach (var item in element.EnumerateArray())
@@ -58,18 +88,7 @@ public static class ChatEndpoints
         }
         if (numbers.Distinct(StringComparer.Ordinal).Count() != numbers.Count)
             failures.Add(new ValidationFailure("numbers", "numbers contains duplicate item"));
-        if (failures.Count > 0)
-            return ApiErrors.Invalid([.. failures]);
-
-        var result = await grains.GetGrain<IInstanceMessagingGrain>(instanceName).CheckNumbersAsync(numbers, cancellationToken);
-        return result.Outcome switch
-        {
-            NumberCheckOutcome.Checked => Results.Json(
-                result.Numbers.Select(n => new NumberCheckResponse(n.Exists, n.Jid, n.Lid, n.Name)).ToList(), ApiJson.Options),
-            NumberCheckOutcome.NotFound => ApiErrors.InstanceNotFound(),
-            NumberCheckOutcome.NotConnected => ApiErrors.NotConnected(instanceName),
-            _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a number check."),
-        };
+        return [.. failures];
     }
 }
 

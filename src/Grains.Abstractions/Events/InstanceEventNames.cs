@@ -20,6 +20,8 @@ public static class InstanceEventNames
     public const string GroupUpsert = "group.upsert";
     public const string GroupUpdate = "group.update";
     public const string GroupParticipantUpdate = "group:participant.update";
+    /// <summary>A call step addressed to us (offer, reject, end), CodeChat 1.3's event (the seed has none).</summary>
+    public const string CallUpsert = "call.upsert";
 
     /// <summary>A send that failed after it was accepted (v3 posts the status as the event's suffix).</summary>
     public const string SendMessageError = "send.message:ERROR";

@@ -5,7 +5,8 @@ namespace CodeChat.Grains.Abstractions.Messages;
 [Alias("CodeChat.NumberCheckResult")]
 public sealed record NumberCheckResult(
     [property: Id(0)] NumberCheckOutcome Outcome,
-    [property: Id(1)] IReadOnlyList<NumberCheck> Numbers);
+    [property: Id(1)] IReadOnlyList<NumberCheck> Numbers,
+    [property: Id(2)] TimeSpan RetryAfter = default);
 
 [GenerateSerializer]
 [Alias("CodeChat.NumberCheckOutcome")]
@@ -14,6 +15,8 @@ public enum NumberCheckOutcome
     Checked = 0,
     NotFound = 1,
     NotConnected = 2,
+    /// <summary>The instance asked WhatsApp about too many numbers lately; <see cref="NumberCheckResult.RetryAfter"/> says when to try again.</summary>
+    RateLimited = 3,
 }
 
 /// <summary>

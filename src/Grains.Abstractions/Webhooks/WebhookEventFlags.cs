@@ -36,6 +36,8 @@ public static class WebhookEventFlags
         ("cancelPayment", "cancel.payment"),
         ("sendPayment", "send.payment"),
         ("generalError", "general.error"),
+        // CodeChat 1.3's call event (codechat-api.md §7.1); the seed has no call event.
+        ("callUpsert", "call.upsert"),
         // Our extension (issue 15): passkey-required linking.
         ("passkeyRequest", "passkey.request"),
         ("passkeyConfirmation", "passkey.confirmation"),
@@ -67,7 +69,7 @@ public static class WebhookEventFlags
     private static readonly FrozenSet<string> Inert = new[]
     {
         "statusInstance", "contactsSet", "chatsDeleted", "chatsDelete", "messageDelete",
-        "refreshToken", "callUpsert", "labelsAssociation", "labelsEdit",
+        "refreshToken", "labelsAssociation", "labelsEdit",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<string, string> FlagByEvent =

@@ -161,7 +161,7 @@ public sealed partial class InstanceGrain
     private async Task<IReadOnlyList<Jid>> ResolveParticipantsAsync(WaClient client, IReadOnlyList<string> participants, CancellationToken cancellationToken)
     {
         var parsed = ParseParticipants(participants);
-        var answers = await CheckPhoneNumbersAsync(client, parsed.Where(j => j.IsUserPn).Select(j => j.User).Distinct().ToList(), cancellationToken);
+        var answers = await CheckPhoneNumbersAsync(client, parsed.Where(j => j.IsUserPn).Select(j => j.User).Distinct().ToList(), cancellationToken, counted: false);
         return parsed.Select(jid => jid.IsUserPn && answers.TryGetValue(jid.User, out var answer) && answer.Exists ? answer.Jid.ToNonAd() : jid).Distinct().ToList();
     }
 

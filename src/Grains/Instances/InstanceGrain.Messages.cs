@@ -46,7 +46,7 @@ public sealed partial class InstanceGrain
 
         var mediaBase64 = await InlineMediaAsync(message, saved, cancellationToken);
         await AppendAsync(NewMessagePayload.Draft(Name, state.State.Id, state.State.OwnerJid, saved.Message,
-            IncomingEventNames.For(chat, content.MessageType), mediaBase64), cancellationToken);
+            IncomingEventNames.For(chat, content.MessageType), mediaBase64, PublicMediaPath(message, saved)), cancellationToken);
         LogMessageStored(Name, received.Id, saved.Message.Id, saved.Created);
     }
 

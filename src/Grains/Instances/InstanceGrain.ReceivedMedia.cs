@@ -17,6 +17,10 @@ public sealed partial class InstanceGrain : IInstanceChatGrain
     private MessagingReceiveOptions ReceiveOptions => ServiceProvider.GetRequiredService<IOptions<MessagingReceiveOptions>>().Value;
 
     /// <summary>
+    /// The public download link of a received attachment (<c>/chat/public/{type}/download?q=</c>, a sealed
+    /// token naming this instance's stored message, valid <see cref="MessagingReceiveOptions.PublicMediaLinkLifetime"/>), or null.
+    /// </summary>
+    /// <summary>
     /// The base64 of a received attachment of at most <see cref="MessagingReceiveOptions.InlineMediaMaxBytes"/>,
     /// or null (no attachment, too large, or not fetched in time).
     /// </summary>
@@ -28,6 +32,15 @@ public sealed partial class InstanceGrain : IInstanceChatGrain
     /// inside the hook's own limit); a slow or failing media host costs the base64, never the message,
     /// which the on-demand routes can still fetch.
     /// </remarks>
+    private string? PublicMediaPath(WaMessage message, SavedMessage saved)
+    {
+        if (MediaContent.Find(message) is not { IsDownloadable: true } media)
+            return null;
+        var token = ServiceProvider.GetRequiredService<CodeChat.Secrets.PublicMediaLinks>()
+            .Create(Name, saved.Message.Id, timeProvider.GetUtcNow() + ReceiveOptions.PublicMediaLinkLifetime);
+        return PublicMediaPaths.For(media.Type, token);
+    }
+
     private async Task<string?> InlineMediaAsync(WaMessage message, SavedMessage saved, CancellationToken cancellationToken)
     {
         if (MediaContent.Find(message) is not { IsDownloadable: true } media)

@@ -15,9 +15,13 @@ namespace CodeChat.Grains.Instances;
 public sealed partial class InstanceGrain
 {
     private NumberCheckCache? _numberChecks;
+    private NumberCheckRateLimiter? _numberCheckRate;
 
     private NumberCheckCache NumberChecks => _numberChecks ??= new NumberCheckCache(
         messaging.Value.NumberCheckCacheSize, messaging.Value.NumberCheckCacheTime, timeProvider);
+
+    private NumberCheckRateLimiter NumberCheckRate => _numberCheckRate ??= new NumberCheckRateLimiter(
+        messaging.Value.NumberCheckRateLimit, messaging.Value.NumberCheckRateWindow, timeProvider);
 
     /// <summary>A checked recipient: the JID to send to and, for a group, its metadata (participants for mentions).</summary>
     private sealed record Recipient(Jid Jid, GroupInfo? Group);
@@ -30,8 +34,14 @@ public sealed partial class InstanceGrain
             return new NumberCheckResult(NumberCheckOutcome.NotConnected, []);
 
         var parsed = numbers.Select(number => (Input: number, Ok: RecipientJid.TryParse(number, out var jid), Jid: jid)).ToList();
-        var phones = await CheckPhoneNumbersAsync(client,
-            parsed.Where(p => p.Ok && p.Jid.IsUserPn).Select(p => p.Jid.User).Distinct().ToList(), cancellationToken);
+        var digits = parsed.Where(p => p.Ok && p.Jid.IsUserPn).Select(p => p.Jid.User).Distinct().ToList();
+        var uncached = digits.Count(number => !NumberChecks.TryGet(number, out _));
+        if (uncached > 0 && !NumberCheckRate.TryTake(uncached, out var retryAfter))
+        {
+            LogNumberChecksThrottled(Name, uncached, retryAfter);
+            return new NumberCheckResult(NumberCheckOutcome.RateLimited, [], retryAfter);
+        }
+        var phones = await CheckPhoneNumbersAsync(client, digits, cancellationToken, counted: true);
         var checks = new List<NumberCheck>(parsed.Count);
         foreach (var (input, ok, jid) in parsed)
         {
@@ -72,7 +82,7 @@ public sealed partial class InstanceGrain
         if (!jid.IsUserPn)
             return (null, SendMessageResult.Of(SendOutcome.InvalidRecipient, $"Sending to {jid.Server} chats is not supported"));
 
-        var answers = await CheckPhoneNumbersAsync(client, [jid.User], cancellationToken);
+        var answers = await CheckPhoneNumbersAsync(client, [jid.User], cancellationToken, counted: false);
         return answers.TryGetValue(jid.User, out var answer) && answer.Exists
             ? (new Recipient(answer.Jid, null), null)
             : (null, SendMessageResult.Of(SendOutcome.NotOnWhatsApp, jid.ToString()));
@@ -80,10 +90,11 @@ public sealed partial class InstanceGrain
 
     /// <summary>
     /// The answers for <paramref name="digits"/>, from the cache where it has them and from one usync
-    /// for the rest. A number WhatsApp left out of its answer is absent (and not cached).
+    /// for the rest. A number WhatsApp left out of its answer is absent (and not cached). Lookups not
+    /// <paramref name="counted"/> against the rate limit yet are counted here (never refused).
     /// </summary>
     private async Task<Dictionary<string, OnWhatsAppResult>> CheckPhoneNumbersAsync(
-        WaClient client, IReadOnlyList<string> digits, CancellationToken cancellationToken)
+        WaClient client, IReadOnlyList<string> digits, CancellationToken cancellationToken, bool counted)
     {
         var answers = new Dictionary<string, OnWhatsAppResult>(StringComparer.Ordinal);
         var ask = new List<string>();
@@ -96,6 +107,8 @@ public sealed partial class InstanceGrain
         }
         if (ask.Count == 0)
             return answers;
+        if (!counted)
+            NumberCheckRate.Take(ask.Count);
         foreach (var result in await client.CheckOnWhatsAppAsync(ask, cancellationToken))
         {
             NumberChecks.Add(result.Query, result);
@@ -123,4 +136,8 @@ public sealed partial class InstanceGrain
         _session is { } session && state.State.ActualConnectionState == InstanceConnectionState.Open && session.Client.IsLoggedIn
             ? session.Client
             : null;
+
+    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
+        Message = "Instance {InstanceName}: {Count} number checks refused by the rate limit; next in {RetryAfter}")]
+    private partial void LogNumberChecksThrottled(string instanceName, int count, TimeSpan retryAfter);
 }

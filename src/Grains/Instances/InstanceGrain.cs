@@ -388,7 +388,8 @@ public sealed partial class InstanceGrain(
         var session = new InstanceSession(Name, epoch,
             clients.Create(Name, store, deviceStores.SessionsForInstance(Name), deviceStores.SenderKeysForInstance(Name),
                 InstanceSession.OwnershipCheck(inbox, epoch), InstanceSession.MessageHook(inbox, epoch),
-                InstanceSession.FailureHook(inbox, epoch), InstanceSession.GroupNotificationHook(inbox, epoch)), inbox, logger);
+                InstanceSession.FailureHook(inbox, epoch), InstanceSession.GroupNotificationHook(inbox, epoch),
+                InstanceSession.CallHook(inbox, epoch)), inbox, logger);
         _session = session;
         session.Start(pairingPhoneNumber);
         LogConnecting(Name, state.State.SessionEpoch, pairingPhoneNumber is not null);

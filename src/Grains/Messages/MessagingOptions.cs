@@ -18,6 +18,16 @@ public sealed class MessagingOptions
     /// <summary>The most numbers one instance keeps answers for (the oldest make room).</summary>
     public int NumberCheckCacheSize { get; set; } = 5000;
 
+    /// <summary>
+    /// How many numbers <c>/chat/whatsappNumbers</c> may ask WhatsApp about per instance in
+    /// <see cref="NumberCheckRateWindow"/> (answers from the cache are free; a send's lookup counts but is
+    /// never refused). Bursts of lookups get numbers banned (Evolution API #2228).
+    /// </summary>
+    public int NumberCheckRateLimit { get; set; } = 120;
+
+    /// <summary>The window <see cref="NumberCheckRateLimit"/> is counted over (refilled evenly).</summary>
+    public TimeSpan NumberCheckRateWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Why the settings cannot be used, or null when they can.</summary>
     public string? Validate()
     {
@@ -27,6 +37,10 @@ public sealed class MessagingOptions
             return "Messaging:NumberCheckCacheTime must not be negative.";
         if (NumberCheckCacheSize < 1)
             return "Messaging:NumberCheckCacheSize must be at least 1.";
+        if (NumberCheckRateLimit < 1)
+            return "Messaging:NumberCheckRateLimit must be at least 1.";
+        if (NumberCheckRateWindow <= TimeSpan.Zero)
+            return "Messaging:NumberCheckRateWindow must be above 0.";
         return null;
     }
 }

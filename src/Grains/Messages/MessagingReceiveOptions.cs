@@ -23,4 +23,10 @@ public sealed class MessagingReceiveOptions
 
     /// <summary>Largest attachment the on-demand routes return (default 100 MB: it crosses one grain call whole).</summary>
     public long MediaDownloadMaxBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>
+    /// How long the public download link in <c>new.message</c>'s <c>media.path</c> works (default 24 h):
+    /// anyone holding it can fetch that one attachment, without the API key, until then.
+    /// </summary>
+    public TimeSpan PublicMediaLinkLifetime { get; set; } = TimeSpan.FromHours(24);
 }

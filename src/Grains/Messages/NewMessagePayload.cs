@@ -9,14 +9,14 @@ namespace CodeChat.Grains.Messages;
 /// The <c>new.message</c> event of a stored message, in CodeChat v3's shape (api-contract.md §3):
 /// <c>{header{messageId, fromMe, wuid, pushName}, body{messageType, message}, context{sourceDevice,
 /// messageTimestamp, fromGroup}}</c>, plus our additions: the stored message's numeric <c>id</c>,
-/// the LIDs beside the phone JIDs (<see cref="MessageHeaderJson"/>), and <c>media.base64</c> for
-/// media small enough to inline. Status posts and payment messages carry the same data under their
+/// the LIDs beside the phone JIDs (<see cref="MessageHeaderJson"/>), <c>media.base64</c> for
+/// media small enough to inline and <c>media.path</c>, 1.3's public download link (a sealed, expiring token). Status posts and payment messages carry the same data under their
 /// own event names (<see cref="IncomingEventNames"/>).
 /// </summary>
 public static class NewMessagePayload
 {
     public static InstanceEventDraft Draft(string instanceName, long instanceId, string? ownerJid, StoredMessage message,
-        string eventName = InstanceEventNames.NewMessage, string? mediaBase64 = null)
+        string eventName = InstanceEventNames.NewMessage, string? mediaBase64 = null, string? mediaPath = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         using var buffer = new MemoryStream();
@@ -35,10 +35,13 @@ public static class NewMessagePayload
             json.WriteNumber("messageTimestamp", message.MessageTimestamp);
             json.WriteBoolean("fromGroup", MessageHeaderJson.IsGroup(message.Key.RemoteJid));
             json.WriteEndObject();
-            if (mediaBase64 is not null)
+            if (mediaBase64 is not null || mediaPath is not null)
             {
                 json.WriteStartObject("media");
-                json.WriteString("base64", mediaBase64);
+                if (mediaBase64 is not null)
+                    json.WriteString("base64", mediaBase64);
+                if (mediaPath is not null)
+                    json.WriteString("path", mediaPath);
                 json.WriteEndObject();
             }
             json.WriteEndObject();

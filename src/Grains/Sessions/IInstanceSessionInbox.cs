@@ -48,4 +48,11 @@ internal interface IInstanceSessionInbox : IGrainWithStringKey
     /// </summary>
     [Alias("AcceptGroupEvents")]
     Task AcceptGroupEventsAsync(long epoch, IReadOnlyList<Groups.GroupEventData> groupEvents);
+
+    /// <summary>
+    /// The durable call hook of session <paramref name="epoch"/>'s client: completes once the call step's
+    /// <c>call.upsert</c> is in the outbox, before the <c>&lt;call&gt;</c> stanza is acked.
+    /// </summary>
+    [Alias("AcceptCall")]
+    Task AcceptCallAsync(long epoch, Contacts.CallEventData call);
 }

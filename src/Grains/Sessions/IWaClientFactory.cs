@@ -13,6 +13,7 @@ public interface IWaClientFactory
     /// <param name="storeIncomingMessage">Becomes <see cref="WaClientOptions.StoreIncomingMessageAsync"/>: awaited before each delivery receipt.</param>
     /// <param name="reportUnprocessableMessage">Becomes <see cref="WaClientOptions.ReportUnprocessableMessageAsync"/>: awaited before a given-up message is acked.</param>
     /// <param name="storeGroupNotification">Becomes <see cref="WaClientOptions.StoreGroupNotificationAsync"/>: awaited before a group notification is acked.</param>
+    /// <param name="storeCall">Becomes <see cref="WaClientOptions.StoreCallAsync"/>: awaited before a call stanza is acked.</param>
     WaClient Create(
         string instanceName,
         IDeviceStore store,
@@ -21,5 +22,6 @@ public interface IWaClientFactory
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
         Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null,
         Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? reportUnprocessableMessage = null,
-        Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask>? storeGroupNotification = null);
+        Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask>? storeGroupNotification = null,
+        Func<IncomingCall, CancellationToken, ValueTask>? storeCall = null);
 }

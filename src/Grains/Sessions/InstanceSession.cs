@@ -75,6 +75,10 @@ internal sealed partial class InstanceSession : IAsyncDisposable
                 await inbox.AcceptGroupEventsAsync(epoch, groupEvents).WaitAsync(token);
         };
 
+    /// <summary>The durable call hook of the client of session <paramref name="epoch"/>; bounded by the client's token like <see cref="MessageHook"/>.</summary>
+    public static Func<IncomingCall, CancellationToken, ValueTask> CallHook(IInstanceSessionInbox inbox, long epoch) =>
+        async (call, token) => await inbox.AcceptCallAsync(epoch, Contacts.CallEventData.Of(call)).WaitAsync(token);
+
     /// <summary>Starts pumping events and connecting; with a phone number, requests a pairing code once connected.</summary>
     public void Start(string? pairingPhoneNumber)
     {

@@ -27,13 +27,15 @@ public sealed class WaClientFactory(
         Func<CancellationToken, ValueTask<bool>>? beforeReconnect = null,
         Func<IncomingMessage, CancellationToken, ValueTask>? storeIncomingMessage = null,
         Func<MessageDecryptionFailedEvent, CancellationToken, ValueTask>? reportUnprocessableMessage = null,
-        Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask>? storeGroupNotification = null) =>
+        Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask>? storeGroupNotification = null,
+        Func<IncomingCall, CancellationToken, ValueTask>? storeCall = null) =>
         new(_clientOptions.Value with
             {
                 BeforeReconnectAsync = beforeReconnect,
                 StoreIncomingMessageAsync = storeIncomingMessage,
                 ReportUnprocessableMessageAsync = reportUnprocessableMessage,
                 StoreGroupNotificationAsync = storeGroupNotification,
+                StoreCallAsync = storeCall,
             },
             store, sessions, senderKeys, loggers.CreateLogger<WaClient>(), timeProvider);
 }

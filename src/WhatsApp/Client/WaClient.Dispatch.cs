@@ -47,7 +47,7 @@ public sealed partial class WaClient
             case "notification":
                 await HandleNotificationAsync(session, node).ConfigureAwait(false);
                 return null;
-            case "message" or "receipt" when session.LoggedIn:
+            case "message" or "receipt" or "call" when session.LoggedIn:
                 // Handled in order by the inbound worker, so a slow durable hook never stalls iq answers.
                 session.Inbound.Writer.TryWrite(node);
                 return null;

@@ -37,6 +37,10 @@ public sealed partial class WaClient
                 {
                     await HandleGroupNotificationAsync(session, stanza).ConfigureAwait(false);
                 }
+                else if (stanza.Tag == "call")
+                {
+                    await HandleCallAsync(session, stanza).ConfigureAwait(false);
+                }
                 else
                 {
                     await HandleReceiptAsync(session, stanza).ConfigureAwait(false);

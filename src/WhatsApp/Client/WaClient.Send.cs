@@ -120,6 +120,50 @@ public sealed partial class WaClient
         }
     }
 
+    /// <summary>
+    /// Makes sure we hold a Signal session with every device of <paramref name="users"/> (phone-number or
+    /// LID users) and our own other devices, as a send to them would: their device lists (cached, else
+    /// usync) and, for the devices without a session, prekey bundles in one encrypt iq (Baileys 7
+    /// assertSessions). Returns how many sessions were new.
+    /// </summary>
+    /// <exception cref="WaClientException">Not logged in or not connected.</exception>
+    public async Task<int> AssertSessionsAsync(IReadOnlyCollection<Jid> users, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        var credentials = Credentials;
+        if (credentials?.GetJid() is not { } ownDevice || !IsLoggedIn)
+        {
+            throw new WaClientException("Not logged in.");
+        }
+        await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var targets = new Dictionary<SignalAddress, FanOutTarget>();
+            foreach (var user in users.Select(u => u.ToNonAd()).Distinct())
+            {
+                foreach (var target in await ResolveTargetsAsync(user, ownDevice, credentials.GetLid(), cancellationToken).ConfigureAwait(false))
+                {
+                    targets.TryAdd(target.Address, target);
+                }
+            }
+            var bundles = await FetchMissingBundlesAsync([.. targets.Values], cancellationToken).ConfigureAwait(false);
+            var identityChanges = new List<SignalAddress>();
+            foreach (var (address, bundle) in bundles)
+            {
+                if (await SignalSessions().ProcessBundleAsync(address, bundle, cancellationToken).ConfigureAwait(false))
+                {
+                    identityChanges.Add(address);
+                }
+            }
+            PublishIdentityChanges(identityChanges);
+            return bundles.Count;
+        }
+        finally
+        {
+            _sendGate.Release();
+        }
+    }
+
     /// <summary>One device of a fan-out: as addressed in <c>&lt;to&gt;</c>, its session address, whether it is ours.</summary>
     private sealed record FanOutTarget(Jid Wire, SignalAddress Address, bool Own)
     {

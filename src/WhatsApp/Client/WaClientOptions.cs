@@ -131,6 +131,13 @@ public sealed record WaClientOptions
     public Func<CodeChat.WhatsApp.Groups.GroupNotification, CancellationToken, ValueTask>? StoreGroupNotificationAsync { get; init; }
 
     /// <summary>
+    /// The durable hook for call steps addressed to us (an offer, its end): awaited BEFORE the
+    /// <c>&lt;call&gt;</c> stanza is acked, so a step the consumer could not record is offered again.
+    /// A throwing hook leaves it unacked. Null acks without storing.
+    /// </summary>
+    public Func<IncomingCall, CancellationToken, ValueTask>? StoreCallAsync { get; init; }
+
+    /// <summary>
     /// How long an undecryptable message may stay unanswered after our retry receipt before we give up
     /// on it and report it (<see cref="ReportUnprocessableMessageAsync"/>). Senders stop resending on
     /// their own (Baileys 7 resends twice: messages-recv.js counts each retry twice against

@@ -101,6 +101,24 @@ public sealed class MediaHost
             ]));
     }
 
+    /// <summary>
+    /// Serves a profile picture (a plain JPEG: profile pictures are not end-to-end encrypted) under a signed
+    /// path, as WhatsApp's picture CDN hands them out; returns its URL and direct path.
+    /// </summary>
+    internal (string Url, string DirectPath) PublishPicture(byte[] jpeg)
+    {
+        var authority = _authority ?? throw new InvalidOperationException("The media host is not listening yet.");
+        var path = $"/v/t61.24694-24/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}.jpg";
+        var expiry = DateTimeOffset.UtcNow.AddDays(14).ToUnixTimeSeconds().ToString("X", CultureInfo.InvariantCulture);
+        var directPath = $"{path}?ccb=11-4&oh={Sign(path)}&oe={expiry}&_nc_sid=e6ed6c";
+        var url = $"https://{authority}{directPath}";
+        _blobs[path] = new StoredMedia(PictureMediaType, directPath, url, jpeg, DateTimeOffset.UtcNow);
+        return (url, directPath);
+    }
+
+    /// <summary>The media type of blobs <see cref="PublishPicture"/> stored.</summary>
+    public const string PictureMediaType = "picture";
+
     internal void Map(WebApplication app)
     {
         app.MapPost("/mms/{mediaType}/{token}", UploadAsync);
@@ -163,7 +181,7 @@ public sealed class MediaHost
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        return Results.Bytes(blob.Body, "application/octet-stream");
+        return Results.Bytes(blob.Body, blob.MediaType == PictureMediaType ? "image/jpeg" : "application/octet-stream");
     }
 
     private string Sign(string path) => WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_pathSigningKey, Encoding.UTF8.GetBytes(path)));

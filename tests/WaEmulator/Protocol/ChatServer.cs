@@ -29,8 +29,14 @@ internal sealed class ChatServer
         PrivacyTokens = new PrivacyTokenRegistry(this);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
+        Profiles = new ProfileService(this);
+        Calls = new CallRouter(this);
         PhoneMessages = new PhoneMessages(this);
     }
+
+    public ProfileService Profiles { get; }
+
+    public CallRouter Calls { get; }
 
     /// <summary>Phones sending to their own companions, and the receipts those answer with.</summary>
     public PhoneMessages PhoneMessages { get; }
@@ -104,6 +110,9 @@ internal sealed class ChatServer
                 break;
             case "ack" when session.Device is not null:
                 Router.Acknowledge(session, node.GetAttribute("class") ?? "", node.GetAttribute("id"));
+                break;
+            case "call" when session.Device is not null:
+                Calls.Handle(session, node);
                 break;
             case "chatstate" when session.Device is not null:
                 Presence.RouteChatstate(session, node);

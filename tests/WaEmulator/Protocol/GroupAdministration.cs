@@ -270,6 +270,8 @@ internal sealed class GroupAdministration(ChatServer server, GroupRegistry regis
             group.PictureId = id;
         }
 
+        server.Profiles.StorePicture(group.Jid, id, picture.Bytes.Value.ToArray());
+
         registry.NotifyPicture(group, actor, Stanzas.Make("set", ("jid", group.Jid), ("id", id), ("author", group.Address(actor))));
         return Stanzas.Result(iq, Stanzas.Make("picture", ("id", id)));
     }

@@ -47,26 +47,28 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             "usync" => server.Router.Usync(iq, device),
             "w:g2" => server.Groups.Handle(session, iq),
             "w:profile:picture" when type == "set" && iq.GetJid("target") is { IsGroup: true } => server.Groups.SetPicture(session, iq),
+            "w:profile:picture" => server.Profiles.HandlePicture(device, iq),
             "w:m" when iq.HasChild("media_conn") => server.Media.MediaConnection(iq),
             "abt" => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "1"), ("hash", "emulator"))),
             "w" when iq.HasChild("props") => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "2"), ("hash", "emulator"))),
-            "blocklist" => Stanzas.Result(iq, Stanzas.Make("list")),
-            "privacy" when type == "get" => Stanzas.Result(iq, Privacy()),
+            "blocklist" => server.Profiles.HandleBlocklist(device, iq),
+            "privacy" when type == "get" => Stanzas.Result(iq, Privacy(server.Profiles.PicturePrivacy(device.Account))),
             "privacy" when type == "set" && iq.HasChild("tokens") => server.PrivacyTokens.Issue(session, iq),
+            "privacy" when type == "set" => server.Profiles.HandlePrivacySet(device, iq),
             "md" when iq.GetChild("remove-companion-device") is { } remove => RemoveCompanion(session, iq, remove),
             _ => Stanzas.Result(iq),
         };
         session.Send(answer);
     }
 
-    private static Node Privacy() => Stanzas.Children(
+    private static Node Privacy(string profile) => Stanzas.Children(
         "privacy",
         [],
         [
             Stanzas.Make("category", ("name", "readreceipts"), ("value", "all")),
             Stanzas.Make("category", ("name", "last"), ("value", "all")),
             Stanzas.Make("category", ("name", "online"), ("value", "all")),
-            Stanzas.Make("category", ("name", "profile"), ("value", "all")),
+            Stanzas.Make("category", ("name", "profile"), ("value", profile)),
             Stanzas.Make("category", ("name", "status"), ("value", "all")),
             Stanzas.Make("category", ("name", "groupadd"), ("value", "all")),
         ]);

@@ -311,10 +311,19 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         var targets = message.GetChild("participants") is { } participants
             ? participants.GetChildren("to").Select(t => (Jid: t.GetRequiredJid("jid"), Enc: t.GetChild("enc")))
             : [(Jid: to, Enc: message.GetChild("enc"))];
+        // Decided once per message, so an unblock racing with the fan-out never splits one message.
+        var blocker = server.Directory.FindUser(to) is { } chatAccount && server.Profiles.Blocks(chatAccount, sender.Account) ? chatAccount : null;
         foreach (var (targetJid, enc) in targets)
         {
             if (enc is null)
             {
+                continue;
+            }
+
+            if (blocker is not null && server.Directory.FindUser(targetJid) == blocker)
+            {
+                // WhatsApp never delivers a blocked contact's messages; the sender only sees the server's ack.
+                server.Journal(StanzaDirection.Dropped, targetJid.ToString(), message);
                 continue;
             }
 
