@@ -79,6 +79,7 @@ public static class ApiHostingExtensions
         app.MapChatRevisionEndpoints();
         app.MapChatFindEndpoints();
         app.MapChatPresenceEndpoints();
+        app.MapChatArchiveEndpoints();
         app.MapChatContactEndpoints();
         app.MapPublicMediaEndpoints();
         app.MapEventStream();

@@ -32,6 +32,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresInstanceEventStore>();
         services.TryAddSingleton<PostgresMessageStore>();
         services.TryAddSingleton<PostgresChatStore>();
+        services.TryAddSingleton<PostgresAppStateStore>();
+        services.TryAddSingleton<PostgresAppStateApplier>();
         services.TryAddSingleton<PostgresMessageQuery>();
         services.TryAddSingleton<PostgresSendQueueStore>();
         services.AddOptions<SendQueueOptions>().Configure<IServiceProvider>((options, provider) =>

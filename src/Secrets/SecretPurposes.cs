@@ -27,6 +27,9 @@ public static class SecretPurposes
     /// <summary>Signal group sender-key records (they hold chain keys and, for our own, the signing private key).</summary>
     public const string SignalSenderKey = "CodeChat.SignalSenderKey.v1";
 
+    /// <summary>App-state sync keys the phone shares (they open every app-state patch of the account).</summary>
+    public const string AppStateSyncKey = "CodeChat.AppStateSyncKey.v1";
+
     /// <summary>The tokens of public media download links (<see cref="PublicMediaLinks"/>).</summary>
     public const string PublicMediaLink = "CodeChat.PublicMediaLink.v1";
 

@@ -486,6 +486,7 @@ public sealed class InstanceApiTests(SiloApiFixture fixture) : IClassFixture<Sil
                 "POST /message/sendWhatsAppAudioFile/{instanceName}",
                 "POST /webhook/replay/{instanceName}",
                 "PUT /admin/whatsappVersion",
+                "PUT /chat/archiveChat/{instanceName}",
                 "PUT /chat/blockContact/{instanceName}",
                 "PUT /chat/markMessageAsRead/{instanceName}",
                 "PUT /group/acceptInviteCode/{instanceName}",

@@ -33,6 +33,8 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
         ("device_privacy_tokens", "instance_name"),
         ("signal_sessions", "instance_name"),
         ("signal_sender_keys", "instance_name"),
+        ("app_state_sync_keys", "instance_name"),
+        ("app_state_collections", "instance_name"),
         ("webhook_endpoints", "instance_name"),
         ("webhook_lines", "instance_name"),
         ("webhook_replays", "instance_name"),
@@ -141,6 +143,8 @@ public sealed class InstanceDeletionTests(SiloApiFixture fixture) : IClassFixtur
             INSERT INTO device_privacy_tokens (instance_name, contact_jid, token_protected, token_timestamp) VALUES ($1, '1234@lid', '\x07', now());
             INSERT INTO signal_sessions (instance_name, address_name, device_id, record) VALUES ($1, '5511999990000', 0, '\x05');
             INSERT INTO signal_sender_keys (instance_name, group_jid, address_name, device_id, record) VALUES ($1, '1203@g.us', '5511999990000', 0, '\x06');
+            INSERT INTO app_state_sync_keys (instance_name, key_id, key_data_protected, key_timestamp) VALUES ($1, '\x0001', '\x07', 1700000000000);
+            INSERT INTO app_state_collections (instance_name, name, version, lt_hash, value_macs) VALUES ($1, 'regular_low', 3, '\x08', '\x');
             INSERT INTO messages (instance_name, key_remote_jid, key_id, key_from_me, message_type, content, message_timestamp, status)
                 VALUES ($1, '5511999990000@s.whatsapp.net', 'ABC', false, 'conversation', '{}', 1700000000, 3);
             INSERT INTO message_updates (instance_name, message_id, status, date_time)

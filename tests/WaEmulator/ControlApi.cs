@@ -17,6 +17,9 @@ internal static class ControlApi
 
     public sealed record PairingCodeRequest(string Phone, string Code);
 
+    /// <param name="Patch">A serialized SyncdPatch (base64) the phone applies on top of the collection, e.g. built by Baileys' encodeSyncdPatch.</param>
+    public sealed record AppStatePatchRequest(string Phone, string Collection, string Patch);
+
     /// <param name="From">The caller's phone number.</param>
     /// <param name="To">The callee's phone number.</param>
     public sealed record CallRequest(string From, string To, bool Video = false);
@@ -41,6 +44,7 @@ internal static class ControlApi
             connections = emulator.Connections.Count,
         }));
         api.MapGet("/connections", () => Results.Ok(emulator.Connections));
+        api.MapGet("/stats", () => Results.Ok(emulator.Stats));
         api.MapPost("/calls", (CallRequest request) =>
             emulator.FindAccount(request.From) is not { } caller ? Results.NotFound(new { error = $"no account {request.From}" })
             : emulator.FindAccount(request.To) is not { } callee ? Results.NotFound(new { error = $"no account {request.To}" })
@@ -167,6 +171,32 @@ internal static class ControlApi
             return Results.Ok(DescribeVersions(emulator));
         });
         api.MapGet("/journal", (int? take) => Results.Ok(emulator.Journal.TakeLast(take ?? 200)));
+        api.MapPost("/appstate", (AppStatePatchRequest request) =>
+        {
+            if (emulator.FindAccount(request.Phone) is not { } account)
+            {
+                return Results.NotFound(new { error = $"no account {request.Phone}" });
+            }
+
+            try
+            {
+                var version = emulator.PushAppStatePatchFromPhone(account, request.Collection, Convert.FromBase64String(request.Patch));
+                return Results.Ok(new { collection = request.Collection, version });
+            }
+            catch (Exception ex) when (ex is FormatException or Google.Protobuf.InvalidProtocolBufferException)
+            {
+                return Results.BadRequest(new { error = ex.Message });
+            }
+        });
+        api.MapGet("/appstate/{phone}/{collection}", (string phone, string collection) =>
+            emulator.FindAccount(phone) is { } account
+                ? Results.Ok(new
+                {
+                    collection,
+                    version = account.AppState.Version(collection),
+                    patches = account.AppState.PatchesAfter(collection, 0).Select(Convert.ToBase64String),
+                })
+                : Results.NotFound(new { error = $"no account {phone}" }));
     }
 
     private static bool TryReadMessage(PhoneSendRequest request, out CodeChat.WhatsApp.Proto.Message message, out string? error)

@@ -86,6 +86,14 @@ public sealed class Emulator
     public IReadOnlyList<Protocol.EmulatedCall> Calls => _server.Calls.Calls;
 
     /// <summary>
+    /// The phone changed app state: <paramref name="patch"/> (a serialized SyncdPatch the test built, e.g.
+    /// with Baileys' encodeSyncdPatch) becomes the collection's next version, and every companion gets
+    /// a <c>server_sync</c> notification. Returns the version.
+    /// </summary>
+    public ulong PushAppStatePatchFromPhone(EmulatedAccount account, string collection, byte[] patch) =>
+        _server.AppState.PushFromPhone(account, collection, patch);
+
+    /// <summary>
     /// The account's phone scans a QR string shown by a registering client. Completes once the client
     /// counter-signed and the device is stored; the client then gets stream error 515 and must log in again.
     /// </summary>
@@ -119,6 +127,9 @@ public sealed class Emulator
 
     /// <summary>Companions currently waiting for their pairing code to be entered on a phone.</summary>
     public IReadOnlyList<PairingCodeRequestInfo> PairingCodeRequests => _server.Pairing.Codes.Waiting;
+
+    /// <summary>Counts for load harnesses: live sockets, logged-in devices, logins and replaced logins so far.</summary>
+    public EmulatorStats Stats => new(Accounts.Count, _connections.Count, _server.OnlineCount, _server.Logins, _server.ReplacedLogins);
 
     /// <summary>Whether the device has a live, logged-in connection.</summary>
     public bool IsOnline(LinkedDevice device) => _server.FindOnline(device) is not null;

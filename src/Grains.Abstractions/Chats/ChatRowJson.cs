@@ -22,13 +22,21 @@ public static class ChatRowJson
         WriteOptional(writer, "name", chat.Name);
         if (chat.LastMessageTimestamp is { } last)
             writer.WriteNumber("lastMessageTimestamp", last);
+        // What app state says about the chat (archive, pin, mute, marked unread on a device).
+        writer.WriteBoolean("archived", chat.Archived);
+        if (chat.PinnedAt is { } pinned)
+            writer.WriteNumber("pinned", pinned);
+        if (chat.MuteEndTime is { } muted)
+            writer.WriteNumber("muteEndTime", muted);
+        if (chat.MarkedUnread)
+            writer.WriteBoolean("markedUnread", true);
         writer.WriteString("createdAt", Iso(chat.CreatedAt));
         writer.WriteString("updatedAt", Iso(chat.UpdatedAt));
         writer.WriteNumber("instanceId", instanceId);
         writer.WriteEndObject();
     }
 
-    /// <summary>A Contact row as findContacts shows it: 1.3's columns plus <c>lid</c> and <c>username</c>.</summary>
+    /// <summary>A Contact row as findContacts shows it: 1.3's columns plus <c>lid</c>, <c>username</c> and the address-book <c>name</c> (app state).</summary>
     public static void WriteContactRow(Utf8JsonWriter writer, ContactView contact, long instanceId)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -38,6 +46,7 @@ public static class ChatRowJson
         writer.WriteString("remoteJid", contact.RemoteJid);
         WriteOptional(writer, "lid", contact.Lid);
         WriteNullable(writer, "pushName", contact.PushName);
+        WriteOptional(writer, "name", contact.Name);
         WriteOptional(writer, "username", contact.Username);
         WriteNullable(writer, "profilePicUrl", contact.ProfilePicUrl);
         writer.WriteString("createdAt", Iso(contact.CreatedAt));

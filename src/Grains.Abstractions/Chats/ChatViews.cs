@@ -59,9 +59,13 @@ public sealed record ChatView(
     [property: Id(4)] string? Name,
     [property: Id(5)] long? LastMessageTimestamp,
     [property: Id(6)] DateTimeOffset CreatedAt,
-    [property: Id(7)] DateTimeOffset UpdatedAt);
+    [property: Id(7)] DateTimeOffset UpdatedAt,
+    [property: Id(8)] bool Archived = false,
+    [property: Id(9)] long? PinnedAt = null,
+    [property: Id(10)] long? MuteEndTime = null,
+    [property: Id(11)] bool MarkedUnread = false);
 
-/// <summary>A stored contact of an instance: a person who wrote to it.</summary>
+/// <summary>A stored contact of an instance: a person who wrote to it, or one the phone's address book names (app state).</summary>
 [GenerateSerializer, Immutable]
 [Alias("CodeChat.ContactView")]
 public sealed record ContactView(
@@ -72,7 +76,8 @@ public sealed record ContactView(
     [property: Id(4)] string? Username,
     [property: Id(5)] string? ProfilePicUrl,
     [property: Id(6)] DateTimeOffset CreatedAt,
-    [property: Id(7)] DateTimeOffset UpdatedAt);
+    [property: Id(7)] DateTimeOffset UpdatedAt,
+    [property: Id(8)] string? Name = null);
 
 /// <summary>
 /// findMessages' filters (codechat-api.md §5): every given one must match. <see cref="PageSize"/> is

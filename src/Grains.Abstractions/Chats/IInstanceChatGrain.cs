@@ -35,6 +35,14 @@ public interface IInstanceChatGrain : IGrainWithStringKey
     [Alias("UpdatePresence")]
     Task<UpdatePresenceResult> UpdatePresenceAsync(string number, string presence, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Archives or unarchives a chat on every device of the account: an app-state patch (collection
+    /// <c>regular_low</c>, index <c>["archive", chat]</c>) with the chat's last message as WhatsApp wants it.
+    /// Completes once the server took the patch and it was applied here (row and <c>chats.update</c>).
+    /// </summary>
+    [Alias("ArchiveChat")]
+    Task<ArchiveChatResult> ArchiveChatAsync(ArchiveChatRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Downloads and decrypts the attachment of a stored message.</summary>
     [Alias("DownloadMedia")]
     Task<MediaDownload> DownloadMediaAsync(StoredMessageSelector selector, CancellationToken cancellationToken = default);
@@ -130,3 +138,31 @@ public sealed record UpdatePresenceResult(
     [property: Id(0)] UpdatePresenceOutcome Outcome,
     [property: Id(1)] string? Jid = null,
     [property: Id(2)] string? Error = null);
+
+/// <summary>archiveChat's input: the chat's last message (key and, when known, its time in Unix seconds) and the wish.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ArchiveChatRequest(
+    [property: Id(0)] string RemoteJid,
+    [property: Id(1)] string MessageId,
+    [property: Id(2)] bool FromMe,
+    [property: Id(3)] string? Participant,
+    [property: Id(4)] long? MessageTimestamp,
+    [property: Id(5)] bool Archive);
+
+/// <summary>What became of an archiveChat.</summary>
+public enum ArchiveChatOutcome
+{
+    Done,
+    InstanceNotFound,
+    NotConnected,
+    /// <summary>The phone has not shared an app-state key with this device yet (it does right after linking).</summary>
+    NoAppStateKey,
+    Failed,
+}
+
+[GenerateSerializer, Immutable]
+public sealed record ArchiveChatResult(
+    [property: Id(0)] ArchiveChatOutcome Outcome,
+    [property: Id(1)] string? ChatId = null,
+    [property: Id(2)] bool Archived = false,
+    [property: Id(3)] string? Error = null);

@@ -9,6 +9,7 @@ public static class InstanceEventNames
     public const string MessagesUpdate = "messages.update";
     public const string StatusBroadcast = "status.broadcast";
     public const string ChatsUpsert = "chats.upsert";
+    public const string ChatsUpdate = "chats.update";
     public const string ContactsUpsert = "contacts.upsert";
     public const string ContactsUpdate = "contacts.update";
     public const string PresenceUpdate = "presence.update";

@@ -29,6 +29,35 @@ public static class ChatEventPayloads
             yield return new InstanceEventDraft(instanceName, instanceId, ownerJid, InstanceEventNames.ContactsUpdate, Array(w => WriteContactEvent(w, changed, instanceName)));
     }
 
+    /// <summary><c>chats.upsert</c> for a chat first met through app state.</summary>
+    public static InstanceEventDraft ChatUpserted(ChatView chat, string instanceName, long instanceId, string? ownerJid) =>
+        new(instanceName, instanceId, ownerJid, InstanceEventNames.ChatsUpsert, Array(w => ChatRowJson.WriteChat(w, chat, instanceId)));
+
+    /// <summary><c>contacts.upsert</c> (new) or <c>contacts.update</c> (changed) for one contact.</summary>
+    public static InstanceEventDraft ContactChanged(ContactView contact, bool inserted, string instanceName, long instanceId, string? ownerJid) =>
+        new(instanceName, instanceId, ownerJid, inserted ? InstanceEventNames.ContactsUpsert : InstanceEventNames.ContactsUpdate,
+            Array(w => WriteContactEvent(w, contact, instanceName)));
+
+    /// <summary>
+    /// <c>chats.update</c> in CodeChat 1.3's shape, an array of <c>{remoteJid, instanceId, content}</c> (codechat-api.md
+    /// §7.2) plus the chat's <c>lid</c>; <c>content</c> is the change as Baileys reports it in its own
+    /// <c>chats.update</c>: <c>{id, archived}</c>, <c>{id, pinned}</c> (ms or null), <c>{id, muteEndTime}</c>
+    /// (ms or null), <c>{id, unreadCount}</c> (0 read, -1 marked unread) or <c>{id, deleted: true}</c>.
+    /// </summary>
+    public static InstanceEventDraft ChatUpdated(string remoteJid, string? lid, Action<Utf8JsonWriter> content, string instanceName, long instanceId, string? ownerJid) =>
+        new(instanceName, instanceId, ownerJid, InstanceEventNames.ChatsUpdate, Array(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("remoteJid", remoteJid);
+            ChatRowJson.WriteOptional(w, "lid", lid);
+            w.WriteNumber("instanceId", instanceId);
+            w.WriteStartObject("content");
+            w.WriteString("id", remoteJid);
+            content(w);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }));
+
     /// <summary>
     /// <c>presence.update</c> in CodeChat 1.3's (Baileys') shape: <c>{id: chat, presences: {jid: {lastKnownPresence, lastSeen?}}}</c>.
     /// </summary>
@@ -56,7 +85,8 @@ public static class ChatEventPayloads
     {
         var phone = contact.RemoteJid.EndsWith("@s.whatsapp.net", StringComparison.Ordinal) ? contact.RemoteJid : null;
         writer.WriteStartObject();
-        ChatRowJson.WriteNullable(writer, "contactName", contact.PushName);
+        // The phone's address-book name (app state) when it has one, else what the contact calls itself.
+        ChatRowJson.WriteNullable(writer, "contactName", contact.Name ?? contact.PushName);
         ChatRowJson.WriteNullable(writer, "phoneNumber", phone?[..phone.IndexOf('@', StringComparison.Ordinal)]);
         writer.WriteString("wuid", contact.RemoteJid);
         ChatRowJson.WriteOptional(writer, "wuidLid", contact.Lid);

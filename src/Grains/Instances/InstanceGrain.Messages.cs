@@ -20,6 +20,9 @@ public sealed partial class InstanceGrain
         if (await TryApplyRevisionAsync(received, message, chat, cancellationToken))
             return;
 
+        if (await TryStoreAppStateKeysAsync(received, message, cancellationToken))
+            return;
+
         var content = MessageContent.From(message);
         if (content.IsProtocolOnly)
         {

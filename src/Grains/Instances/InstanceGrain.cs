@@ -391,6 +391,7 @@ public sealed partial class InstanceGrain(
                 InstanceSession.FailureHook(inbox, epoch), InstanceSession.GroupNotificationHook(inbox, epoch),
                 InstanceSession.CallHook(inbox, epoch)), inbox, logger);
         _session = session;
+        session.AppState = CreateAppStateSync(session.Client);
         session.Start(pairingPhoneNumber);
         LogConnecting(Name, state.State.SessionEpoch, pairingPhoneNumber is not null);
         return true;

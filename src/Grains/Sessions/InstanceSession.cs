@@ -33,6 +33,9 @@ internal sealed partial class InstanceSession : IAsyncDisposable
 
     public WaClient Client { get; }
 
+    /// <summary>The session's app-state sync, started with the session; set before <see cref="Start"/>.</summary>
+    public AppState.AppStateSync? AppState { get; set; }
+
     /// <summary>Cancelled when the session stops: work tied to this session (a send's delay, its ack) ends with it.</summary>
     /// <exception cref="ObjectDisposedException">The session was disposed already.</exception>
     public CancellationToken Lifetime => _lifetime.Token;
@@ -83,6 +86,8 @@ internal sealed partial class InstanceSession : IAsyncDisposable
     public void Start(string? pairingPhoneNumber)
     {
         var token = _lifetime.Token;
+        if (AppState is { } appState)
+            _ = Task.Run(() => appState.RunAsync(token), CancellationToken.None);
         _ = Task.Run(() => PumpAsync(token), CancellationToken.None);
         _ = Task.Run(() => ConnectAsync(pairingPhoneNumber, token), CancellationToken.None);
     }
@@ -157,6 +162,12 @@ internal sealed partial class InstanceSession : IAsyncDisposable
                 // The API contract has no webhook event for it; the instance's log records it.
                 if (@event is IdentityChangedEvent changed)
                     LogContactIdentityChanged(InstanceName, changed.Device.ToString());
+                // App state syncs beside the grain: after every login (what changed while we were away)
+                // and whenever the server says a collection changed.
+                if (@event is ConnectedEvent)
+                    AppState?.Request(WhatsApp.AppState.AppStateCollections.All);
+                else if (@event is AppStateSyncRequestedEvent syncRequested)
+                    AppState?.Request(syncRequested.Collections);
                 if (@event is ReceiptReceivedEvent receipt)
                 {
                     if (SentMessageReceipt.Of(receipt) is { } forOurs)

@@ -11,8 +11,8 @@ namespace CodeChat.Grains.Storage;
 /// </summary>
 public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
 {
-    private const string ChatColumns = "id, remote_jid, lid, kind, name, last_message_timestamp, created_at, updated_at";
-    private const string ContactColumns = "id, remote_jid, lid, push_name, username, profile_pic_url, created_at, updated_at";
+    internal const string ChatColumns = "id, remote_jid, lid, kind, name, last_message_timestamp, created_at, updated_at, archived, pinned_at, mute_end_time, marked_unread";
+    internal const string ContactColumns = "id, remote_jid, lid, push_name, username, profile_pic_url, created_at, updated_at, name";
 
     /// <summary>
     /// Notes a message in <paramref name="chat"/> (and, when someone else sent it, its
@@ -45,7 +45,7 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
             upsert.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = at });
             await using var reader = await upsert.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
-            newChat = reader.GetBoolean(8) ? ReadChat(reader) : null;
+            newChat = reader.GetBoolean(12) ? ReadChat(reader) : null;
         }
 
         if (sender is null)
@@ -99,7 +99,7 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
         await using (var reader = await upsert.ExecuteReaderAsync(cancellationToken))
         {
             if (await reader.ReadAsync(cancellationToken))
-                return (ReadContact(reader), reader.GetBoolean(8));
+                return (ReadContact(reader), reader.GetBoolean(9));
         }
         if (renamed == 0)
             return (null, false);
@@ -189,7 +189,7 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
         return deleted;
     }
 
-    private static ChatView ReadChat(NpgsqlDataReader reader) => new(
+    internal static ChatView ReadChat(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),
         NullableText(reader, 2),
@@ -197,9 +197,13 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
         NullableText(reader, 4),
         reader.IsDBNull(5) ? null : reader.GetInt64(5),
         reader.GetFieldValue<DateTimeOffset>(6),
-        reader.GetFieldValue<DateTimeOffset>(7));
+        reader.GetFieldValue<DateTimeOffset>(7),
+        reader.GetBoolean(8),
+        reader.IsDBNull(9) ? null : reader.GetInt64(9),
+        reader.IsDBNull(10) ? null : reader.GetInt64(10),
+        reader.GetBoolean(11));
 
-    private static ContactView ReadContact(NpgsqlDataReader reader) => new(
+    internal static ContactView ReadContact(NpgsqlDataReader reader) => new(
         reader.GetInt64(0),
         reader.GetString(1),
         NullableText(reader, 2),
@@ -207,11 +211,12 @@ public sealed class PostgresChatStore(NpgsqlDataSource dataSource)
         NullableText(reader, 4),
         NullableText(reader, 5),
         reader.GetFieldValue<DateTimeOffset>(6),
-        reader.GetFieldValue<DateTimeOffset>(7));
+        reader.GetFieldValue<DateTimeOffset>(7),
+        NullableText(reader, 8));
 
     private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    internal static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }
 
 /// <summary>A message seen in a chat: its stored chat JID, the LID of a 1:1 chat when known, and the message's time.</summary>

@@ -303,7 +303,8 @@ public sealed class PostgresDeviceStore : IDeviceStore
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var tables = new List<string> { "device_credentials", "device_prekeys", "device_identities", "device_lid_mappings", "device_privacy_tokens", "signal_sessions", "signal_sender_keys" };
+        // App-state keys and versions belong to the link: a new link gets new keys from its phone and syncs from scratch.
+        var tables = new List<string> { "device_credentials", "device_prekeys", "device_identities", "device_lid_mappings", "device_privacy_tokens", "signal_sessions", "signal_sender_keys", "app_state_sync_keys", "app_state_collections" };
         if (includeCounter)
             tables.Add("device_prekey_counters");
         foreach (var table in tables)

@@ -28,7 +28,7 @@ public sealed class PostgresInstancePurge(NpgsqlDataSource dataSource, IOptions<
         "send_queue_recipients", "send_queues",
         "message_updates", "messages", "chats", "contacts",
         "instance_events", "instance_sessions",
-        "signal_sessions", "signal_sender_keys",
+        "signal_sessions", "signal_sender_keys", "app_state_sync_keys", "app_state_collections",
         "device_credentials", "device_prekeys", "device_prekey_counters", "device_identities", "device_lid_mappings",
         "device_privacy_tokens",
     ];

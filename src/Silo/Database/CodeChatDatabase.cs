@@ -33,7 +33,7 @@ public sealed class CodeChatDatabase : IAsyncDisposable
         if (!string.IsNullOrWhiteSpace(configured))
         {
             Mode = DatabaseMode.External;
-            _connectionString = new Lazy<string>(configured);
+            _connectionString = new Lazy<string>(ConnectionPoolBounds.Apply(configured));
             return;
         }
 
@@ -45,7 +45,7 @@ public sealed class CodeChatDatabase : IAsyncDisposable
                 BinDirectory = configuration[PostgresBinDirectoryKey],
             },
             loggerFactory.CreateLogger<EmbeddedPostgresServer>());
-        _connectionString = new Lazy<string>(() => _embedded.ConnectionString);
+        _connectionString = new Lazy<string>(() => ConnectionPoolBounds.Apply(_embedded.ConnectionString));
     }
 
     public DatabaseMode Mode { get; }
@@ -54,8 +54,9 @@ public sealed class CodeChatDatabase : IAsyncDisposable
     public EmbeddedPostgresServer? EmbeddedServer => _embedded;
 
     /// <summary>
-    /// The application database's connection string. In embedded mode this decides folder, password
-    /// and port on first use (no server is started yet).
+    /// The application database's connection string, with <see cref="ConnectionPoolBounds"/> where it
+    /// names no pool size or idle lifetime. In embedded mode this decides folder, password and port on
+    /// first use (no server is started yet).
     /// </summary>
     public string ConnectionString => _connectionString.Value;
 

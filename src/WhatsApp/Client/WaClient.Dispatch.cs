@@ -97,6 +97,9 @@ public sealed partial class WaClient
             case "devices":
                 HandleDevicesNotification(notification);
                 break;
+            case "server_sync" when session.LoggedIn:
+                HandleServerSync(notification);
+                break;
             // Stored before the ack, so a token the contact issued is never lost to a crash.
             case "privacy_token" when session.LoggedIn:
                 if (!await TryStorePrivacyTokensAsync(notification, session.Token).ConfigureAwait(false))

@@ -1,14 +1,19 @@
+using System.Buffers;
+
 namespace CodeChat.WhatsApp.Socket;
 
 /// <summary>
 /// Reassembles frames from WebSocket messages: one message may carry several frames, and a frame
 /// (even its 3-byte length) may be split across messages. A server-side reader first consumes the
 /// client's intro header. Not thread-safe: one reader per connection, fed by the receive loop.
+/// Its buffer is rented while bytes wait and returned once every byte was read out, so an idle
+/// connection holds none (a single large frame would otherwise keep its size for the connection's life).
 /// </summary>
 public sealed class FrameReader
 {
     private readonly int _maxFrameLength;
-    private byte[] _buffer = new byte[4096];
+    private const int MinimumBufferSize = 4096;
+    private byte[] _buffer = [];
     private int _start;
     private int _end;
     private bool _introPending;
@@ -49,8 +54,9 @@ public sealed class FrameReader
             var buffered = _end - _start;
             if (_buffer.Length - buffered < data.Length)
             {
-                var grown = new byte[Math.Max(_buffer.Length * 2, buffered + data.Length)];
+                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(Math.Max(_buffer.Length * 2, buffered + data.Length), MinimumBufferSize));
                 _buffer.AsSpan(_start, buffered).CopyTo(grown);
+                ReleaseBuffer();
                 _buffer = grown;
             }
             else
@@ -91,8 +97,18 @@ public sealed class FrameReader
         if (_start == _end)
         {
             _start = _end = 0;
+            ReleaseBuffer();
         }
         return true;
+    }
+
+    private void ReleaseBuffer()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
     }
 
     private bool TryConsumeIntro()

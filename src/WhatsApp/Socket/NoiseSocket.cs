@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Threading.Channels;
@@ -332,7 +333,9 @@ public sealed partial class NoiseSocket : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = new byte[ReceiveBufferSize];
+        // Rented only while bytes flow: an idle connection waits with a zero-byte receive and holds no
+        // buffer (64 KB per connection otherwise, most of an idle instance's heap).
+        byte[]? buffer = null;
         long? partialSince = null;
         try
         {
@@ -353,19 +356,33 @@ public sealed partial class NoiseSocket : IAsyncDisposable
                 {
                     partialSince ??= now;
                 }
+                if (buffer is null && partialSince is null)
+                {
+                    // Completes when the next message starts arriving (ManagedWebSocket supports zero-byte receives).
+                    var next = await _webSocket.ReceiveAsync(Memory<byte>.Empty, _lifetime.Token).ConfigureAwait(false);
+                    if (next.MessageType == WebSocketMessageType.Close)
+                    {
+                        await PeerClosedAsync().ConfigureAwait(false);
+                        break;
+                    }
+                }
+                buffer ??= ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
                 var result = partialSince is { } since
                     ? await ReceiveRestOfFrameAsync(buffer, since, lastBytesAt: now).ConfigureAwait(false)
                     : await _webSocket.ReceiveAsync(buffer.AsMemory(), _lifetime.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
-                    await AcknowledgeCloseAsync().ConfigureAwait(false);
-                    Log.PeerClosed(_logger, _webSocket.CloseStatus?.ToString() ?? "none");
-                    _incoming.Writer.TryComplete();
+                    await PeerClosedAsync().ConfigureAwait(false);
                     break;
                 }
                 if (result.MessageType == WebSocketMessageType.Binary)
                 {
                     _frameReader.Append(buffer.AsSpan(0, result.Count));
+                }
+                if (result.EndOfMessage)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
                 }
             }
         }
@@ -392,7 +409,21 @@ public sealed partial class NoiseSocket : IAsyncDisposable
                 ? null
                 : new NoiseException("The WebSocket connection was lost.", exception));
         }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
         _outgoing.Writer.TryComplete();
+    }
+
+    private async Task PeerClosedAsync()
+    {
+        await AcknowledgeCloseAsync().ConfigureAwait(false);
+        Log.PeerClosed(_logger, _webSocket.CloseStatus?.ToString() ?? "none");
+        _incoming.Writer.TryComplete();
     }
 
     /// <summary>

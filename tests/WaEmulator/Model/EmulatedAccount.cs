@@ -28,6 +28,9 @@ public sealed class EmulatedAccount(string phone, string lidUser, string? pushNa
 
     public SimulatedPhone PrimaryPhone { get; } = new();
 
+    /// <summary>The account's app-state collections (patches the phone and companions pushed).</summary>
+    public EmulatedAppState AppState { get; } = new();
+
     /// <summary>
     /// When set, WhatsApp asks for this passkey before it links a new companion to the account
     /// (whatsapp-protocol.md §4.5), after a QR scan and after a typed pairing code alike.

@@ -16,6 +16,8 @@ internal sealed class ChatServer
     private readonly ConcurrentQueue<RoutedStanza> _journal = new();
     private readonly ILogger _logger;
     private long _nextId;
+    private long _logins;
+    private long _replacedLogins;
 
     public ChatServer(WaEmulatorOptions options, ILogger logger)
     {
@@ -26,6 +28,7 @@ internal sealed class ChatServer
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
+        AppState = new AppStateService(this, logger);
         PrivacyTokens = new PrivacyTokenRegistry(this);
         Media = new Media.MediaHost(logger);
         Versions = new ClientVersionGate(options);
@@ -45,6 +48,7 @@ internal sealed class ChatServer
 
     public PresenceRouter Presence { get; }
 
+    public AppStateService AppState { get; }
     public PrivacyTokenRegistry PrivacyTokens { get; }
 
     public Media.MediaHost Media { get; }
@@ -69,12 +73,23 @@ internal sealed class ChatServer
 
     public IEnumerable<ChatSession> OnlineSessions => _online.Values;
 
+    /// <summary>Devices with a live, logged-in connection.</summary>
+    public int OnlineCount => _online.Count;
+
+    /// <summary>Successful logins since start (a pairing's 515 restart and every reconnect count).</summary>
+    public long Logins => Interlocked.Read(ref _logins);
+
+    /// <summary>Logins that replaced a live connection of the same device (two sessions with one set of creds).</summary>
+    public long ReplacedLogins => Interlocked.Read(ref _replacedLogins);
+
     public void Attach(ChatSession session)
     {
         var key = session.Device!.PnJid;
         // A second login with the same creds replaces the first, as on the real server.
+        Interlocked.Increment(ref _logins);
         if (_online.TryGetValue(key, out var previous) && previous != session)
         {
+            Interlocked.Increment(ref _replacedLogins);
             previous.Send(Stanzas.Children("stream:error", [], [Stanzas.Make("conflict", ("type", "replaced"))]));
             previous.CloseAfterPendingSends();
         }

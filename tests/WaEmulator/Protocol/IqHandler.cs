@@ -51,6 +51,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
             "w:m" when iq.HasChild("media_conn") => server.Media.MediaConnection(iq),
             "abt" => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "1"), ("hash", "emulator"))),
             "w" when iq.HasChild("props") => Stanzas.Result(iq, Stanzas.Make("props", ("protocol", "2"), ("hash", "emulator"))),
+            "w:sync:app:state" when type == "set" => server.AppState.Handle(device, iq),
             "blocklist" => server.Profiles.HandleBlocklist(device, iq),
             "privacy" when type == "get" => Stanzas.Result(iq, Privacy(server.Profiles.PicturePrivacy(device.Account))),
             "privacy" when type == "set" && iq.HasChild("tokens") => server.PrivacyTokens.Issue(session, iq),

@@ -1,0 +1,8 @@
+namespace CodeChat.WaEmulator;
+
+/// <summary>
+/// What a load harness polls (<c>GET /_emulator/stats</c>): accounts, live WebSockets, devices logged
+/// in, logins since start and logins that replaced a live connection of the same device (a session
+/// running twice on one set of credentials: unfenced).
+/// </summary>
+public sealed record EmulatorStats(int Accounts, int LiveConnections, int OnlineDevices, long Logins, long ReplacedLogins);
