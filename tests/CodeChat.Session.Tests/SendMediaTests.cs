@@ -289,6 +289,12 @@ public sealed class SendMediaTests(MediaSendFixture fixture) : IClassFixture<Med
         Assert.Equal(400, status);
         Assert.Equal("numbers", body.GetProperty("message")[0].GetProperty("property").GetString());
 
+        // Past qs' array limit of 20 a form's numbers[i] become an object; they are still read in index order.
+        var fields = Enumerable.Range(0, 25).Select(i => ($"numbers[{i}]", i == 24 ? "abc" : $"55319{i:D8}")).ToArray();
+        (status, body) = await PostMultipartAsync("/message/sendMediaFile", [1, 2, 3], "a.pdf", "application/pdf", [.. fields, ("mediatype", "document")]);
+        Assert.Equal(400, status);
+        Assert.Equal("numbers[24]", body.GetProperty("message")[0].GetProperty("property").GetString());
+
         Assert.Equal(fetchesBefore, fixture.Files.Requests);
         Assert.Equal(sentBefore, Instance.MessagesSentByInstance());
     }

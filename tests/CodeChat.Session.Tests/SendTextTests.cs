@@ -273,7 +273,9 @@ public sealed class SendTextTests(SendTextFixture fixture) : IClassFixture<SendT
 
         var (status, error) = await Instance.SendTextAsync(doraAccount.Phone, Unique("cold"));
         Assert.Equal(400, status);
-        Assert.Contains("error 463", error.GetProperty("message")[0].GetString(), StringComparison.Ordinal);
+        var refusal = error.GetProperty("message")[0].GetString();
+        Assert.Contains("error 463", refusal, StringComparison.Ordinal);
+        Assert.Contains("privacy token", refusal, StringComparison.Ordinal);
 
         // Dora writes first; her app then issues its token to us, and the instance acks that
         // notification only once the token is stored.

@@ -140,6 +140,9 @@ public sealed class Emulator
     /// <summary>Messages and notifications the device's live connection received but has not acknowledged.</summary>
     public int UnackedFor(LinkedDevice device) => _server.Router.UnackedFor(device);
 
+    /// <summary>Whether <paramref name="device"/> has not acknowledged the message <paramref name="id"/> delivered to it yet.</summary>
+    public bool IsMessageUnacked(LinkedDevice device, string id) => _server.Router.IsUnacked(device, "message", id);
+
     /// <summary>One-time prekeys the server still holds for the device (what its <c>encrypt</c> count IQ would answer).</summary>
     public int OneTimePreKeyCount(LinkedDevice device) => device.Keys.OneTimePreKeyCount;
 

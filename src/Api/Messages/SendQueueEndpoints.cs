@@ -66,14 +66,14 @@ public static class SendQueueEndpoints
     internal static List<string> ReadNumbers(JsonElement numbers, List<ValidationFailure> failures)
     {
         var read = new List<string>();
-        if (numbers.ValueKind != JsonValueKind.Array || numbers.GetArrayLength() == 0)
+        if (AsList(numbers) is not { Count: > 0 } items)
         {
             failures.Add(new ValidationFailure("numbers", "numbers must be a non-empty array of numbers or JIDs"));
             return read;
         }
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var index = 0;
-        foreach (var item in numbers.EnumerateArray())
+        foreach (var item in items)
         {
             if (!JsonRequestBody.TryGetString(item, out var number) || !MessageEndpoints.IsSendableNumber(number))
                 failures.Add(new ValidationFailure($"numbers[{index}]", "Invalid format"));
@@ -85,6 +85,20 @@ public static class SendQueueEndpoints
         }
         return read;
     }
+
+    /// <summary>
+    /// The items of <c>numbers</c>: a JSON array; in a form, where qs' array limit of 20 turns
+    /// <c>numbers[0]</c>…<c>numbers[N]</c> into an object once N passes 20, an object whose keys are all
+    /// indexes (in index order); and a lone <c>numbers</c> field, a single string. Null otherwise.
+    /// </summary>
+    private static List<JsonElement>? AsList(JsonElement numbers) => numbers.ValueKind switch
+    {
+        JsonValueKind.Array => [.. numbers.EnumerateArray()],
+        JsonValueKind.String => [numbers],
+        JsonValueKind.Object when numbers.EnumerateObject().All(p => int.TryParse(p.Name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _)) =>
+            [.. numbers.EnumerateObject().OrderBy(p => int.Parse(p.Name, System.Globalization.CultureInfo.InvariantCulture)).Select(p => p.Value)],
+        _ => null,
+    };
 
     /// <summary>Starts a mailing of <paramref name="message"/> to <paramref name="numbers"/>: 201 with the QueueModel once the queue and its START event are durable.</summary>
     internal static async Task<IResult> StartAsync(

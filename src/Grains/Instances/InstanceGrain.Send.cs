@@ -222,6 +222,8 @@ public sealed partial class InstanceGrain
 
     private static string DescribeSendFailure(Exception exception) => exception switch
     {
+        // The 463 explanation names only the message id and what the user can do about it.
+        WaMessageRejectedException { Code: WaMessageRejectedException.PrivacyTokenRequired } rejected => rejected.Message,
         WaMessageRejectedException rejected => $"WhatsApp refused the message (error {rejected.Code})",
         TimeoutException => "WhatsApp's server did not acknowledge the message in time",
         WaIqException iq => $"WhatsApp refused a request of the send (error {iq.Code})",

@@ -102,7 +102,11 @@ public sealed partial class WaClient
                 break;
             // Stored before the ack, so a token the contact issued is never lost to a crash.
             case "privacy_token" when session.LoggedIn:
-                await StorePrivacyTokensAsync(notification, session.Token).ConfigureAwait(false);
+                if (!await TryStorePrivacyTokensAsync(notification, session.Token).ConfigureAwait(false))
+                {
+                    // Left unacked: the server hands it over again on the next connection.
+                    return;
+                }
                 break;
             case "w:gp2" or "picture" when session.LoggedIn && notification.HasAttribute("id")
                 && Groups.GroupNotificationParser.IsGroupNotification(notification):

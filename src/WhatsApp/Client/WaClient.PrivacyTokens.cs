@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using CodeChat.WhatsApp.Binary;
 using Microsoft.Extensions.Logging;
@@ -14,20 +15,49 @@ public sealed partial class WaClient
 {
     private const string TrustedContactTokenType = "trusted_contact";
 
+    // Storage keys with an issuance in flight, so two quick sends to one contact issue once (Baileys keeps the same set).
+    private readonly ConcurrentDictionary<Jid, bool> _privacyTokenIssuing = new();
+
     /// <summary>
-    /// Stores the tokens a contact issued to us; called before the notification is acked. Tokens for
-    /// another user, of another type, without bytes or without a timestamp are skipped (whatsmeow and
-    /// Baileys skip them too).
+    /// Stores the tokens a contact issued to us; called before the notification is acked. False when the
+    /// store failed: the notification then stays unacked (redelivered later) and the connection goes on.
+    /// </summary>
+    private async Task<bool> TryStorePrivacyTokensAsync(Node notification, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StorePrivacyTokensAsync(notification, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.PrivacyTokenStoreFailed(_logger, exception.GetType().Name);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Stores the tokens a contact issued to us. Tokens for another user, of another type, without bytes
+    /// or without a timestamp are skipped (whatsmeow and Baileys skip them too), as are notifications
+    /// not from a person.
     /// </summary>
     private async Task StorePrivacyTokensAsync(Node notification, CancellationToken cancellationToken)
     {
         var credentials = Credentials;
-        if (credentials?.GetJid() is not { } ownPn || notification.GetJid("from") is not { } from || notification.GetChild("tokens") is not { } tokens)
+        if (credentials?.GetJid() is not { } ownPn || notification.GetJid("from") is not { IsUserPn: true } and not { IsLid: true }
+            || notification.GetChild("tokens") is not { } tokens)
         {
             return;
         }
+        var from = notification.GetRequiredJid("from");
         var ownLid = credentials.GetLid();
-        var contact = await PrivacyTokenKeyAsync(notification.GetJid("sender_lid") is { IsLid: true } senderLid ? senderLid : from, cancellationToken).ConfigureAwait(false);
+        var senderLid = notification.GetJid("sender_lid") is { IsLid: true } lidAttribute ? lidAttribute.ToNonAd() : (Jid?)null;
+        if (senderLid is { } learnedLid && from.IsUserPn)
+        {
+            // The notification names the contact both ways: the pair is a mapping like any other source.
+            await LearnLidMappingAsync(learnedLid, from.ToNonAd(), cancellationToken).ConfigureAwait(false);
+        }
+        var contact = await PrivacyTokenKeyAsync(senderLid ?? from, cancellationToken).ConfigureAwait(false);
         foreach (var token in tokens.GetChildren("token"))
         {
             var forUs = token.GetJid("jid") is { } target && (target.IsSameUserAs(ownPn) || (ownLid is { } lid && target.IsSameUserAs(lid)));
@@ -41,13 +71,30 @@ public sealed partial class WaClient
         }
     }
 
-    /// <summary>The <c>&lt;tctoken&gt;</c> for a 1:1 send to <paramref name="chat"/>, or null when we hold no usable token.</summary>
+    /// <summary>
+    /// The <c>&lt;tctoken&gt;</c> for a 1:1 send to <paramref name="chat"/>, or null when we hold no usable
+    /// token — or cannot read it: as whatsmeow does, the send then goes without one rather than failing.
+    /// </summary>
     private async Task<Node?> PrivacyTokenNodeAsync(Jid chat, CancellationToken cancellationToken)
     {
-        var record = await _store.GetPrivacyTokenAsync(await PrivacyTokenKeyAsync(chat, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        return record is { Token: { Length: > 0 } token } && !PrivacyTokenWindow.IsExpired(record.TokenTimestamp, _time.GetUtcNow())
-            ? new Node("tctoken", default, token)
-            : null;
+        try
+        {
+            var key = await PrivacyTokenKeyAsync(chat, cancellationToken).ConfigureAwait(false);
+            var record = await _store.GetPrivacyTokenAsync(key, cancellationToken).ConfigureAwait(false);
+            if (record?.Token is null && !key.Equals(chat.ToNonAd()))
+            {
+                // Stored under the phone number before the LID was known.
+                record = await _store.GetPrivacyTokenAsync(chat.ToNonAd(), cancellationToken).ConfigureAwait(false);
+            }
+            return record is { Token: { Length: > 0 } token } && !PrivacyTokenWindow.IsExpired(record.TokenTimestamp, _time.GetUtcNow())
+                ? new Node("tctoken", default, token)
+                : null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            Log.PrivacyTokenReadFailed(_logger, exception.GetType().Name);
+            return null;
+        }
     }
 
     /// <summary>
@@ -57,9 +104,29 @@ public sealed partial class WaClient
     private void IssuePrivacyTokenIfDue(WaClientSession session, Jid chat) =>
         session.Track(Task.Run(async () =>
         {
+            // Not to ourselves (a note to self) nor to WhatsApp's own accounts: whatsmeow and Baileys skip those.
+            var credentials = Credentials;
+            if (chat.User == "0" || (credentials?.GetJid() is { } ownPn && chat.IsSameUserAs(ownPn))
+                || (credentials?.GetLid() is { } ownLid && chat.IsSameUserAs(ownLid)))
+            {
+                return;
+            }
+            Jid key;
             try
             {
-                var key = await PrivacyTokenKeyAsync(chat, session.Token).ConfigureAwait(false);
+                key = await PrivacyTokenKeyAsync(chat, session.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                Log.PrivacyTokenIssueFailed(_logger, exception.GetType().Name);
+                return;
+            }
+            if (!_privacyTokenIssuing.TryAdd(key, true))
+            {
+                return;
+            }
+            try
+            {
                 var now = _time.GetUtcNow();
                 if (!PrivacyTokenWindow.ShouldIssue((await _store.GetPrivacyTokenAsync(key, session.Token).ConfigureAwait(false))?.IssuedToContactAt, now))
                 {
@@ -79,6 +146,10 @@ public sealed partial class WaClient
             {
                 Log.PrivacyTokenIssueFailed(_logger, exception.GetType().Name);
             }
+            finally
+            {
+                _privacyTokenIssuing.TryRemove(key, out _);
+            }
         }, CancellationToken.None));
 
     /// <summary>Tokens are kept under the contact's LID when we know it, as WhatsApp Web keys them, so PN and LID chats share one.</summary>
@@ -97,5 +168,11 @@ public sealed partial class WaClient
 
         [LoggerMessage(132, LogLevel.Warning, "Issuing our privacy token to a contact failed ({Error}); the next send tries again")]
         public static partial void PrivacyTokenIssueFailed(ILogger logger, string error);
+
+        [LoggerMessage(133, LogLevel.Warning, "Storing a privacy token failed ({Error}); the notification stays unacked for redelivery")]
+        public static partial void PrivacyTokenStoreFailed(ILogger logger, string error);
+
+        [LoggerMessage(134, LogLevel.Warning, "Reading a contact's privacy token failed ({Error}); sending without it")]
+        public static partial void PrivacyTokenReadFailed(ILogger logger, string error);
     }
 }

@@ -58,11 +58,27 @@ public sealed partial class WaClient
                 Log.RetryNotAnswered(_logger, id, "the asking device's user is not in the group");
                 return;
             }
-            message = await WithOwnSenderKeyAsync(from, sent.Message, ownPn, ownLid, token).ConfigureAwait(false);
+            // Under the send gate: right after a rotation a group send may be creating the new key too.
+            await _sendGate.WaitAsync(token).ConfigureAwait(false);
+            try
+            {
+                message = await WithOwnSenderKeyAsync(from, sent.Message, ownPn, ownLid, token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _sendGate.Release();
+            }
         }
         else
         {
             var fromMe = from.IsSameUserAs(ownPn) || (ownLid is { } lid && from.IsSameUserAs(lid));
+            // Only the chat the message went to (or our own devices, which got a copy) may have it again:
+            // ids alone would let any contact who learned one fetch a message meant for someone else.
+            if (sent.Chat.IsGroup || (!fromMe && !await IsSameContactAsync(from, sent.Chat, token).ConfigureAwait(false)))
+            {
+                Log.RetryNotAnswered(_logger, id, "the asking device is not of the chat the message went to");
+                return;
+            }
             message = fromMe ? DeviceSent(sent.Chat, sent.Message) : sent.Message;
         }
 
@@ -118,6 +134,19 @@ public sealed partial class WaClient
         }
         await session.Connection.SendAsync(new Node("message", NodeAttributes.Create(attributes), children), token).ConfigureAwait(false);
         Log.RetryAnswered(_logger, id, count, encrypted.EncType);
+    }
+
+    /// <summary>Whether <paramref name="device"/> belongs to the user <paramref name="chat"/> names, in either addressing (through the LID mapping).</summary>
+    private async Task<bool> IsSameContactAsync(Jid device, Jid chat, CancellationToken cancellationToken)
+    {
+        if (device.IsSameUserAs(chat))
+        {
+            return true;
+        }
+        var other = chat.IsLid
+            ? await _store.GetPhoneNumberForLidAsync(chat, cancellationToken).ConfigureAwait(false)
+            : await _store.GetLidForPhoneNumberAsync(chat, cancellationToken).ConfigureAwait(false);
+        return other is { } alternate && device.IsSameUserAs(alternate);
     }
 
     /// <summary>Whether <paramref name="device"/>'s user (PN or LID) is a participant of <paramref name="group"/> now.</summary>

@@ -70,6 +70,8 @@ public sealed partial class WaClient
                 throw new WaClientException($"{chat} has no device we can encrypt for.");
             }
 
+            // Read before the ratchets move, so nothing the token lookup does can leave them advanced for nothing.
+            var privacyToken = await PrivacyTokenNodeAsync(chat, cancellationToken).ConfigureAwait(false);
             var forPeer = MessagePadding.Pad(message.ToByteArray());
             var forOwn = MessagePadding.Pad(DeviceSent(chat, message).ToByteArray());
             var fanOut = await SignalSessions().EncryptForDevicesAsync(
@@ -93,7 +95,7 @@ public sealed partial class WaClient
             {
                 attributes.Add(new("edit", edit));
             }
-            if (await PrivacyTokenNodeAsync(chat, cancellationToken).ConfigureAwait(false) is { } privacyToken)
+            if (privacyToken is not null)
             {
                 children.Add(privacyToken);
             }

@@ -23,6 +23,10 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
     public int UnackedFor(LinkedDevice device) =>
         server.FindOnline(device) is { } session && _unacked.TryGetValue(session.ConnectionId, out var pending) ? pending.Count : 0;
 
+    /// <summary>Whether the device has not acknowledged the delivered stanza <paramref name="tag"/> <paramref name="id"/> yet.</summary>
+    public bool IsUnacked(LinkedDevice device, string tag, string id) =>
+        server.FindOnline(device) is { } session && _unacked.TryGetValue(session.ConnectionId, out var pending) && pending.ContainsKey(AckKey(tag, id));
+
     // Messages held back per device (PN device JID) until a test releases them in a shuffled order.
     private readonly ConcurrentDictionary<string, List<Node>> _held = new(StringComparer.Ordinal);
 

@@ -17,8 +17,10 @@ namespace CodeChat.WaEmulator.Protocol;
 /// </summary>
 internal sealed class PrivacyTokenRegistry(ChatServer server)
 {
-    // (issuer phone, holder phone) → the token the issuer gave the holder, the latest one.
-    private readonly ConcurrentDictionary<(string Issuer, string Holder), byte[]> _tokens = new();
+    // (issuer phone, holder phone) → every token the issuer gave the holder. A newer token does not revoke
+    // an older one: a client keeps attaching the token it holds until it expires (whatsmeow ensureTCToken),
+    // and a contact may issue twice in quick succession.
+    private readonly ConcurrentDictionary<(string Issuer, string Holder), ConcurrentQueue<byte[]>> _tokens = new();
 
     public Node Issue(ChatSession session, Node iq)
     {
@@ -32,7 +34,7 @@ internal sealed class PrivacyTokenRegistry(ChatServer server)
             }
 
             var token = RandomNumberGenerator.GetBytes(24);
-            _tokens[(issuer.Phone, holder.Phone)] = token;
+            _tokens.GetOrAdd((issuer.Phone, holder.Phone), _ => new ConcurrentQueue<byte[]>()).Enqueue(token);
             var t = request.GetAttribute("t") ?? Stanzas.UnixNow();
             var notification = Stanzas.Children(
                 "notification",
@@ -57,7 +59,7 @@ internal sealed class PrivacyTokenRegistry(ChatServer server)
 
         return message.GetChild("tctoken")?.Bytes is { } presented
             && _tokens.TryGetValue((recipient.Phone, sender.Phone), out var issued)
-            && presented.Span.SequenceEqual(issued);
+            && issued.Any(token => presented.Span.SequenceEqual(token));
     }
 
     /// <summary>Whether <paramref name="issuer"/> has issued a token to <paramref name="holder"/> (for tests).</summary>
