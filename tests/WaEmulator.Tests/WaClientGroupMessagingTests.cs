@@ -139,6 +139,36 @@ public sealed class WaClientGroupMessagingTests(BaileysInteropPackages packages)
         Assert.DoesNotContain(fixture.Emulator.Journal, s => s is { Tag: "receipt", Type: "retry" } && s.Id == next.MessageId);
     }
 
+    [Fact]
+    public async Task A_member_removed_before_it_asked_for_a_resend_gets_nothing_from_us()
+    {
+        Assert.NotNull(packages);
+        var ct = TestContext.Current.CancellationToken;
+        await using var trio = await GroupOfThree.StartAsync("removed", lidAddressed: false, ct);
+        var (fixture, ours, bob, client, peerA, peerB, group, ourDevice, bobDevice) = (trio.Fixture, trio.Ours, trio.Bob, trio.Client, trio.PeerA, trio.PeerB, trio.Group, trio.OurDevice, trio.BobDevice);
+        await client.SendTextAsync(group, "before the wipe", ct);
+        await peerB.WaitForTextAsync("before the wipe", cancellationToken: ct);
+
+        // Bob's copy of the next message waits at the server while Bob loses our session and sender key,
+        // so he cannot read it and asks for a resend only after Alice removed him.
+        fixture.Emulator.HoldMessages(bobDevice);
+        await peerB.CommandAsync("wipeSessions", new { names = new[] { ours.LidUser + "_1" } }, cancellationToken: ct);
+        await peerB.CommandAsync("wipeSenderKeys", new { group }, cancellationToken: ct);
+        var sent = await client.SendTextAsync(group, "while bob was still in", ct);
+        await peerA.WaitForTextAsync("while bob was still in", cancellationToken: ct);
+        var ownName = new WhatsApp.Signal.Groups.SenderKeyName(WhatsApp.Binary.Jid.Parse(group), WhatsApp.Signal.SignalAddress.FromJid(WhatsApp.Binary.Jid.Parse(ourDevice.LidJid)));
+        await peerA.CommandAsync("groupUpdateParticipants", new { jid = group, participants = new[] { bob.PnJid }, action = "remove" }, cancellationToken: ct);
+        await WaitUntilAsync(async () => await client.Store.LoadSenderKeyAsync(ownName, ct) is null, ct);
+        fixture.Emulator.ReleaseHeldMessages(bobDevice, seed: 1);
+
+        // The server passes Bob's retry receipt on (as WhatsApp's does); we ack it once handled, and by
+        // then a resend would have left before the ack: there is none, so no sender key reached Bob.
+        await WaitUntilAsync(() => fixture.Emulator.Journal.Any(s => s is { Direction: StanzaDirection.ToClient, Tag: "receipt", Type: "retry" } && s.Id == sent.MessageId && s.Device == ourDevice.PnJid), ct);
+        await WaitUntilAsync(() => fixture.Emulator.Journal.Any(s => s is { Direction: StanzaDirection.FromClient, Tag: "ack", Type: "retry" } && s.Id == sent.MessageId && s.Device == ourDevice.PnJid), ct);
+        Assert.Single(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.FromClient, Tag: "message" } && s.Id == sent.MessageId);
+        Assert.Null(await client.Store.LoadSenderKeyAsync(ownName, ct));
+    }
+
     /// <summary>An emulator, our client and two Baileys members (Alice created the group with Bob and us), all paired.</summary>
     private sealed record GroupOfThree(
         EmulatorFixture Fixture,

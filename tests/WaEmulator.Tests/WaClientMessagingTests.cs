@@ -190,8 +190,9 @@ public sealed class WaClientMessagingTests(BaileysInteropPackages packages)
         // After that send we issued ours, once: Baileys stores it and attaches it, so its reply passes
         // our own restriction too.
         await WaitUntilAsync(() => fixture.Emulator.HasIssuedPrivacyToken(ours, theirs), ct);
+        // We note the issuance once the server answered the IQ, a moment after the emulator recorded it.
+        await WaitUntilAsync(async () => await client.Store.GetPrivacyTokenAsync(WhatsApp.Binary.Jid.Parse(theirs.LidJid), ct) is { IssuedToContactAt: not null }, ct);
         var issued = (await client.Store.GetPrivacyTokenAsync(WhatsApp.Binary.Jid.Parse(theirs.LidJid), ct))!.IssuedToContactAt;
-        Assert.NotNull(issued);
         ours.RequiresPrivacyToken = true;
         await WaitUntilAsync(() => fixture.Emulator.Journal.Any(s => s is { Direction: StanzaDirection.ToClient, Tag: "notification", Type: "privacy_token" } && s.Device == chat.TheirDevice.PnJid), ct);
         await baileys.SendTextAsync(ours.PnJid, "replying with yours", ct);
