@@ -56,6 +56,32 @@ public sealed class WebhookRouteTests(WebhookSiloFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task The_delivery_log_and_dead_letters_name_a_bad_query_value_in_a_400_and_the_global_log_needs_the_global_key()
+    {
+        var name = UniqueName();
+        var (_, token) = await Silo.CreateInstanceAsync(name);
+        foreach (var route in new[] { "deliveries", "deadLetters" })
+        {
+            foreach (var (query, property) in new[]
+            {
+                ("limit=0", "limit"), ("limit=501", "limit"), ("before=x", "before"), ("eventId=not-a-uuid", "eventId"), ("endpoint=other", "endpoint"),
+            })
+            {
+                var (status, envelope) = await Silo.GetJsonAsync($"/webhook/{route}/{name}?{query}");
+                Assert.True(status == 400, $"{route}?{query} answered {status}");
+                Assert.Equal(property, envelope.GetProperty("message")[0].GetProperty("property").GetString());
+            }
+            // Empty values count as absent; a fresh instance has an empty log.
+            var (emptyStatus, empty) = await Silo.GetJsonAsync($"/webhook/{route}/{name}?limit=&before=&eventId=&endpoint=");
+            Assert.Equal(200, emptyStatus);
+            Assert.Equal(0, empty.GetArrayLength());
+            Assert.Equal(200, (await Silo.GetJsonAsync($"/webhook/{route}/{name}?endpoint=instance&limit=500", apiKey: token)).Status);
+            Assert.Equal(401, (await Silo.GetJsonAsync($"/webhook/{route}/{name}?endpoint=global", apiKey: token)).Status);
+            Assert.Equal(200, (await Silo.GetJsonAsync($"/webhook/{route}/{name}?endpoint=global")).Status);
+        }
+    }
+
+    [Fact]
     public async Task The_instance_token_may_set_its_own_webhook_and_no_other()
     {
         var name = UniqueName();

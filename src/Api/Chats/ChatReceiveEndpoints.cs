@@ -6,6 +6,7 @@ using CodeChat.Api.OpenApi;
 using CodeChat.Grains.Abstractions.Chats;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
 namespace CodeChat.Api.Chats;
@@ -112,12 +113,13 @@ public static class ChatReceiveEndpoints
         _ => ApiErrors.Of(StatusCodes.Status500InternalServerError, "Read messages fail", result.Error ?? "unknown error"),
     };
 
-    private static async Task<IResult> MediaDataAsync(string instanceName, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
+    private static async Task<IResult> MediaDataAsync(
+        string instanceName, [FromQuery] string? binary, HttpContext http, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (media, problem) = await DownloadAsync(instanceName, http, grains, cancellationToken);
         if (problem is not null)
             return problem;
-        if (string.Equals(http.Request.Query["binary"], "true", StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(binary, "true", StringComparison.OrdinalIgnoreCase))
             return RawBytes(media!);
         return new MediaDataMultipartResult(media!);
     }

@@ -114,16 +114,18 @@ public static class WebhookRouteEndpoints
             [.. instances.Select(instance => new InstanceKey(instance.Name, instance.Id))], cancellationToken);
 
     private static async Task<IResult> DeliveriesAsync(
-        string instanceName, HttpContext http, IGrainFactory grains, ApiCredentials credentials, CancellationToken cancellationToken)
+        string instanceName, [AsParameters] WebhookLogFilter filter, HttpContext http, IGrainFactory grains, ApiCredentials credentials,
+        CancellationToken cancellationToken)
     {
-        var (query, problem) = await ReadLogQueryAsync(instanceName, http, grains, credentials, cancellationToken);
+        var (query, problem) = await ReadLogQueryAsync(instanceName, filter, http, grains, credentials, cancellationToken);
         return problem ?? Results.Json(await grains.GetGrain<IWebhookQueryGrain>(0).ListAttemptsAsync(query!, cancellationToken), ApiJson.Options);
     }
 
     private static async Task<IResult> DeadLettersAsync(
-        string instanceName, HttpContext http, IGrainFactory grains, ApiCredentials credentials, CancellationToken cancellationToken)
+        string instanceName, [AsParameters] WebhookLogFilter filter, HttpContext http, IGrainFactory grains, ApiCredentials credentials,
+        CancellationToken cancellationToken)
     {
-        var (query, problem) = await ReadLogQueryAsync(instanceName, http, grains, credentials, cancellationToken);
+        var (query, problem) = await ReadLogQueryAsync(instanceName, filter, http, grains, credentials, cancellationToken);
         return problem ?? Results.Json(await grains.GetGrain<IWebhookQueryGrain>(0).ListDeadLettersAsync(query!, cancellationToken), ApiJson.Options);
     }
 
@@ -155,18 +157,18 @@ public static class WebhookRouteEndpoints
     }
 
     private static async Task<(WebhookLogQuery? Query, IResult? Problem)> ReadLogQueryAsync(
-        string instanceName, HttpContext http, IGrainFactory grains, ApiCredentials credentials, CancellationToken cancellationToken)
+        string instanceName, WebhookLogFilter filter, HttpContext http, IGrainFactory grains, ApiCredentials credentials,
+        CancellationToken cancellationToken)
     {
         if (await grains.GetGrain<IInstanceGrain>(instanceName).GetAsync(cancellationToken) is null)
             return (null, ApiErrors.InstanceNotFound());
-        var query = http.Request.Query;
         var failures = new List<ValidationFailure>();
 
-        string? endpoint = query["endpoint"].ToString() is { Length: > 0 } requested ? requested : null;
+        string? endpoint = filter.Endpoint is { Length: > 0 } requested ? requested : null;
         if (endpoint is not null && !WebhookEndpoints.IsKnown(endpoint))
             failures.Add(new ValidationFailure("endpoint", "endpoint must be \"instance\" or \"global\""));
         Guid? eventId = null;
-        if (query["eventId"].ToString() is { Length: > 0 } idText)
+        if (filter.EventId is { Length: > 0 } idText)
         {
             if (Guid.TryParse(idText, out var parsed))
                 eventId = parsed;
@@ -174,8 +176,8 @@ public static class WebhookRouteEndpoints
                 failures.Add(new ValidationFailure("eventId", "eventId must be an event id (a UUID)"));
         }
 
-        var before = ReadPositive(query["before"].ToString(), "before", long.MaxValue, failures);
-        var limit = (int)(ReadPositive(query["limit"].ToString(), "limit", MaxPageSize, failures) ?? DefaultPageSize);
+        var before = ReadPositive(filter.Before ?? "", "before", long.MaxValue, failures);
+        var limit = (int)(ReadPositive(filter.Limit ?? "", "limit", MaxPageSize, failures) ?? DefaultPageSize);
         if (failures.Count > 0)
             return (null, ApiErrors.Invalid([.. failures]));
         if (endpoint == WebhookEndpoints.Global && !await IsGlobalCallerAsync(http, credentials, cancellationToken))
@@ -198,3 +200,13 @@ public static class WebhookRouteEndpoints
     private static async Task<bool> IsGlobalCallerAsync(HttpContext http, ApiCredentials credentials, CancellationToken cancellationToken) =>
         RequestCredentials.ApiKey(http.Request) is { } key && await credentials.IsGlobalApiKeyAsync(key, cancellationToken);
 }
+
+/// <summary>
+/// The query of the delivery log and dead-letter routes, read as text (a bad value is a 400 naming it,
+/// see ReadLogQueryAsync) and bound here so that Swagger lists each parameter.
+/// </summary>
+public sealed record WebhookLogFilter(
+    [FromQuery(Name = "eventId")] string? EventId,
+    [FromQuery(Name = "endpoint")] string? Endpoint,
+    [FromQuery(Name = "before")] string? Before,
+    [FromQuery(Name = "limit")] string? Limit);
