@@ -83,6 +83,51 @@ public sealed class AppStateSnapshotTests(PostgresServerFixture postgres, Emulat
         Assert.DoesNotContain(logs.Lines, line => secrets.Any(secret => line.Contains(secret, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task A_refused_patch_makes_us_recover_the_collection_from_the_servers_snapshot()
+    {
+        Assert.NotNull(packages);
+        var logs = new RecordingLoggerProvider();
+        await using var instance = await SendingInstance.StartAsync(postgres, emulator.Server, logs: logs);
+        await using var phone = await BaileysAppStatePeer.StartAsync(Ct);
+        var (bob, bobAccount) = await instance.AddPeerAsync("Bob");
+        var sent = await bob.CommandAsync("send", new { to = instance.Account.PnJid, text = "hello" }, cancellationToken: Ct);
+        var bobMessageId = sent["messageId"]!.GetValue<string>();
+        await instance.WaitForEventAsync(InstanceEventNames.NewMessage, e => e.GetProperty("header").GetProperty("messageId").GetString() == bobMessageId);
+        var (keyId, keyData) = (RandomNumberGenerator.GetBytes(6), RandomNumberGenerator.GetBytes(32));
+        await phone.AddKeyAsync(keyId, keyData, Ct);
+        emulator.Emulator.SendFromPhone(instance.Device, KeyShare(keyId, keyData));
+        await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM app_state_sync_keys WHERE instance_name = $1") == 1);
+        var archive = new JsonObject { ["timestamp"] = 1_700_000_000_000, ["archiveChatAction"] = new JsonObject { ["archived"] = true } };
+        var pin = new JsonObject { ["timestamp"] = 1_700_000_100_000, ["pinAction"] = new JsonObject { ["pinned"] = true } };
+
+        // Version 1 applies as usual.
+        emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, RegularLow,
+            await phone.EncodeAsync(RegularLow, keyId, ["archive", bobAccount.PnJid], archive, 3, false, Ct));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bobAccount.PnJid, "archived", true));
+
+        // Version 2 reaches the server with a broken patch MAC; the phone's snapshot at version 2 holds
+        // what it meant (archived and pinned); version 3 unarchives, built on that snapshot.
+        var broken = SyncdPatch.Parser.ParseFrom(await phone.EncodeAsync(RegularLow, keyId, ["pin_v1", bobAccount.PnJid], pin, 5, false, Ct));
+        var mac = broken.PatchMAC.ToByteArray();
+        mac[0] ^= 0x01;
+        broken.PatchMAC = ByteString.CopyFrom(mac);
+        var appState = instance.Account.AppState;
+        Assert.Equal(2UL, appState.AppendLatest(RegularLow, broken.ToByteArray()));
+        appState.SetSnapshot(RegularLow, 2, await UploadAsync(phone, await phone.SnapshotAsync(RegularLow, keyId, 2,
+            [new(["archive", bobAccount.PnJid], archive, 3), new(["pin_v1", bobAccount.PnJid], pin, 5)], Ct)));
+        emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, RegularLow, await phone.EncodeAsync(RegularLow, keyId, ["archive", bobAccount.PnJid],
+            new JsonObject { ["timestamp"] = 1_700_000_200_000, ["archiveChatAction"] = new JsonObject { ["archived"] = false } }, 3, false, Ct));
+
+        // Our sync refuses version 2, asks again for the snapshot, applies it and then version 3.
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bobAccount.PnJid, "pinned", 1_700_000_100_000L));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bobAccount.PnJid, "archived", false));
+        await WaitUntilAsync(async () => (await VersionsAsync(instance)).GetValueOrDefault(RegularLow) == 3);
+        Assert.False((await ChatRowAsync(instance, bobAccount.PnJid)).GetProperty("archived").GetBoolean());
+        Assert.Contains(logs.Lines, l => l.Contains($"app-state {RegularLow} version 2 REFUSED", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains($"app-state {RegularLow} asks the server for its snapshot", StringComparison.Ordinal));
+    }
+
     /// <summary>Baileys encrypts the blob as the phone would; the phone uploads it to the emulator's media host.</summary>
     private async Task<ExternalBlobReference> UploadAsync(BaileysAppStatePeer phone, byte[] plaintext) =>
         Reference(await phone.EncryptBlobAsync(plaintext, Ct));
