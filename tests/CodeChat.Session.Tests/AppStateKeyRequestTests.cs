@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Testing;
@@ -23,20 +22,14 @@ public sealed class AppStateKeyRequestTests(PostgresServerFixture postgres, Emul
     public async Task A_patch_under_a_key_we_lack_makes_us_ask_the_phone_which_shares_it_and_the_patch_applies()
     {
         Assert.NotNull(packages);
-        await using var instance = await SendingInstance.StartAsync(postgres, emulator.Server);
-        await using var phone = await BaileysAppStatePeer.StartAsync(Ct);
-        var (bob, bobAccount) = await instance.AddPeerAsync("Bob");
-        var sent = await bob.CommandAsync("send", new { to = instance.Account.PnJid, text = "hello" }, cancellationToken: Ct);
-        var bobMessageId = sent["messageId"]!.GetValue<string>();
-        await instance.WaitForEventAsync(InstanceEventNames.NewMessage, e => e.GetProperty("header").GetProperty("messageId").GetString() == bobMessageId);
+        await using var scene = await AppStateScene.StartAsync(postgres, emulator);
+        var (instance, phone, bobAccount) = (scene.Instance, scene.Phone, scene.Bob);
         var keys = instance.Account.PrimaryPhone.AppStateKeys;
-        var (firstId, firstData) = (RandomNumberGenerator.GetBytes(6), RandomNumberGenerator.GetBytes(32));
-        var (secondId, secondData) = (RandomNumberGenerator.GetBytes(6), RandomNumberGenerator.GetBytes(32));
-        foreach (var (id, data) in new[] { (firstId, firstData), (secondId, secondData) })
-        {
-            keys.Add(id, data, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            await phone.AddKeyAsync(id, data, Ct);
-        }
+        // The emulated phone holds both keys Baileys (its codec) encodes with; it shares neither yet.
+        var (firstId, firstData) = await scene.NewKeyAsync();
+        var (secondId, secondData) = await scene.NewKeyAsync();
+        keys.Add(firstId, firstData, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        keys.Add(secondId, secondData, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
 
         // The phone archives Bob's chat under a key it never shared: nothing can apply until we ask.
         var archive = await phone.EncodeAsync(RegularLow, firstId, ["archive", bobAccount.PnJid],

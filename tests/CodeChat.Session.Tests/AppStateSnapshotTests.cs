@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Testing;
@@ -26,14 +25,9 @@ public sealed class AppStateSnapshotTests(PostgresServerFixture postgres, Emulat
     {
         Assert.NotNull(packages);
         var logs = new RecordingLoggerProvider();
-        await using var instance = await SendingInstance.StartAsync(postgres, emulator.Server, logs: logs);
-        await using var phone = await BaileysAppStatePeer.StartAsync(Ct);
-        var (bob, bobAccount) = await instance.AddPeerAsync("Bob");
-        var sent = await bob.CommandAsync("send", new { to = instance.Account.PnJid, text = "hello" }, cancellationToken: Ct);
-        var bobMessageId = sent["messageId"]!.GetValue<string>();
-        await instance.WaitForEventAsync(InstanceEventNames.NewMessage, e => e.GetProperty("header").GetProperty("messageId").GetString() == bobMessageId);
-        var (keyId, keyData) = (RandomNumberGenerator.GetBytes(6), RandomNumberGenerator.GetBytes(32));
-        await phone.AddKeyAsync(keyId, keyData, Ct);
+        await using var scene = await AppStateScene.StartAsync(postgres, emulator, logs);
+        var (instance, phone, bobAccount) = (scene.Instance, scene.Phone, scene.Bob);
+        var (keyId, keyData) = await scene.NewKeyAsync();
 
         // Before the companion holds the key, the server already keeps the phone's snapshots (Bob's chat
         // archived at version 4; Bob's contact name at version 3) and, after the first, a patch whose
@@ -88,16 +82,9 @@ public sealed class AppStateSnapshotTests(PostgresServerFixture postgres, Emulat
     {
         Assert.NotNull(packages);
         var logs = new RecordingLoggerProvider();
-        await using var instance = await SendingInstance.StartAsync(postgres, emulator.Server, logs: logs);
-        await using var phone = await BaileysAppStatePeer.StartAsync(Ct);
-        var (bob, bobAccount) = await instance.AddPeerAsync("Bob");
-        var sent = await bob.CommandAsync("send", new { to = instance.Account.PnJid, text = "hello" }, cancellationToken: Ct);
-        var bobMessageId = sent["messageId"]!.GetValue<string>();
-        await instance.WaitForEventAsync(InstanceEventNames.NewMessage, e => e.GetProperty("header").GetProperty("messageId").GetString() == bobMessageId);
-        var (keyId, keyData) = (RandomNumberGenerator.GetBytes(6), RandomNumberGenerator.GetBytes(32));
-        await phone.AddKeyAsync(keyId, keyData, Ct);
-        emulator.Emulator.SendFromPhone(instance.Device, KeyShare(keyId, keyData));
-        await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM app_state_sync_keys WHERE instance_name = $1") == 1);
+        await using var scene = await AppStateScene.StartAsync(postgres, emulator, logs);
+        var (instance, phone, bobAccount) = (scene.Instance, scene.Phone, scene.Bob);
+        var (keyId, _) = await scene.ShareNewKeyAsync();
         var archive = new JsonObject { ["timestamp"] = 1_700_000_000_000, ["archiveChatAction"] = new JsonObject { ["archived"] = true } };
         var pin = new JsonObject { ["timestamp"] = 1_700_000_100_000, ["pinAction"] = new JsonObject { ["pinned"] = true } };
 

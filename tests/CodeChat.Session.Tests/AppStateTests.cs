@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodeChat.Grains.Abstractions.Events;
@@ -26,18 +25,11 @@ public sealed class AppStateTests(PostgresServerFixture postgres, EmulatorFixtur
     public async Task Phone_patches_built_by_Baileys_update_chats_and_contacts_and_our_archive_reaches_the_phone()
     {
         Assert.NotNull(packages);
-        await using var instance = await SendingInstance.StartAsync(postgres, emulator.Server);
-        await using var phone = await BaileysAppStatePeer.StartAsync(Ct);
-        var (bob, bobAccount) = await instance.AddPeerAsync("Bob");
-        var sent = await bob.CommandAsync("send", new { to = instance.Account.PnJid, text = "hello" }, cancellationToken: Ct);
-        var bobMessageId = sent["messageId"]!.GetValue<string>();
-        await instance.WaitForEventAsync(InstanceEventNames.NewMessage, e => e.GetProperty("header").GetProperty("messageId").GetString() == bobMessageId);
+        await using var scene = await AppStateScene.StartAsync(postgres, emulator);
+        var (instance, phone, bobAccount, bobMessageId) = (scene.Instance, scene.Phone, scene.Bob, scene.BobMessageId);
 
         // Our phone shares its app-state key with the new companion, as WhatsApp's phone does after linking.
-        var (keyId, keyData) = (RandomNumberGenerator.GetBytes(6), RandomNumberGenerator.GetBytes(32));
-        await phone.AddKeyAsync(keyId, keyData, Ct);
-        emulator.Emulator.SendFromPhone(instance.Device, KeyShare(keyId, keyData));
-        await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM app_state_sync_keys WHERE instance_name = $1") == 1);
+        var (keyId, _) = await scene.ShareNewKeyAsync();
 
         // The phone archives Bob's chat.
         await PushFromPhoneAsync(instance, phone, RegularLow, keyId, ["archive", bobAccount.PnJid],
