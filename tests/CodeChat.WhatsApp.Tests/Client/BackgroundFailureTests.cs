@@ -20,7 +20,7 @@ public sealed class BackgroundFailureTests
     public async Task A_store_failure_during_the_prekey_upload_does_not_stop_reconnecting()
     {
         var ct = TestContext.Current.CancellationToken;
-        var store = new PreKeyFailingStore();
+        var store = new FailingStore();
         await store.SaveCredentialsAsync(DeviceCredentials.CreateNew() with
         {
             Jid = "15551234567:12@s.whatsapp.net",
@@ -61,6 +61,50 @@ public sealed class BackgroundFailureTests
         Assert.NotNull(await connector.NextConnectionAsync(EventLimit));
     }
 
+    [Fact]
+    public async Task A_privacy_token_that_cannot_be_stored_leaves_its_notification_unacked_on_an_open_connection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var store = new FailingStore { FailPreKeys = false, FailingPrivacyTokenSaves = 1 };
+        await store.SaveCredentialsAsync(DeviceCredentials.CreateNew() with
+        {
+            Jid = "15551234567:12@s.whatsapp.net",
+            Account = [0x0A, 0x00],
+        }, ct);
+        var connector = new FakeWaConnector();
+        var options = new WaClientOptions { IqTimeout = TimeSpan.FromMinutes(30), ReconnectJitter = 0 };
+        var signalState = new InMemoryDeviceStore();
+        await using var client = new WaClient(options, store, signalState, signalState, null, new FakeTimeProvider(), connector);
+        await client.ConnectAsync(ct);
+        var connection = await connector.NextConnectionAsync(EventLimit);
+        connection.Send(new Node("success", [new("t", "1700000000")]));
+
+        // The same token twice: the first save fails, the second works. Notifications are handled in
+        // order, so the first ack the client sends is for the second one only if the first was never acked.
+        static Node TokenNotification(string id) => new("notification",
+            [new("from", "15550001111@s.whatsapp.net"), new("id", id), new("type", "privacy_token"), new("t", "1700000001")],
+            new List<Node>
+            {
+                new("tokens", default, new List<Node>
+                {
+                    new("token", [new("jid", "15551234567@s.whatsapp.net"), new("t", "1700000001"), new("type", "trusted_contact")], new byte[] { 1, 2, 3 }),
+                }),
+            });
+        connection.Send(TokenNotification("token-1"));
+        connection.Send(TokenNotification("token-2"));
+
+        Node ack;
+        do
+        {
+            ack = await connection.ReceiveAsync(EventLimit);
+        }
+        while (ack.Tag != "ack");
+        Assert.Equal("token-2", ack.GetAttribute("id"));
+        Assert.Equal("notification", ack.GetAttribute("class"));
+        Assert.Equal([1, 2, 3], (await store.GetPrivacyTokenAsync(Jid.Parse("15550001111@s.whatsapp.net"), ct))?.Token);
+        Assert.False(connection.Closed);
+    }
+
     /// <summary>A fake clock that reports the due time of every timer created on it.</summary>
     private sealed class TimerReportingTimeProvider : FakeTimeProvider
     {
@@ -90,18 +134,33 @@ public sealed class BackgroundFailureTests
         }
     }
 
-    /// <summary>An in-memory store whose prekey generation fails like a database that went away.</summary>
-    private sealed class PreKeyFailingStore : IDeviceStore
+    /// <summary>
+    /// An in-memory store where prekey generation fails like a database that went away, or (when
+    /// <see cref="FailingPrivacyTokenSaves"/> is set) the first privacy-token saves fail the same way.
+    /// </summary>
+    private sealed class FailingStore : IDeviceStore
     {
         private readonly InMemoryDeviceStore _inner = new();
+        private int _privacyTokenSaves;
 
         public TaskCompletionSource PreKeyFailure { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+        public bool FailPreKeys { get; init; } = true;
+
+        public int FailingPrivacyTokenSaves { get; init; }
+
         public ValueTask<IReadOnlyList<PreKeyRecord>> GetOrGeneratePreKeysAsync(int count, CancellationToken cancellationToken = default)
         {
+            if (!FailPreKeys)
+                return _inner.GetOrGeneratePreKeysAsync(count, cancellationToken);
             PreKeyFailure.TrySetResult();
             throw new InvalidOperationException("The database is unavailable.");
         }
+
+        public ValueTask SaveReceivedPrivacyTokenAsync(Jid contact, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _privacyTokenSaves) <= FailingPrivacyTokenSaves
+                ? throw new InvalidOperationException("The database is unavailable.")
+                : _inner.SaveReceivedPrivacyTokenAsync(contact, token, timestamp, cancellationToken);
 
         public ValueTask<DeviceCredentials?> LoadCredentialsAsync(CancellationToken cancellationToken = default) => _inner.LoadCredentialsAsync(cancellationToken);
         public ValueTask SaveCredentialsAsync(DeviceCredentials credentials, CancellationToken cancellationToken = default) => _inner.SaveCredentialsAsync(credentials, cancellationToken);
@@ -116,7 +175,6 @@ public sealed class BackgroundFailureTests
         public ValueTask RemovePreKeyAsync(uint id, CancellationToken cancellationToken = default) => _inner.RemovePreKeyAsync(id, cancellationToken);
         public ValueTask<int> CountUploadedPreKeysAsync(CancellationToken cancellationToken = default) => _inner.CountUploadedPreKeysAsync(cancellationToken);
         public ValueTask<PrivacyTokenRecord?> GetPrivacyTokenAsync(Jid contact, CancellationToken cancellationToken = default) => _inner.GetPrivacyTokenAsync(contact, cancellationToken);
-        public ValueTask SaveReceivedPrivacyTokenAsync(Jid contact, byte[] token, DateTimeOffset timestamp, CancellationToken cancellationToken = default) => _inner.SaveReceivedPrivacyTokenAsync(contact, token, timestamp, cancellationToken);
         public ValueTask SaveIssuedPrivacyTokenAsync(Jid contact, DateTimeOffset issuedAt, CancellationToken cancellationToken = default) => _inner.SaveIssuedPrivacyTokenAsync(contact, issuedAt, cancellationToken);
     }
 }
