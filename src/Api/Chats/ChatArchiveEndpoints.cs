@@ -29,6 +29,7 @@ public static class ChatArchiveEndpoints
             .Accepts<object>("application/json")
             .WithMetadata(new RequestBodyExample(
                 """{"lastMessage":{"key":{"id":"3EB0C767D26A1D7C6A7B","fromMe":false,"remoteJid":"5531912345678@s.whatsapp.net"},"messageTimestamp":1700000000},"archive":true}"""))
+            .Produces<object>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"chatId":"5531912345678@s.whatsapp.net","archived":true}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError);
         return routes;

@@ -32,6 +32,7 @@ public static class ChatFindEndpoints
                          "messageStatus}, offset = page size (default 50, at most 1000), page (from 1); each record with its MessageUpdate history")
             .Accepts<object>("application/json")
             .WithMetadata(new RequestBodyExample("""{"where":{"keyRemoteJid":"5531912345678@s.whatsapp.net","keyFromMe":false},"offset":20,"page":1}"""))
+            .Produces<object>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
                 """{"messages":{"total":1,"pages":1,"currentPage":1,"records":[{"id":42,"keyId":"3EB0C767D82B6A2F1E4B","keyFromMe":false,"keyRemoteJid":"5531912345678@s.whatsapp.net","keyLid":"123456789012345@lid","keyParticipant":null,"pushName":"Ana","messageType":"conversation","content":{"conversation":"Hi!"},"messageTimestamp":1764763200,"instanceId":1,"device":"android","messageStatus":"DELIVERY_ACK","MessageUpdate":[{"status":"DELIVERY_ACK","dateTime":"2026-12-03T12:00:00.123Z"}]}]}}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
@@ -39,6 +40,7 @@ public static class ChatFindEndpoints
         chat.MapGet("/findChats/{instanceName}", FindChatsAsync)
             .WithName("findChats")
             .WithSummary("Stored chats, most recent conversation first; ?type=chats for people (phone JIDs and LIDs), ?type=group for groups, none for all")
+            .Produces<object>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
                 """[{"id":7,"remoteJid":"5531912345678@s.whatsapp.net","lid":"123456789012345@lid","type":"user","lastMessageTimestamp":1764763200,"createdAt":"2026-12-03T12:00:00.123Z","updatedAt":"2026-12-03T12:00:00.123Z","instanceId":1}]"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
@@ -48,6 +50,7 @@ public static class ChatFindEndpoints
             .WithSummary("Stored contacts (people who wrote to this instance), in the order met; where.remoteJid (a phone JID or a LID) finds one")
             .Accepts<object>("application/json")
             .WithMetadata(new RequestBodyExample("""{"where":{"remoteJid":"5531912345678@s.whatsapp.net"}}"""))
+            .Produces<object>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
                 """[{"id":3,"remoteJid":"5531912345678@s.whatsapp.net","lid":"123456789012345@lid","pushName":"Ana","profilePicUrl":null,"createdAt":"2026-12-03T12:00:00.123Z","updatedAt":"2026-12-03T12:00:00.123Z","instanceId":1}]"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
@@ -55,6 +58,7 @@ public static class ChatFindEndpoints
         chat.MapDelete("/deleteChat/{instanceName}", DeleteChatAsync)
             .WithName("deleteChat")
             .WithSummary("Delete a chat (?chatId= a number, a JID or a LID) and its messages from this instance's store; the phone keeps its copy")
+            .Produces<object>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"deletedAt":"2026-12-03T12:00:00.123Z","chatId":"5531912345678@s.whatsapp.net"}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
 

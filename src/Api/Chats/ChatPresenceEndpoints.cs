@@ -30,6 +30,7 @@ public static class ChatPresenceEndpoints
                          "subscribe to that contact's presence (presence.update events)")
             .Accepts<object>("application/json")
             .WithMetadata(new RequestBodyExample("""{"presence":"composing","number":"5531912345678"}"""))
+            .Produces<MessageResponse>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK, """{"message":"success"}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError);
         return routes;

@@ -52,8 +52,8 @@ public static class ChatReceiveEndpoints
                          "mediaType, fileName, size, mimetype, caption and file; ?binary=true returns the raw bytes")
             .Accepts<object>("application/json")
             .WithMetadata(new RequestBodyExample(SelectorExample))
-            .Produces(StatusCodes.Status200OK, contentType: "multipart/form-data")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            // One answer per status code in OpenAPI here: the default multipart one (the summary tells of ?binary=true).
+            .Produces<MediaDataForm>(StatusCodes.Status200OK, "multipart/form-data")
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound,
                 StatusCodes.Status410Gone, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status502BadGateway);
 
@@ -62,7 +62,7 @@ public static class ChatReceiveEndpoints
             .WithSummary("Deprecated in CodeChat 1.3: the raw bytes of a stored message's media (same selector as mediaData)")
             .Accepts<object>("application/json")
             .WithMetadata(new RequestBodyExample(SelectorExample))
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound,
                 StatusCodes.Status410Gone, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status502BadGateway);
 

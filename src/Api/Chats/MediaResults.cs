@@ -24,6 +24,9 @@ public sealed class InlineFileResult(byte[] bytes, string contentType, string fi
     }
 }
 
+/// <summary>The parts of <c>mediaData</c>'s multipart answer (for Swagger; <see cref="MediaDataMultipartResult"/> writes them).</summary>
+public sealed record MediaDataForm(string MediaType, string FileName, string Size, string Mimetype, string? Caption, IFormFile File);
+
 /// <summary>
 /// <c>mediaData</c>'s default answer, as CodeChat 1.3 streams it: <c>multipart/form-data</c> with the
 /// fields <c>mediaType</c>, <c>fileName</c> (URI-encoded), <c>size</c> (JSON <c>{fileLength,height,width}</c>),

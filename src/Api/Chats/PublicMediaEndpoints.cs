@@ -25,7 +25,8 @@ public static class PublicMediaEndpoints
             .WithTags("Chat")
             .WithName("publicMediaDownload")
             .WithSummary("Download a received message's media through the link new.message gave in media.path (no API key; the token expires)")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+            .WithMetadata(new CredentialInRequest("the query's `q` (the link's sealed, expiring token)"))
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound,
                 StatusCodes.Status410Gone, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status502BadGateway);
         return routes;

@@ -20,6 +20,10 @@ public static class InstanceEndpoints
     private const string CreatedExample =
         """{"id":7,"name":"sales-01","description":"Sales team phone","createdAt":"2026-12-03T07:39:39.123Z","updatedAt":"2026-12-03T07:39:39.123Z","Auth":{"id":7,"token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."}}""";
 
+    // One connected instance with a webhook, as the fetch routes list it (fetchInstance adds Whatsapp).
+    private const string ListedExample =
+        """{"id":7,"name":"sales-01","description":"Sales team phone","connectionStatus":"ONLINE","ownerJid":"5531900000000@s.whatsapp.net","profilePicUrl":"https://pps.whatsapp.net/v/t61.24694-24/412345678_n.jpg","externalAttributes":{"crmId":42},"createdAt":"2026-12-03T07:39:39.123Z","updatedAt":"2026-12-03T07:45:02.481Z","Auth":{"id":7,"token":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...","createdAt":"2026-12-03T07:39:39.123Z","updatedAt":"2026-12-03T07:39:39.123Z"},"Webhook":{"id":3,"url":"https://crm.example.com/hooks/whatsapp","enabled":true,"events":null,"createdAt":"2026-12-03T07:41:10.004Z","updatedAt":"2026-12-03T07:41:10.004Z","instanceId":7}}""";
+
     public static IEndpointRouteBuilder MapInstanceEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/instance").WithTags("Instance");
@@ -42,6 +46,7 @@ public static class InstanceEndpoints
             .WithName("fetchInstances")
             .WithSummary("List every instance, or only the one named by ?instanceName=")
             .Produces<InstanceResponse[]>()
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK, "[" + ListedExample + "]"))
             .ProducesErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 
         var named = group.MapGroup("")
@@ -52,6 +57,8 @@ public static class InstanceEndpoints
             .WithName("fetchInstance")
             .WithSummary("One instance with its connection state")
             .Produces<InstanceResponse>()
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+                ListedExample[..^1] + ""","Whatsapp":{"connection":{"state":"open","statusReason":200}}}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
 
         named.MapPatch("/update/{instanceName}", UpdateAsync)
@@ -60,12 +67,16 @@ public static class InstanceEndpoints
             .Accepts<UpdateInstanceRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(new RequestBodyExample("""{"description":"Support team phone","externalAttributes":{"crmId":43}}"""))
             .Produces<UpdatedInstanceResponse>()
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+                """{"id":7,"name":"sales-01","description":"Support team phone","externalAttributes":{"crmId":43},"createdAt":"2026-12-03T07:39:39.123Z","updatedAt":"2026-12-03T09:20:11.850Z","Auth":{"id":7}}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
 
         named.MapDelete("/delete/{instanceName}", DeleteAsync)
             .WithName("deleteInstance")
             .WithSummary("Delete an instance and its token; answers with the deleted record")
             .Produces<DeletedInstanceResponse>()
+            .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
+                """{"id":7,"name":"sales-01","description":"Sales team phone","connectionStatus":"OFFLINE","ownerJid":null,"profilePicUrl":null,"externalAttributes":{"crmId":42},"createdAt":"2026-12-03T07:39:39.123Z","updatedAt":"2026-12-03T18:02:44.310Z","deletedAt":"2026-12-03T18:02:44.310Z"}"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         // As CodeChat 1.3: the body's oldToken is the credential, no header needed (api-contract.md §6).
@@ -74,7 +85,7 @@ public static class InstanceEndpoints
             .WithName("refreshToken")
             .WithSummary("Replace the instance token, proven by the current one in the body (no header needed); the old one stops working")
             .Accepts<RefreshTokenRequest>(JsonMediaType, UrlEncodedForm.MediaType)
-            .WithMetadata(new CredentialInBody("oldToken"))
+            .WithMetadata(new CredentialInRequest("the body's `oldToken`"))
             .WithMetadata(new RequestBodyExample("""{"oldToken":"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."}"""))
             .Produces<RefreshedTokenResponse>(StatusCodes.Status201Created)
             .WithMetadata(new ResponseExample(StatusCodes.Status201Created,

@@ -46,7 +46,7 @@ internal static class SwaggerSetup
             });
             options.OperationFilter<RequestBodyExampleOperationFilter>();
             options.OperationFilter<ResponseExampleOperationFilter>();
-            options.OperationFilter<CredentialInBodyOperationFilter>();
+            options.OperationFilter<CredentialInRequestOperationFilter>();
         });
         return services;
     }

@@ -53,6 +53,8 @@ public static class MediaMessageEndpoints
             .WithSummary("Send an uploaded file (multipart: attachment, number, mediatype, caption, delay, presence, quotedMessageId, externalAttributes or options[...]); the document's name is the file's; numbers[0], numbers[1]… instead of number start a mailing")
             .Accepts<SendMediaFileForm>(MultipartMediaType)
             .WithMetadata(sizeLimit)
+            .WithMetadata(new RequestBodyExample(
+                """{"number":"5531987654321","mediatype":"document","caption":"November invoice","fileName":"invoice-2026-11.pdf","delay":"1200","presence":"composing","quotedMessageId":"42","externalAttributes":"order-1042"}"""))
             .WithSendResponses();
 
         named.MapPost("/sendWhatsAppAudio/{instanceName}", SendWhatsAppAudioAsync)
@@ -66,9 +68,11 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendWhatsAppAudioFile/{instanceName}", SendWhatsAppAudioFileAsync)
             .WithName("sendWhatsAppAudioFile")
-            .WithSummary("Send an uploaded voice note (multipart: attachment, number, delay, convertAudio); converted to OGG/Opus unless it is already; numbers[0], numbers[1]… instead of number start a mailing")
+            .WithSummary("Send an uploaded voice note (multipart: attachment, number, delay, convertAudio, presence, quotedMessageId, externalAttributes or options[...]); converted to OGG/Opus unless it is already; numbers[0], numbers[1]… instead of number start a mailing")
             .Accepts<SendWhatsAppAudioFileForm>(MultipartMediaType)
             .WithMetadata(sizeLimit)
+            .WithMetadata(new RequestBodyExample(
+                """{"number":"5531987654321","delay":"1500","convertAudio":"true","presence":"recording","quotedMessageId":"42","externalAttributes":"order-1042"}"""))
             .WithSendResponses();
 
         return routes;
@@ -328,4 +332,5 @@ public sealed record SendWhatsAppAudioContent(string Audio);
 public sealed record SendMediaFileForm(IFormFile Attachment, string Number, string Mediatype, string? Caption, string? FileName, string? Delay, string? Presence, string? QuotedMessageId, string? ExternalAttributes);
 
 /// <summary>The multipart form of <c>POST /message/sendWhatsAppAudioFile</c> (for Swagger).</summary>
-public sealed record SendWhatsAppAudioFileForm(IFormFile Attachment, string Number, string? Delay, string? ConvertAudio);
+public sealed record SendWhatsAppAudioFileForm(
+    IFormFile Attachment, string Number, string? Delay, string? ConvertAudio, string? Presence, string? QuotedMessageId, string? ExternalAttributes);
