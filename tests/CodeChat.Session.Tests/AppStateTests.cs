@@ -1,11 +1,10 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Testing;
 using CodeChat.WhatsApp.Proto;
 using Google.Protobuf;
-using Npgsql;
+using static CodeChat.Session.Tests.AppStateTestSupport;
 
 namespace CodeChat.Session.Tests;
 
@@ -20,28 +19,17 @@ namespace CodeChat.Session.Tests;
 public sealed class AppStateTests(PostgresServerFixture postgres, EmulatorFixture emulator, BaileysInteropPackages packages)
     : IClassFixture<EmulatorFixture>
 {
-    private const string RegularLow = "regular_low";
-    private const string RegularHigh = "regular_high";
-    private const string CriticalUnblockLow = "critical_unblock_low";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Phone_patches_built_by_Baileys_update_chats_and_contacts_and_our_archive_reaches_the_phone()
     {
         Assert.NotNull(packages);
-        await using var instance = await SendingInstance.StartAsync(postgres, emulator.Server);
-        await using var phone = await BaileysAppStatePeer.StartAsync(Ct);
-        var (bob, bobAccount) = await instance.AddPeerAsync("Bob");
-        var sent = await bob.CommandAsync("send", new { to = instance.Account.PnJid, text = "hello" }, cancellationToken: Ct);
-        var bobMessageId = sent["messageId"]!.GetValue<string>();
-        await instance.WaitForEventAsync(InstanceEventNames.NewMessage, e => e.GetProperty("header").GetProperty("messageId").GetString() == bobMessageId);
+        await using var scene = await AppStateScene.StartAsync(postgres, emulator);
+        var (instance, phone, bobAccount, bobMessageId) = (scene.Instance, scene.Phone, scene.Bob, scene.BobMessageId);
 
         // Our phone shares its app-state key with the new companion, as WhatsApp's phone does after linking.
-        var (keyId, keyData) = (RandomNumberGenerator.GetBytes(6), RandomNumberGenerator.GetBytes(32));
-        await phone.AddKeyAsync(keyId, keyData, Ct);
-        emulator.Emulator.SendFromPhone(instance.Device, KeyShare(keyId, keyData));
-        await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM app_state_sync_keys WHERE instance_name = $1") == 1);
+        var (keyId, _) = await scene.ShareNewKeyAsync();
 
         // The phone archives Bob's chat.
         await PushFromPhoneAsync(instance, phone, RegularLow, keyId, ["archive", bobAccount.PnJid],
@@ -150,65 +138,5 @@ public sealed class AppStateTests(PostgresServerFixture postgres, EmulatorFixtur
     {
         var patch = await phone.EncodeAsync(collection, keyId, index, action, apiVersion, false, Ct);
         emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, collection, patch);
-    }
-
-    private static Message KeyShare(byte[] keyId, byte[] keyData)
-    {
-        var share = new AppStateSyncKeyShare();
-        share.Keys.Add(new AppStateSyncKey
-        {
-            KeyID = new AppStateSyncKeyId { KeyID = ByteString.CopyFrom(keyId) },
-            KeyData = new AppStateSyncKeyData { KeyData = ByteString.CopyFrom(keyData), Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
-        });
-        return new Message { ProtocolMessage = new ProtocolMessage { Type = ProtocolMessage.Types.Type.AppStateSyncKeyShare, AppStateSyncKeyShare = share } };
-    }
-
-    private static bool IsChange(JsonElement data, string jid, string property, object expected)
-    {
-        var item = data[0];
-        if (item.GetProperty("remoteJid").GetString() != jid || !item.GetProperty("content").TryGetProperty(property, out var value))
-            return false;
-        return expected switch
-        {
-            bool flag => value.ValueKind == (flag ? JsonValueKind.True : JsonValueKind.False),
-            long number => value.ValueKind == JsonValueKind.Number && value.GetInt64() == number,
-            _ => false,
-        };
-    }
-
-    private static async Task<JsonElement> ChatRowAsync(SendingInstance instance, string jid)
-    {
-        var (_, chats) = await instance.Host.GetAsync($"/chat/findChats/{Uri.EscapeDataString(instance.Name)}");
-        return chats.EnumerateArray().Single(c => c.GetProperty("remoteJid").GetString() == jid);
-    }
-
-    private static async Task<long> CountAsync(SendingInstance instance, string sql)
-    {
-        await using var data = NpgsqlDataSource.Create(instance.ConnectionString);
-        await using var command = data.CreateCommand(sql);
-        command.Parameters.AddWithValue(instance.Name);
-        return (long)(await command.ExecuteScalarAsync(Ct))!;
-    }
-
-    private static async Task<Dictionary<string, long>> VersionsAsync(SendingInstance instance)
-    {
-        await using var data = NpgsqlDataSource.Create(instance.ConnectionString);
-        await using var command = data.CreateCommand("SELECT name, version FROM app_state_collections WHERE instance_name = $1");
-        command.Parameters.AddWithValue(instance.Name);
-        var versions = new Dictionary<string, long>();
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        while (await reader.ReadAsync(Ct))
-            versions[reader.GetString(0)] = reader.GetInt64(1);
-        return versions;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + SendingInstance.Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not hold in time.");
-            await Task.Delay(100, Ct);
-        }
     }
 }

@@ -7,6 +7,7 @@ using CodeChat.Testing;
 using CodeChat.WaEmulator;
 using CodeChat.WaEmulator.Model;
 using CodeChat.WaEmulator.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CodeChat.Session.Tests;
@@ -44,11 +45,14 @@ public sealed class SendingInstance : IAsyncDisposable
 
     public LinkedDevice Device { get; }
 
+    /// <param name="logs">Records every log line of the host, for tests that check what is (never) logged.</param>
     public static async Task<SendingInstance> StartAsync(
-        PostgresServerFixture postgres, WaEmulatorServer emulator, IReadOnlyDictionary<string, string?>? settings = null)
+        PostgresServerFixture postgres, WaEmulatorServer emulator, IReadOnlyDictionary<string, string?>? settings = null,
+        RecordingLoggerProvider? logs = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(Ct);
-        var host = new SessionHost(connectionString, emulator, settings: settings);
+        var host = new SessionHost(connectionString, emulator, settings: settings,
+            services: logs is null ? null : services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         var name = "send-" + Guid.NewGuid().ToString("N")[..8];
         await host.CreateInstanceAsync(name);
         var (_, qr) = await host.ConnectForQrAsync(name);

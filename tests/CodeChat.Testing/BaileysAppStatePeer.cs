@@ -60,11 +60,62 @@ public sealed class BaileysAppStatePeer : IAsyncDisposable
             ["cmd"] = "encode",
             ["name"] = collection,
             ["keyId"] = Convert.ToBase64String(keyId),
-            ["index"] = new JsonArray([.. index.Select(i => (JsonNode?)JsonValue.Create(i))]),
+            ["index"] = Strings(index),
             ["action"] = action,
             ["apiVersion"] = apiVersion,
             ["operation"] = remove ? "remove" : "set",
         }, cancellationToken), "patch");
+
+    /// <summary>
+    /// Like <see cref="EncodeAsync"/> for a SET, but the mutations come back apart, as a serialized
+    /// SyncdMutations for an external blob, and the patch without them.
+    /// </summary>
+    public async Task<(byte[] Patch, byte[] Mutations)> EncodeExternalAsync(
+        string collection, byte[] keyId, IReadOnlyList<string> index, JsonObject action, int apiVersion, CancellationToken cancellationToken)
+    {
+        var reply = await RequestAsync(new JsonObject
+        {
+            ["cmd"] = "encode",
+            ["name"] = collection,
+            ["keyId"] = Convert.ToBase64String(keyId),
+            ["index"] = Strings(index),
+            ["action"] = action,
+            ["apiVersion"] = apiVersion,
+            ["operation"] = "set",
+            ["external"] = true,
+        }, cancellationToken);
+        return (Bytes(reply, "patch"), Bytes(reply, "mutations"));
+    }
+
+    /// <summary>
+    /// A serialized SyncdSnapshot of <paramref name="collection"/> at <paramref name="version"/> holding
+    /// one SET record per entry, built from Baileys' encodeSyncdPatch records and checked by Baileys'
+    /// decodeSyncdSnapshot; Baileys' state of the collection becomes the snapshot's, so later
+    /// <see cref="EncodeAsync"/> calls build on it.
+    /// </summary>
+    public async Task<byte[]> SnapshotAsync(
+        string collection, byte[] keyId, long version, IEnumerable<BaileysAppStateEntry> entries, CancellationToken cancellationToken) =>
+        Bytes(await RequestAsync(new JsonObject
+        {
+            ["cmd"] = "snapshot",
+            ["name"] = collection,
+            ["keyId"] = Convert.ToBase64String(keyId),
+            ["version"] = version,
+            ["entries"] = new JsonArray([.. entries.Select(e => (JsonNode?)new JsonObject
+            {
+                ["index"] = Strings(e.Index),
+                ["action"] = e.Action.DeepClone(),
+                ["apiVersion"] = e.ApiVersion,
+            })]),
+        }, cancellationToken), "snapshot");
+
+    /// <summary>Encrypts <paramref name="plaintext"/> as an app-state blob with Baileys' encryptedStream (media type md-app-state).</summary>
+    public async Task<BaileysEncryptedBlob> EncryptBlobAsync(byte[] plaintext, CancellationToken cancellationToken)
+    {
+        var reply = await RequestAsync(new JsonObject { ["cmd"] = "blob", ["plaintext"] = Convert.ToBase64String(plaintext) }, cancellationToken);
+        return new BaileysEncryptedBlob(Bytes(reply, "encrypted"), Bytes(reply, "mediaKey"), Bytes(reply, "fileSha256"),
+            Bytes(reply, "fileEncSha256"), reply["fileLength"]!.GetValue<long>());
+    }
 
     /// <summary>Decodes and verifies a serialized SyncdPatch with Baileys; throws <see cref="NodeLinePeerException"/> when Baileys refuses it.</summary>
     public async Task<IReadOnlyList<BaileysAppStateMutation>> DecodeAsync(string collection, byte[] patch, CancellationToken cancellationToken) =>
@@ -87,6 +138,8 @@ public sealed class BaileysAppStatePeer : IAsyncDisposable
             m["index"]!.AsArray().Select(i => i!.GetValue<string>()).ToList(),
             m["action"] as JsonObject)).ToList();
 
+    private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(v))]);
+
     private static JsonArray Base64Array(IEnumerable<byte[]> values) => new([.. values.Select(v => (JsonNode?)JsonValue.Create(Convert.ToBase64String(v)))]);
 
     private static byte[] Bytes(JsonObject reply, string property) => Convert.FromBase64String(reply[property]!.GetValue<string>());
@@ -94,3 +147,9 @@ public sealed class BaileysAppStatePeer : IAsyncDisposable
 
 /// <summary>A mutation as Baileys decoded it: operation (<c>set</c>/<c>remove</c>), index, and the SyncActionValue as protobufjs JSON.</summary>
 public sealed record BaileysAppStateMutation(string Operation, IReadOnlyList<string> Index, JsonObject? Action);
+
+/// <summary>One record of a snapshot Baileys builds: index, SyncActionValue (protobufjs JSON) and its action version.</summary>
+public sealed record BaileysAppStateEntry(IReadOnlyList<string> Index, JsonObject Action, int ApiVersion);
+
+/// <summary>A blob encrypted by Baileys as a phone uploads it, with what an ExternalBlobReference names of it.</summary>
+public sealed record BaileysEncryptedBlob(byte[] Encrypted, byte[] MediaKey, byte[] FileSha256, byte[] FileEncSha256, long FileLength);

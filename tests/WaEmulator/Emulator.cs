@@ -94,6 +94,33 @@ public sealed class Emulator
         _server.AppState.PushFromPhone(account, collection, patch);
 
     /// <summary>
+    /// The phone uploaded an encrypted app-state blob (a snapshot, or a patch's external mutations; the
+    /// test encrypted it, e.g. with Baileys' encryptedStream for md-app-state): it goes to the media
+    /// host, and the reference a companion downloads it by comes back (whatsapp-protocol.md §9.2).
+    /// </summary>
+    public CodeChat.WhatsApp.Proto.ExternalBlobReference UploadAppStateBlobFromPhone(
+        byte[] encrypted, byte[] mediaKey, byte[] fileSha256, byte[] fileEncSha256, ulong fileLength)
+    {
+        var stored = Media.Store("md-app-state", encrypted);
+        return new CodeChat.WhatsApp.Proto.ExternalBlobReference
+        {
+            MediaKey = Google.Protobuf.ByteString.CopyFrom(mediaKey),
+            DirectPath = stored.DirectPath,
+            FileSizeBytes = fileLength,
+            FileSHA256 = Google.Protobuf.ByteString.CopyFrom(fileSha256),
+            FileEncSHA256 = Google.Protobuf.ByteString.CopyFrom(fileEncSha256),
+        };
+    }
+
+    /// <summary>
+    /// The phone left a snapshot of <paramref name="collection"/> at <paramref name="version"/> (uploaded
+    /// with <see cref="UploadAppStateBlobFromPhone"/>): a companion fetching with <c>return_snapshot</c>
+    /// gets it and the patches after it; every companion gets a <c>server_sync</c> notification.
+    /// </summary>
+    public void SetAppStateSnapshotFromPhone(EmulatedAccount account, string collection, ulong version, CodeChat.WhatsApp.Proto.ExternalBlobReference snapshot) =>
+        _server.AppState.SnapshotFromPhone(account, collection, version, snapshot);
+
+    /// <summary>
     /// The account's phone scans a QR string shown by a registering client. Completes once the client
     /// counter-signed and the device is stored; the client then gets stream error 515 and must log in again.
     /// </summary>

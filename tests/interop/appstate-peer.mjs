@@ -16,10 +16,21 @@
 //   {"cmd":"decode","name","patch"}                   -> {mutations:[{operation,index,action}]} (patch MAC,
 //        value MACs, index MACs and the snapshot MAC checked; throws otherwise; the state moves on)
 //   {"cmd":"decodeSnapshot","name","snapshot"}        -> {mutations, macMismatch} (the state is replaced)
+//   {"cmd":"snapshot","name","keyId","version","entries":[{index,action,apiVersion}]}
+//        -> {snapshot}  (a SyncdSnapshot at `version` holding one SET record per entry, each record
+//        encoded by encodeSyncdPatch on a fresh state, the MAC over the resulting LT-hash; Baileys'
+//        decodeSyncdSnapshot must accept it before it is returned; the collection's state becomes it)
+//   {"cmd":"encode",...,"external":true}              -> {patch, mutations} (the patch without its
+//        mutations, and them as a serialized SyncdMutations, to be uploaded as an external blob)
+//   {"cmd":"blob","plaintext"}                        -> {encrypted, mediaKey, fileSha256, fileEncSha256, fileLength}
+//        (Baileys' encryptedStream for media type 'md-app-state', what a phone uploads for
+//        snapshots and external mutations, HKDF info "WhatsApp App State Keys")
 // Anything else Baileys prints goes to stderr, so stdout stays parseable.
 import { createInterface } from 'node:readline';
+import { readFile, unlink } from 'node:fs/promises';
 import { expandAppStateKeys } from 'whatsapp-rust-bridge';
 import { proto } from 'baileys/WAProto/index.js';
+import { encryptedStream } from 'baileys';
 import {
     decodeSyncdPatch,
     decodeSyncdSnapshot,
@@ -74,13 +85,51 @@ const handlers = {
         }
         return { version: state.version, hash: b64(state.hash), indexValueMacs };
     },
-    async encode({ name, keyId, index, action, apiVersion, operation }) {
+    async encode({ name, keyId, index, action, apiVersion, operation, external }) {
         const { patch, state } = await encodeSyncdPatch(
             { type: name, index, syncAction: proto.SyncActionValue.fromObject(action), apiVersion, operation: operationOf(operation) },
             keyId, stateOf(name), getAppStateSyncKey);
         states.set(name, state);
         patch.version = { version: state.version };
-        return { patch: b64(proto.SyncdPatch.encode(patch).finish()) };
+        if (!external) {
+            return { patch: b64(proto.SyncdPatch.encode(patch).finish()) };
+        }
+        const mutations = proto.SyncdMutations.encode({ mutations: patch.mutations }).finish();
+        patch.mutations = [];
+        return { patch: b64(proto.SyncdPatch.encode(patch).finish()), mutations: b64(mutations) };
+    },
+    async snapshot({ name, keyId, version, entries }) {
+        let state = newLTHashState();
+        const records = [];
+        for (const { index, action, apiVersion } of entries) {
+            const encoded = await encodeSyncdPatch(
+                { type: name, index, syncAction: proto.SyncActionValue.fromObject(action), apiVersion, operation: operationOf('set') },
+                keyId, state, getAppStateSyncKey);
+            state = encoded.state;
+            records.push(encoded.patch.mutations[0].record);
+        }
+        const k = expandAppStateKeys((await getAppStateSyncKey(keyId)).keyData);
+        const hash = Buffer.from(state.hash);
+        const snapshot = proto.SyncdSnapshot.encode({
+            version: { version }, records, mac: snapshotMacOf(hash, version, name, k.snapshotMacKey), keyId: { id: bytes(keyId) },
+        }).finish();
+        let macMismatch = false;
+        const logger = { warn: () => { macMismatch = true; }, trace() {}, debug() {}, info() {}, error() {} };
+        const checked = await decodeSyncdSnapshot(name, proto.SyncdSnapshot.decode(snapshot), getAppStateSyncKey, undefined, true, logger);
+        if (macMismatch || Buffer.compare(Buffer.from(checked.state.hash), hash) !== 0) {
+            throw new Error('Baileys does not accept the snapshot it was built from');
+        }
+        states.set(name, { ...checked.state, version });
+        return { snapshot: b64(snapshot) };
+    },
+    async blob({ plaintext }) {
+        const enc = await encryptedStream(bytes(plaintext), 'md-app-state');
+        const body = await readFile(enc.encFilePath);
+        await unlink(enc.encFilePath);
+        return {
+            encrypted: b64(body), mediaKey: b64(enc.mediaKey), fileSha256: b64(enc.fileSha256),
+            fileEncSha256: b64(enc.fileEncSha256), fileLength: enc.fileLength,
+        };
     },
     async decode({ name, patch }) {
         const decoded = proto.SyncdPatch.decode(bytes(patch));

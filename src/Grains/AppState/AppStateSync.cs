@@ -115,13 +115,23 @@ internal sealed partial class AppStateSync(
         }
     }
 
-    /// <summary>True when the collection reached the server's version; false when a key is missing or a patch was refused.</summary>
+    /// <summary>
+    /// True when the collection reached the server's version; false when a key is missing or a patch
+    /// was refused. A patch refused on top of a version we hold makes one more fetch that asks for the
+    /// server's snapshot, which replaces our state of the collection if it verifies (Baileys 7 chats.ts
+    /// <c>resyncAppState</c> forces a snapshot after a failed sync "to recover from corrupted local
+    /// state (e.g. LTHash MAC mismatch)"); only when that fails too is the collection left where it was.
+    /// </summary>
     private async Task<bool> SyncLockedAsync(string collection, CancellationToken cancellationToken)
     {
+        var forceSnapshot = false;
+        var recoveryTried = false;
         for (var round = 0; round < MaxRounds; round++)
         {
             var state = await store.LoadStateAsync(instanceName, collection, cancellationToken);
-            var answer = await client.SendIqAsync(AppStateNodes.Fetch(collection, state.Version), cancellationToken);
+            var withSnapshot = forceSnapshot || state.Version == 0;
+            forceSnapshot = false;
+            var answer = await client.SendIqAsync(AppStateNodes.Fetch(collection, state.Version, withSnapshot), cancellationToken);
             var reply = AppStateNodes.ParseAnswer(answer).FirstOrDefault(c => c.Name == collection);
             if (reply is null)
                 return false;
@@ -132,11 +142,15 @@ internal sealed partial class AppStateSync(
             }
             try
             {
-                if (reply.Snapshot is { } reference && state.Version == 0)
+                if (reply.Snapshot is { } reference && withSnapshot)
                 {
                     var snapshot = SyncdSnapshot.Parser.ParseFrom(await DownloadAsync(reference, cancellationToken));
                     var keys = await store.GetKeysAsync(instanceName, AppStatePatchDecoder.KeyIdsOf(snapshot), cancellationToken);
                     var decoded = AppStatePatchDecoder.DecodeSnapshot(collection, snapshot, id => keys.GetValueOrDefault(Convert.ToBase64String(id)));
+                    // A snapshot no newer than what we hold replaces our state but tells nothing new (as
+                    // Baileys' decodeSyncdSnapshot, given the version it started from, emits no mutations).
+                    if (decoded.State.Version <= state.Version)
+                        decoded = decoded with { Mutations = [] };
                     if (!await ApplyAsync(collection, state.Version, decoded, cancellationToken))
                         return false;
                     state = decoded.State;
@@ -162,7 +176,11 @@ internal sealed partial class AppStateSync(
             catch (AppStateIntegrityException refused)
             {
                 LogPatchRefused(instanceName, collection, refused.Version, refused.Reason);
-                return false;
+                if (withSnapshot || recoveryTried)
+                    return false;
+                recoveryTried = forceSnapshot = true;
+                LogRecovering(instanceName, collection);
+                continue;
             }
             if (!reply.HasMorePatches)
                 return true;
@@ -215,6 +233,9 @@ internal sealed partial class AppStateSync(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: app-state {Collection} version {Version} REFUSED ({Reason}); nothing of it applied")]
     private partial void LogPatchRefused(string instanceName, string collection, ulong version, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: app-state {Collection} asks the server for its snapshot to recover from the refused patch")]
+    private partial void LogRecovering(string instanceName, string collection);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: app-state {Collection} needs {Count} key(s) we do not hold (asking the phone: {Asking})")]
     private partial void LogKeyMissing(string instanceName, string collection, int count, bool asking);

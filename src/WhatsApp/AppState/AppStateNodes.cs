@@ -15,14 +15,16 @@ public static class AppStateNodes
     public const string Namespace = "w:sync:app:state";
 
     /// <summary>
-    /// Asks for a collection's patches after <paramref name="fromVersion"/>, or (version 0) for its
-    /// snapshot; whatsmeow omits the version when it asks for the snapshot.
+    /// Asks for a collection's patches after <paramref name="fromVersion"/>, or (version 0, or
+    /// <paramref name="withSnapshot"/>) for its snapshot and the patches after it; whatsmeow omits the
+    /// version when it asks for the snapshot from scratch, and Baileys 7 (chats.ts <c>resyncAppState</c>)
+    /// keeps the version it holds when it forces a snapshot to recover from a refused patch.
     /// </summary>
-    public static Node Fetch(string collection, ulong fromVersion)
+    public static Node Fetch(string collection, ulong fromVersion, bool withSnapshot = false)
     {
-        var snapshot = fromVersion == 0;
+        var snapshot = fromVersion == 0 || withSnapshot;
         var attributes = new List<NodeAttribute> { new("name", collection), new("return_snapshot", snapshot ? "true" : "false") };
-        if (!snapshot)
+        if (fromVersion != 0)
             attributes.Add(new("version", fromVersion.ToString(CultureInfo.InvariantCulture)));
         return ClientNodes.Iq(Namespace, "set", new Node("sync", default, new Node("collection", NodeAttributes.Create(attributes))));
     }

@@ -15,9 +15,10 @@ namespace CodeChat.WaEmulator.Model;
 /// An account's primary phone (device 0). It holds the ADV account signing key (which doubles as its
 /// Signal identity, as on the probe: emulator-notes.md §0) and real Signal keys, because every client
 /// encrypts each 1:1 message to device 0 too and needs a valid bundle for it. Ciphertext addressed to
-/// the phone is dropped; the phone never decrypts. It does encrypt: it sends its own companions
-/// protocol messages (history sync notifications, app-state key shares) on Signal sessions it starts
-/// from their uploaded bundles, with our Signal code (<see cref="EncryptForCompanion"/>).
+/// the phone is inspected and dropped; the only messages the phone decrypts are its own companions'
+/// peer messages (<see cref="DecryptFromCompanion"/>: app-state key requests). It also encrypts: it
+/// sends its own companions protocol messages (history sync notifications, app-state key shares) on
+/// Signal sessions it starts from their uploaded bundles, with our Signal code (<see cref="EncryptForCompanion"/>).
 /// </summary>
 public sealed class SimulatedPhone
 {
@@ -26,6 +27,8 @@ public sealed class SimulatedPhone
     private readonly object _gate = new();
     private int _nextPreKeyId = 1;
     private readonly ConcurrentDictionary<uint, bool> _handedOutPreKeys = new();
+    // The private halves of the one-time prekeys, for a companion's pkmsg the phone decrypts (peer messages only).
+    private readonly ConcurrentDictionary<uint, Curve25519KeyPair> _oneTimePreKeyPairs = new();
     // Sender devices (PN device JID) whose pkmsg the phone accepted: it has a session with them.
     private readonly ConcurrentDictionary<string, bool> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<PhoneCopy> _copies = new();
@@ -77,6 +80,48 @@ public sealed class SimulatedPhone
             }
 
             return SessionCipher.Encrypt(record, plaintext);
+        }
+    }
+
+    /// <summary>The app-state sync keys this phone holds and shares with companions that ask.</summary>
+    public PhoneAppStateKeys AppStateKeys { get; } = new();
+
+    /// <summary>
+    /// Decrypts a peer message a companion of this account sent its phone (a pkmsg on this phone's
+    /// keys, or a msg on the session either side started) and returns the unpadded <see cref="Message"/>;
+    /// null (with <paramref name="failure"/>) when it does not decrypt.
+    /// </summary>
+    internal Message? DecryptFromCompanion(LinkedDevice companion, Node enc, out string? failure)
+    {
+        var bytes = enc.Bytes is { } content ? content : ReadOnlyMemory<byte>.Empty;
+        try
+        {
+            byte[] padded;
+            lock (_gate)
+            {
+                var record = _companionSessions.GetValueOrDefault(companion.PnJid) ?? new SessionRecord();
+                if (enc.GetAttribute("type") == "pkmsg")
+                {
+                    var message = PreKeySignalMessage.Parse(bytes.Span);
+                    var oneTime = message.PreKeyId is { } id ? _oneTimePreKeyPairs.GetValueOrDefault(id) : null;
+                    var decrypted = SessionCipher.DecryptPreKeyMessage(record, _signalIdentity, message, oneTime);
+                    if (decrypted.ConsumedPreKeyId is { } consumed)
+                        _oneTimePreKeyPairs.TryRemove(consumed, out _);
+                    padded = decrypted.Plaintext;
+                }
+                else
+                {
+                    padded = SessionCipher.Decrypt(record, SignalMessage.Parse(bytes.Span));
+                }
+                _companionSessions[companion.PnJid] = record;
+            }
+            failure = null;
+            return Message.Parser.ParseFrom(MessagePadding.Unpad(padded).Span);
+        }
+        catch (Exception ex) when (ex is SignalProtocolException or InvalidProtocolBufferException or ArgumentException)
+        {
+            failure = ex.Message;
+            return null;
         }
     }
 
@@ -235,8 +280,9 @@ public sealed class SimulatedPhone
             for (var i = 0; i < OneTimePreKeyBatch; i++)
             {
                 var id = _nextPreKeyId++;
-                var publicKey = Curve25519KeyPair.Generate().PublicKey.Raw32.ToArray();
-                batch.Add(new OneTimePreKeyRecord([(byte)(id >> 16), (byte)(id >> 8), (byte)id], publicKey));
+                var pair = Curve25519KeyPair.Generate();
+                _oneTimePreKeyPairs[(uint)id] = pair;
+                batch.Add(new OneTimePreKeyRecord([(byte)(id >> 16), (byte)(id >> 8), (byte)id], pair.PublicKey.Raw32.ToArray()));
             }
         }
 

@@ -1,6 +1,7 @@
 using CodeChat.WaEmulator.Model;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Proto;
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
 namespace CodeChat.WaEmulator.Protocol;
@@ -45,16 +46,44 @@ internal sealed class AppStateService(ChatServer server, ILogger logger)
                 answers.Add(Stanzas.Make("collection", ("name", name), ("version", version.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
                 continue;
             }
-            var from = collection.GetUInt64("version") ?? 0;
-            var after = account.AppState.PatchesAfter(name, from);
-            var latest = account.AppState.Version(name);
-            answers.Add(Stanzas.Children("collection",
-                [("name", name), ("version", latest.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("has_more_patches", "false")],
-                [Stanzas.Children("patches", [], after.Select(p => Stanzas.Bytes("patch", p)))]));
+            answers.Add(Fetch(account, name, collection));
         }
         foreach (var name in changed)
             AnnounceChange(account, name, skip: device);
         return Stanzas.Result(iq, Stanzas.Children("sync", [], answers));
+    }
+
+    /// <summary>
+    /// A fetch: the patches after the companion's version; with <c>return_snapshot="true"</c> and a
+    /// snapshot the phone left, that snapshot as an <c>ExternalBlobReference</c> (Baileys 7 chat-utils
+    /// <c>extractSyncdPatches</c>, whatsmeow appstate.go <c>fetchAppStatePatches</c> read it from
+    /// <c>&lt;snapshot&gt;</c>) and only the patches after it.
+    /// </summary>
+    private static Node Fetch(EmulatedAccount account, string name, Node collection)
+    {
+        var from = collection.GetUInt64("version") ?? 0;
+        var children = new List<Node>();
+        if (collection.GetAttribute("return_snapshot") == "true" && account.AppState.Snapshot(name) is { } snapshot)
+        {
+            children.Add(Stanzas.Bytes("snapshot", snapshot.Reference.ToByteArray()));
+            from = snapshot.Version;
+        }
+        children.Add(Stanzas.Children("patches", [], account.AppState.PatchesAfter(name, from).Select(p => Stanzas.Bytes("patch", p))));
+        var latest = account.AppState.Version(name);
+        return Stanzas.Children("collection",
+            [("name", name), ("version", latest.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("has_more_patches", "false")],
+            children);
+    }
+
+    /// <summary>
+    /// The phone left a snapshot of <paramref name="collection"/> at <paramref name="version"/> (its
+    /// encrypted blob already on the media host): companions that fetch with a snapshot get it, and
+    /// every companion hears that the collection changed.
+    /// </summary>
+    public void SnapshotFromPhone(EmulatedAccount account, string collection, ulong version, ExternalBlobReference reference)
+    {
+        account.AppState.SetSnapshot(collection, version, reference);
+        AnnounceChange(account, collection, skip: null);
     }
 
     /// <summary>The phone changed something: its patch (built by the test, e.g. with Baileys) goes on top, and every companion hears of it.</summary>

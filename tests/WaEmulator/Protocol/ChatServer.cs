@@ -34,7 +34,7 @@ internal sealed class ChatServer
         Versions = new ClientVersionGate(options);
         Profiles = new ProfileService(this);
         Calls = new CallRouter(this);
-        PhoneMessages = new PhoneMessages(this);
+        PhoneMessages = new PhoneMessages(this, logger);
     }
 
     public ProfileService Profiles { get; }

@@ -375,6 +375,11 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
                 {
                     logger.LogWarning("Phone {Phone} cannot decrypt {Id} from {Sender}: {Rejection}", phoneAccount.Phone, id, sender.PnJid, copy.Rejection);
                 }
+                else if (ownFanOut && message.GetAttribute("category") == "peer")
+                {
+                    // a companion's peer message to its own phone: the one kind the phone reads
+                    server.PhoneMessages.ReadPeerMessage(sender, enc);
+                }
             }
 
             Deliver(targetJid, Stanzas.Children("message", [.. attributes], children));
@@ -443,7 +448,7 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
         var account = server.Directory.FindUser(target);
         if (account is null || target.Device == 0)
         {
-            // The simulated phone never decrypts (emulator-notes.md §0)
+            // Stanzas for the phone itself are inspected in RouteMessage (only its companions' peer messages are read), never delivered
             server.Journal(StanzaDirection.Dropped, target.ToString(), stanza);
             return;
         }

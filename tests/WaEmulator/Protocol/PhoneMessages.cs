@@ -4,6 +4,7 @@ using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Crypto;
 using CodeChat.WhatsApp.Proto;
 using CodeChat.WhatsApp.Signal;
+using Microsoft.Extensions.Logging;
 
 namespace CodeChat.WaEmulator.Protocol;
 
@@ -19,7 +20,7 @@ namespace CodeChat.WaEmulator.Protocol;
 /// it with a <c>peer_msg</c> receipt (§7.2).
 /// </para>
 /// </summary>
-internal sealed class PhoneMessages(ChatServer server)
+internal sealed class PhoneMessages(ChatServer server, ILogger logger)
 {
     /// <summary>
     /// Encrypts <paramref name="message"/> for <paramref name="companion"/> and delivers it (or queues it
@@ -45,6 +46,30 @@ internal sealed class PhoneMessages(ChatServer server)
             [Stanzas.Make("enc", [("v", "2"), ("type", encrypted.EncType)], NodeContent.FromBytes(encrypted.Serialized))]);
         server.Router.Deliver(companion, stanza);
         return id;
+    }
+
+    /// <summary>
+    /// A peer message a companion sent its own phone (accepted by <see cref="SimulatedPhone.Inspect"/>):
+    /// the phone decrypts it, and answers an APP_STATE_SYNC_KEY_REQUEST with an APP_STATE_SYNC_KEY_SHARE
+    /// of the keys it holds among those asked (whatsapp-protocol.md §6.11, §9.2). Anything else it reads
+    /// and drops.
+    /// </summary>
+    public void ReadPeerMessage(LinkedDevice companion, Node enc)
+    {
+        var phone = companion.Account.PrimaryPhone;
+        if (phone.DecryptFromCompanion(companion, enc, out var failure) is not { } message)
+        {
+            logger.LogWarning("Phone {Phone} cannot decrypt a peer message from {Companion}: {Failure}", companion.Account.Phone, companion.PnJid, failure);
+            return;
+        }
+        if (message.ProtocolMessage is { Type: ProtocolMessage.Types.Type.AppStateSyncKeyRequest, AppStateSyncKeyRequest: { } request })
+        {
+            var answer = phone.AppStateKeys.Answer(companion.PnJid, request);
+            logger.LogInformation("Phone {Phone}: {Companion} asked for {Count} app-state key(s); sharing {Shared}",
+                companion.Account.Phone, companion.PnJid, request.KeyIDs.Count, answer?.ProtocolMessage.AppStateSyncKeyShare.Keys.Count ?? 0);
+            if (answer is not null)
+                Send(companion, answer);
+        }
     }
 
     /// <summary>
