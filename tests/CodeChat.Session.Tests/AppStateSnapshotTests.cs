@@ -1,8 +1,11 @@
+using System.Security.Cryptography;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Testing;
 using CodeChat.WhatsApp.Proto;
 using Google.Protobuf;
+using Npgsql;
 using static CodeChat.Session.Tests.AppStateTestSupport;
 
 namespace CodeChat.Session.Tests;
@@ -113,6 +116,72 @@ public sealed class AppStateSnapshotTests(PostgresServerFixture postgres, Emulat
         Assert.False((await ChatRowAsync(instance, bobAccount.PnJid)).GetProperty("archived").GetBoolean());
         Assert.Contains(logs.Lines, l => l.Contains($"app-state {RegularLow} version 2 REFUSED", StringComparison.Ordinal));
         Assert.Contains(logs.Lines, l => l.Contains($"app-state {RegularLow} asks the server for its snapshot", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Recovering_from_a_snapshot_older_than_our_version_raises_nothing_twice_and_never_lowers_the_version()
+    {
+        Assert.NotNull(packages);
+        var logs = new RecordingLoggerProvider();
+        await using var scene = await AppStateScene.StartAsync(postgres, emulator, logs);
+        var (instance, phone, bob) = (scene.Instance, scene.Phone, scene.Bob.PnJid);
+        var (keyId, _) = await scene.ShareNewKeyAsync();
+        var archive = new JsonObject { ["timestamp"] = 1_700_000_000_000, ["archiveChatAction"] = new JsonObject { ["archived"] = true } };
+
+        // The phone's snapshot at version 1 (Bob archived), then patches 2 (pinned) and 3 (muted): each
+        // applies once, with its event.
+        emulator.Emulator.SetAppStateSnapshotFromPhone(instance.Account, RegularLow, 1,
+            await UploadAsync(phone, await phone.SnapshotAsync(RegularLow, keyId, 1, [new(["archive", bob], archive, 3)], Ct)));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "archived", true));
+        emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, RegularLow, await phone.EncodeAsync(RegularLow, keyId, ["pin_v1", bob],
+            new JsonObject { ["timestamp"] = 1_700_000_100_000, ["pinAction"] = new JsonObject { ["pinned"] = true } }, 5, false, Ct));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "pinned", 1_700_000_100_000L));
+        emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, RegularLow, await phone.EncodeAsync(RegularLow, keyId, ["mute", bob],
+            new JsonObject { ["timestamp"] = 1_700_000_200_000, ["muteAction"] = new JsonObject { ["muted"] = true, ["muteEndTimestamp"] = 1_900_000_000_000 } }, 2, false, Ct));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "muteEndTime", 1_900_000_000_000L));
+        await WaitUntilAsync(async () => (await VersionsAsync(instance)).GetValueOrDefault(RegularLow) == 3);
+
+        // Our stored LT-hash gets corrupted, so the phone's good patch 4 (unarchive) is refused on top of
+        // it and we recover from the server's snapshot, which is at version 1, below the 3 we hold.
+        await CorruptLtHashAsync(instance, RegularLow);
+        emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, RegularLow, await phone.EncodeAsync(RegularLow, keyId, ["archive", bob],
+            new JsonObject { ["timestamp"] = 1_700_000_300_000, ["archiveChatAction"] = new JsonObject { ["archived"] = false } }, 3, false, Ct));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "archived", false));
+        await WaitUntilAsync(async () => (await VersionsAsync(instance)).GetValueOrDefault(RegularLow) == 4);
+        Assert.Contains(logs.Lines, l => l.Contains($"app-state {RegularLow} version 4 REFUSED", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Contains($"app-state {RegularLow} asks the server for its snapshot", StringComparison.Ordinal));
+
+        // A later patch (5, marked unread) applies on top of the recovered state.
+        emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, RegularLow, await phone.EncodeAsync(RegularLow, keyId, ["markChatAsRead", bob],
+            new JsonObject { ["timestamp"] = 1_700_000_400_000, ["markChatAsReadAction"] = new JsonObject { ["read"] = false } }, 3, false, Ct));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "unreadCount", -1L));
+        await WaitUntilAsync(async () => (await VersionsAsync(instance)).GetValueOrDefault(RegularLow) == 5);
+
+        // The replay of versions 1 to 3 raised no second event, and the stored version never went below 3:
+        // versions 1 and 2 were each written once, when first met.
+        var changes = (await instance.Host.EventsAsync(instance.Name))
+            .Where(e => e.Event == InstanceEventNames.ChatsUpdate)
+            .Select(e => JsonDocument.Parse(e.DataJson).RootElement)
+            .ToList();
+        Assert.Single(changes, e => IsChange(e, bob, "archived", true));
+        Assert.Single(changes, e => IsChange(e, bob, "pinned", 1_700_000_100_000L));
+        Assert.Single(changes, e => IsChange(e, bob, "muteEndTime", 1_900_000_000_000L));
+        Assert.Single(logs.Lines, l => l.Contains($"app-state {RegularLow} at version 1 (", StringComparison.Ordinal));
+        Assert.Single(logs.Lines, l => l.Contains($"app-state {RegularLow} at version 2 (", StringComparison.Ordinal));
+        var chat = await ChatRowAsync(instance, bob);
+        Assert.False(chat.GetProperty("archived").GetBoolean());
+        Assert.Equal(1_700_000_100_000L, chat.GetProperty("pinned").GetInt64());
+    }
+
+    /// <summary>Our stored LT-hash of <paramref name="collection"/> no longer matches what we applied (corrupted local state).</summary>
+    private static async Task CorruptLtHashAsync(SendingInstance instance, string collection)
+    {
+        await using var data = NpgsqlDataSource.Create(instance.ConnectionString);
+        await using var command = data.CreateCommand("UPDATE app_state_collections SET lt_hash = $3 WHERE instance_name = $1 AND name = $2");
+        command.Parameters.AddWithValue(instance.Name);
+        command.Parameters.AddWithValue(collection);
+        command.Parameters.AddWithValue(RandomNumberGenerator.GetBytes(128));
+        Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
     }
 
     /// <summary>Baileys encrypts the blob as the phone would; the phone uploads it to the emulator's media host.</summary>

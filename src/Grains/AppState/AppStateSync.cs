@@ -121,14 +121,19 @@ internal sealed partial class AppStateSync(
     /// server's snapshot, which replaces our state of the collection if it verifies (Baileys 7 chats.ts
     /// <c>resyncAppState</c> forces a snapshot after a failed sync "to recover from corrupted local
     /// state (e.g. LTHash MAC mismatch)"); only when that fails too is the collection left where it was.
+    /// A snapshot older than the version we hold is replayed up to that version without touching rows
+    /// or raising events (see <see cref="SyncPosition"/>).
     /// </summary>
     private async Task<bool> SyncLockedAsync(string collection, CancellationToken cancellationToken)
     {
         var forceSnapshot = false;
         var recoveryTried = false;
+        AppStateCollectionState? rebuilding = null;
         for (var round = 0; round < MaxRounds; round++)
         {
-            var state = await store.LoadStateAsync(instanceName, collection, cancellationToken);
+            var stored = await store.LoadStateAsync(instanceName, collection, cancellationToken);
+            var position = new SyncPosition(stored.Version, rebuilding);
+            var state = rebuilding ?? stored;
             var withSnapshot = forceSnapshot || state.Version == 0;
             forceSnapshot = false;
             var answer = await client.SendIqAsync(AppStateNodes.Fetch(collection, state.Version, withSnapshot), cancellationToken);
@@ -147,11 +152,7 @@ internal sealed partial class AppStateSync(
                     var snapshot = SyncdSnapshot.Parser.ParseFrom(await DownloadAsync(reference, cancellationToken));
                     var keys = await store.GetKeysAsync(instanceName, AppStatePatchDecoder.KeyIdsOf(snapshot), cancellationToken);
                     var decoded = AppStatePatchDecoder.DecodeSnapshot(collection, snapshot, id => keys.GetValueOrDefault(Convert.ToBase64String(id)));
-                    // A snapshot no newer than what we hold replaces our state but tells nothing new (as
-                    // Baileys' decodeSyncdSnapshot, given the version it started from, emits no mutations).
-                    if (decoded.State.Version <= state.Version)
-                        decoded = decoded with { Mutations = [] };
-                    if (!await ApplyAsync(collection, state.Version, decoded, cancellationToken))
+                    if (!await KeepAsync(collection, position, decoded, cancellationToken))
                         return false;
                     state = decoded.State;
                 }
@@ -163,7 +164,7 @@ internal sealed partial class AppStateSync(
                         patch.Mutations.AddRange(SyncdMutations.Parser.ParseFrom(await DownloadAsync(external, cancellationToken)).Mutations);
                     var keys = await store.GetKeysAsync(instanceName, AppStatePatchDecoder.KeyIdsOf(patch), cancellationToken);
                     var decoded = AppStatePatchDecoder.DecodePatch(collection, patch, state, id => keys.GetValueOrDefault(Convert.ToBase64String(id)));
-                    if (!await ApplyAsync(collection, state.Version, decoded, cancellationToken))
+                    if (!await KeepAsync(collection, position, decoded, cancellationToken))
                         return false;
                     state = decoded.State;
                 }
@@ -179,13 +180,54 @@ internal sealed partial class AppStateSync(
                 if (withSnapshot || recoveryTried)
                     return false;
                 recoveryTried = forceSnapshot = true;
+                rebuilding = null;
                 LogRecovering(instanceName, collection);
                 continue;
             }
+            rebuilding = position.Rebuilding;
             if (!reply.HasMorePatches)
-                return true;
+            {
+                if (rebuilding is null)
+                    return true;
+                // The server ended below the version we hold: keep ours rather than go back.
+                LogRebuildFellShort(instanceName, collection, rebuilding.Version, position.Stored);
+                return false;
+            }
         }
         return false;
+    }
+
+    /// <summary>
+    /// Keeps a verified snapshot or patch. One at or below the version stored was applied when we first
+    /// met it, so it only moves the LT-hash and version (as Baileys 7 chats.js remembers the version a
+    /// sync started from and decodeSyncdSnapshot / decodePatches emit mutations only above it); one below
+    /// it stays in memory, so what is stored never goes back to an older version.
+    /// </summary>
+    private async Task<bool> KeepAsync(string collection, SyncPosition position, AppStateDecoded decoded, CancellationToken cancellationToken)
+    {
+        if (decoded.State.Version < position.Stored)
+        {
+            position.Rebuilding = decoded.State;
+            return true;
+        }
+        if (decoded.State.Version == position.Stored)
+            decoded = decoded with { Mutations = [] };
+        if (!await ApplyAsync(collection, position.Stored, decoded, cancellationToken))
+            return false;
+        position.Stored = decoded.State.Version;
+        position.Rebuilding = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Where one fetch round stands: the version stored for the collection (never lowered), and the
+    /// state rebuilt from an older snapshot while it is still below that version.
+    /// </summary>
+    private sealed class SyncPosition(ulong stored, AppStateCollectionState? rebuilding)
+    {
+        public ulong Stored { get; set; } = stored;
+
+        public AppStateCollectionState? Rebuilding { get; set; } = rebuilding;
     }
 
     private async Task<bool> ApplyAsync(string collection, ulong previousVersion, AppStateDecoded decoded, CancellationToken cancellationToken)
@@ -236,6 +278,9 @@ internal sealed partial class AppStateSync(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: app-state {Collection} asks the server for its snapshot to recover from the refused patch")]
     private partial void LogRecovering(string instanceName, string collection);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: app-state {Collection} snapshot replay ended at version {Version}, below the version {Stored} we hold; ours is kept")]
+    private partial void LogRebuildFellShort(string instanceName, string collection, ulong version, ulong stored);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: app-state {Collection} needs {Count} key(s) we do not hold (asking the phone: {Asking})")]
     private partial void LogKeyMissing(string instanceName, string collection, int count, bool asking);
