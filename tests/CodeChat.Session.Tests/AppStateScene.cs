@@ -13,10 +13,11 @@ namespace CodeChat.Session.Tests;
 /// </summary>
 internal sealed class AppStateScene : IAsyncDisposable
 {
-    private AppStateScene(SendingInstance instance, BaileysAppStatePeer phone, EmulatedAccount bob, string bobMessageId)
+    private AppStateScene(SendingInstance instance, BaileysAppStatePeer phone, BaileysPeer bobPeer, EmulatedAccount bob, string bobMessageId)
     {
         Instance = instance;
         Phone = phone;
+        BobPeer = bobPeer;
         Bob = bob;
         BobMessageId = bobMessageId;
     }
@@ -26,6 +27,9 @@ internal sealed class AppStateScene : IAsyncDisposable
     public BaileysAppStatePeer Phone { get; }
 
     public EmulatedAccount Bob { get; }
+
+    /// <summary>Bob's Baileys client, to send more messages.</summary>
+    public BaileysPeer BobPeer { get; }
 
     /// <summary>The id of Bob's "hello", the last message of his chat.</summary>
     public string BobMessageId { get; }
@@ -43,7 +47,7 @@ internal sealed class AppStateScene : IAsyncDisposable
             var sent = await bob.CommandAsync("send", new { to = instance.Account.PnJid, text = "hello" }, cancellationToken: Ct);
             var bobMessageId = sent["messageId"]!.GetValue<string>();
             await instance.WaitForEventAsync(InstanceEventNames.NewMessage, e => e.GetProperty("header").GetProperty("messageId").GetString() == bobMessageId);
-            return new AppStateScene(instance, phone, bobAccount, bobMessageId);
+            return new AppStateScene(instance, phone, bob, bobAccount, bobMessageId);
         }
         catch
         {

@@ -132,6 +132,52 @@ public sealed class AppStateTests(PostgresServerFixture postgres, EmulatorFixtur
         Assert.Equal(401, (await PutAsync(name, valid, stranger)).Status);
     }
 
+    [Fact]
+    public async Task A_deleteChat_from_the_phone_deletes_only_the_messages_its_range_covers_and_keeps_a_chat_with_newer_ones()
+    {
+        Assert.NotNull(packages);
+        await using var scene = await AppStateScene.StartAsync(postgres, emulator);
+        var (instance, phone, bob) = (scene.Instance, scene.Phone, scene.Bob.PnJid);
+        var (keyId, _) = await scene.ShareNewKeyAsync();
+        var helloAt = (await MessagesOfAsync(instance, bob)).Single().Timestamp;
+
+        // Bob writes again once the clock has moved past his "hello" (timestamps are whole seconds).
+        await WaitUntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow.ToUnixTimeSeconds() > helloAt));
+        var sent = await scene.BobPeer.CommandAsync("send", new { to = instance.Account.PnJid, text = "still here" }, cancellationToken: Ct);
+        var laterId = sent["messageId"]!.GetValue<string>();
+        await instance.WaitForEventAsync(InstanceEventNames.NewMessage, e => e.GetProperty("header").GetProperty("messageId").GetString() == laterId);
+        var laterAt = (await MessagesOfAsync(instance, bob)).Single(m => m.KeyId == laterId).Timestamp;
+        Assert.True(laterAt > helloAt, $"the second message ({laterAt}) must be newer than the first ({helloAt})");
+
+        // The phone deleted the chat when "hello" was its last message (as a snapshot replays it after
+        // "still here" arrived): "hello" goes, "still here" and the chat stay, and no deletion is announced.
+        await PushFromPhoneAsync(instance, phone, RegularHigh, keyId, ["deleteChat", bob, "1"], DeleteChat(helloAt), 6);
+        await WaitUntilAsync(async () => (await VersionsAsync(instance)).GetValueOrDefault(RegularHigh) == 1);
+        Assert.Equal([laterId], (await MessagesOfAsync(instance, bob)).Select(m => m.KeyId));
+        Assert.Equal(bob, (await ChatRowAsync(instance, bob)).GetProperty("remoteJid").GetString());
+        Assert.DoesNotContain(await instance.Host.EventsAsync(instance.Name), e => e.Event == InstanceEventNames.ChatsUpdate && e.DataJson.Contains("\"deleted\"", StringComparison.Ordinal));
+
+        // Deleted up to "still here": nothing remains, the chat goes and chats.update says so.
+        await PushFromPhoneAsync(instance, phone, RegularHigh, keyId, ["deleteChat", bob, "1"], DeleteChat(laterAt), 6);
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "deleted", true));
+        Assert.Empty(await MessagesOfAsync(instance, bob));
+        var (_, chats) = await instance.Host.GetAsync($"/chat/findChats/{Uri.EscapeDataString(instance.Name)}");
+        Assert.DoesNotContain(chats.EnumerateArray(), c => c.GetProperty("remoteJid").GetString() == bob);
+    }
+
+    private static JsonObject DeleteChat(long lastMessageTimestamp) => new()
+    {
+        ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        ["deleteChatAction"] = new JsonObject { ["messageRange"] = new JsonObject { ["lastMessageTimestamp"] = lastMessageTimestamp } },
+    };
+
+    private static async Task<List<(string KeyId, long Timestamp)>> MessagesOfAsync(SendingInstance instance, string jid)
+    {
+        var (_, found) = await instance.PostAsync("/chat/findMessages", new { where = new { keyRemoteJid = jid } });
+        return [.. found.GetProperty("messages").GetProperty("records").EnumerateArray()
+            .Select(m => (m.GetProperty("keyId").GetString()!, m.GetProperty("messageTimestamp").GetInt64()))];
+    }
+
     /// <summary>Baileys builds the phone's patch on its own state of the collection; the emulator takes it as the next version.</summary>
     private async Task PushFromPhoneAsync(SendingInstance instance, BaileysAppStatePeer phone, string collection, byte[] keyId,
         string[] index, JsonObject action, int apiVersion)

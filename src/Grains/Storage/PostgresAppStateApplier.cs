@@ -73,7 +73,7 @@ public sealed class PostgresAppStateApplier(NpgsqlDataSource dataSource, Postgre
                 var read = !set || value?.MarkChatAsReadAction?.Read != false;
                 return await UpdateChatAsync(context, jid, "marked_unread = $3", !read, w => w.WriteNumber("unreadCount", read ? 0 : -1), cancellationToken);
             case "deleteChat" when set:
-                return await DeleteChatAsync(context, jid, cancellationToken);
+                return await DeleteChatAsync(context, jid, DeletedThrough(value?.DeleteChatAction), cancellationToken);
             case "contact":
                 var action = set ? value?.ContactAction : null;
                 var name = action is null ? null : NonEmpty(action.FullName) ?? NonEmpty(action.FirstName);
@@ -147,27 +147,57 @@ public sealed class PostgresAppStateApplier(NpgsqlDataSource dataSource, Postgre
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = context.At });
     }
 
-    /// <summary>The phone deleted the chat: its row and stored messages go, and <c>chats.update</c> says <c>deleted</c>.</summary>
-    private static async Task<List<InstanceEventDraft>> DeleteChatAsync(Context context, string jid, CancellationToken cancellationToken)
+    /// <summary>
+    /// The newest message (Unix seconds) a deleteChat covers, from its message range (whatsmeow appstate
+    /// and Baileys 7 chat-utils <c>getMessageRange</c> write <c>lastMessageTimestamp</c>, the last
+    /// message's own timestamp, and <c>lastSystemMessageTimestamp</c>); null when it names none.
+    /// </summary>
+    private static long? DeletedThrough(DeleteChatAction? action)
     {
-        var events = new List<InstanceEventDraft>();
-        var deleted = new List<(string RemoteJid, string? Lid)>();
-        await using (var delete = new NpgsqlCommand(
-            "DELETE FROM chats WHERE instance_name = $1 AND (remote_jid = $2 OR lid = $2) RETURNING remote_jid, lid", context.Connection, context.Transaction))
+        if (action?.MessageRange is not { } range)
+            return null;
+        long? through = range.HasLastMessageTimestamp ? range.LastMessageTimestamp : null;
+        if (range.HasLastSystemMessageTimestamp && (through is null || range.LastSystemMessageTimestamp > through))
+            through = range.LastSystemMessageTimestamp;
+        return through;
+    }
+
+    /// <summary>
+    /// The phone deleted the chat up to <paramref name="through"/> (all of it when null): the stored
+    /// messages it covered go, and the chat row goes with <c>chats.update</c> <c>deleted</c> only when no
+    /// newer message remains. A deleteChat stays in the phone's snapshot, so every first sync or recovery
+    /// replays it; without the range it would wipe messages that arrived after the deletion.
+    /// </summary>
+    private static async Task<List<InstanceEventDraft>> DeleteChatAsync(Context context, string jid, long? through, CancellationToken cancellationToken)
+    {
+        // message_updates rows go with their message (ON DELETE CASCADE).
+        await using (var messages = new NpgsqlCommand(
+            """
+            DELETE FROM messages m USING chats c
+            WHERE c.instance_name = $1 AND (c.remote_jid = $2 OR c.lid = $2)
+              AND m.instance_name = $1 AND m.key_remote_jid = c.remote_jid
+              AND ($3::bigint IS NULL OR m.message_timestamp <= $3)
+            """, context.Connection, context.Transaction))
         {
-            delete.Parameters.Add(PostgresChatStore.Text(context.InstanceName));
-            delete.Parameters.Add(PostgresChatStore.Text(jid));
-            await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-                deleted.Add((reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
-        }
-        foreach (var (remoteJid, lid) in deleted)
-        {
-            // message_updates rows go with their message (ON DELETE CASCADE).
-            await using var messages = new NpgsqlCommand("DELETE FROM messages WHERE instance_name = $1 AND key_remote_jid = $2", context.Connection, context.Transaction);
             messages.Parameters.Add(PostgresChatStore.Text(context.InstanceName));
-            messages.Parameters.Add(PostgresChatStore.Text(remoteJid));
+            messages.Parameters.Add(PostgresChatStore.Text(jid));
+            messages.Parameters.Add(new NpgsqlParameter { Value = (object?)through ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
             await messages.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var events = new List<InstanceEventDraft>();
+        await using var delete = new NpgsqlCommand(
+            """
+            DELETE FROM chats c
+            WHERE c.instance_name = $1 AND (c.remote_jid = $2 OR c.lid = $2)
+              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.instance_name = $1 AND m.key_remote_jid = c.remote_jid)
+            RETURNING c.remote_jid, c.lid
+            """, context.Connection, context.Transaction);
+        delete.Parameters.Add(PostgresChatStore.Text(context.InstanceName));
+        delete.Parameters.Add(PostgresChatStore.Text(jid));
+        await using var reader = await delete.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var (remoteJid, lid) = (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
             events.Add(ChatEventPayloads.ChatUpdated(remoteJid, lid, w => w.WriteBoolean("deleted", true), context.InstanceName, context.InstanceId, context.OwnerJid));
         }
         return events;
