@@ -70,6 +70,15 @@ public sealed class ChatHistoryTests(PostgresServerFixture postgres, EmulatorFix
         Assert.Equal(0, (await GetAsync(instance, "/chat/findChats", "?type=group")).Body.GetArrayLength());
         Assert.Equal(400, (await GetAsync(instance, "/chat/findChats", "?type=everything")).Status);
 
+        // Swagger's findChats example shows every field a real row has, so the two cannot drift apart.
+        using (var swagger = JsonDocument.Parse(await instance.Host.Http.GetStringAsync("/docs/v1/swagger.json", Ct)))
+        {
+            var example = swagger.RootElement.GetProperty("paths").GetProperty("/chat/findChats/{instanceName}").GetProperty("get")
+                .GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("example");
+            var exampleFields = example[0].EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            Assert.All(chats.EnumerateArray().SelectMany(c => c.EnumerateObject()), field => Assert.Contains(field.Name, exampleFields));
+        }
+
         // findContacts: Bob, by phone JID or by LID, with his current name; Carol never wrote, so she is no contact.
         var (contactsStatus, contacts) = await instance.PostAsync("/chat/findContacts", new { });
         Assert.Equal(200, contactsStatus);

@@ -42,7 +42,7 @@ public static class ChatFindEndpoints
             .WithSummary("Stored chats, most recent conversation first; ?type=chats for people (phone JIDs and LIDs), ?type=group for groups, none for all")
             .Produces<object>()
             .WithMetadata(new ResponseExample(StatusCodes.Status200OK,
-                """[{"id":7,"remoteJid":"5531912345678@s.whatsapp.net","lid":"123456789012345@lid","type":"user","lastMessageTimestamp":1764763200,"createdAt":"2026-12-03T12:00:00.123Z","updatedAt":"2026-12-03T12:00:00.123Z","instanceId":1}]"""))
+                """[{"id":7,"remoteJid":"5531912345678@s.whatsapp.net","lid":"123456789012345@lid","type":"user","lastMessageTimestamp":1764763200,"unreadCount":0,"archived":false,"createdAt":"2026-12-03T12:00:00.123Z","updatedAt":"2026-12-03T12:00:00.123Z","instanceId":1}]"""))
             .ProducesErrors(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
 
         chat.MapPost("/findContacts/{instanceName}", FindContactsAsync)
