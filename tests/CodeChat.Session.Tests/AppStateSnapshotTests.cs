@@ -173,6 +173,45 @@ public sealed class AppStateSnapshotTests(PostgresServerFixture postgres, Emulat
         Assert.Equal(1_700_000_100_000L, chat.GetProperty("pinned").GetInt64());
     }
 
+    [Fact]
+    public async Task A_collection_whose_recovery_failed_is_not_recovered_again_until_a_version_moves()
+    {
+        Assert.NotNull(packages);
+        var logs = new RecordingLoggerProvider();
+        await using var scene = await AppStateScene.StartAsync(postgres, emulator, logs);
+        var (instance, phone, bob) = (scene.Instance, scene.Phone, scene.Bob.PnJid);
+        var (keyId, _) = await scene.ShareNewKeyAsync();
+        var refusals = () => logs.Lines.Count(l => l.Contains($"app-state {RegularLow} version 2 REFUSED", StringComparison.Ordinal));
+        var recoveries = () => logs.Lines.Count(l => l.Contains($"app-state {RegularLow} asks the server for its snapshot", StringComparison.Ordinal));
+
+        // The phone's snapshot at version 1 applies; its patch 2 reaches the server with a broken MAC and
+        // the snapshot cannot help: we refuse it, recover from the snapshot once, and refuse it again.
+        emulator.Emulator.SetAppStateSnapshotFromPhone(instance.Account, RegularLow, 1, await UploadAsync(phone, await phone.SnapshotAsync(RegularLow, keyId, 1,
+            [new(["archive", bob], new JsonObject { ["timestamp"] = 1_700_000_000_000, ["archiveChatAction"] = new JsonObject { ["archived"] = true } }, 3)], Ct)));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "archived", true));
+        var broken = SyncdPatch.Parser.ParseFrom(await phone.EncodeAsync(RegularLow, keyId, ["pin_v1", bob],
+            new JsonObject { ["timestamp"] = 1_700_000_100_000, ["pinAction"] = new JsonObject { ["pinned"] = true } }, 5, false, Ct));
+        var mac = broken.PatchMAC.ToByteArray();
+        mac[0] ^= 0x01;
+        broken.PatchMAC = ByteString.CopyFrom(mac);
+        emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, RegularLow, broken.ToByteArray());
+        await WaitUntilAsync(() => Task.FromResult(refusals() >= 2));
+        Assert.Equal(1, recoveries());
+
+        // Another sync at the same versions (the phone shares one more key: every collection syncs)
+        // refuses the patch again but does not download the snapshot again.
+        await scene.ShareNewKeyAsync();
+        await WaitUntilAsync(() => Task.FromResult(refusals() >= 3 && (recoveries() > 1
+            || logs.Lines.Any(l => l.Contains($"app-state {RegularLow} recovery already failed at our version 1 and the server's 2", StringComparison.Ordinal)))));
+        Assert.Equal(1, recoveries());
+
+        // The server's version moves (the phone's next patch): recovery is worth one more try.
+        emulator.Emulator.PushAppStatePatchFromPhone(instance.Account, RegularLow, await phone.EncodeAsync(RegularLow, keyId, ["archive", bob],
+            new JsonObject { ["timestamp"] = 1_700_000_200_000, ["archiveChatAction"] = new JsonObject { ["archived"] = false } }, 3, false, Ct));
+        await WaitUntilAsync(() => Task.FromResult(recoveries() == 2));
+        Assert.Equal(1L, (await VersionsAsync(instance))[RegularLow]);
+    }
+
     /// <summary>Our stored LT-hash of <paramref name="collection"/> no longer matches what we applied (corrupted local state).</summary>
     private static async Task CorruptLtHashAsync(SendingInstance instance, string collection)
     {

@@ -40,6 +40,8 @@ internal sealed partial class AppStateSync(
     private readonly Channel<string> _requests = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _queued = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _keysRequested = new(StringComparer.Ordinal);
+    /// <summary>Per collection, the version we held and the server's when recovery from its snapshot last failed.</summary>
+    private readonly ConcurrentDictionary<string, (ulong Held, ulong Server)> _recoveryFailed = new(StringComparer.Ordinal);
 
     /// <summary>Works through sync requests until <paramref name="cancellationToken"/> ends the session.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -178,7 +180,17 @@ internal sealed partial class AppStateSync(
             {
                 LogPatchRefused(instanceName, collection, refused.Version, refused.Reason);
                 if (withSnapshot || recoveryTried)
+                {
+                    if (recoveryTried)
+                        _recoveryFailed[collection] = (position.Stored, reply.Version);
                     return false;
+                }
+                // The same snapshot would fail the same way: wait until our version or the server's moves.
+                if (_recoveryFailed.TryGetValue(collection, out var failed) && failed == (position.Stored, reply.Version))
+                {
+                    LogRecoveryAlreadyFailed(instanceName, collection, position.Stored, reply.Version);
+                    return false;
+                }
                 recoveryTried = forceSnapshot = true;
                 rebuilding = null;
                 LogRecovering(instanceName, collection);
@@ -188,9 +200,13 @@ internal sealed partial class AppStateSync(
             if (!reply.HasMorePatches)
             {
                 if (rebuilding is null)
+                {
+                    _recoveryFailed.TryRemove(collection, out _);
                     return true;
+                }
                 // The server ended below the version we hold: keep ours rather than go back.
                 LogRebuildFellShort(instanceName, collection, rebuilding.Version, position.Stored);
+                _recoveryFailed[collection] = (position.Stored, reply.Version);
                 return false;
             }
         }
@@ -278,6 +294,9 @@ internal sealed partial class AppStateSync(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: app-state {Collection} asks the server for its snapshot to recover from the refused patch")]
     private partial void LogRecovering(string instanceName, string collection);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceName}: app-state {Collection} recovery already failed at our version {Held} and the server's {Server}; not asking for the snapshot again until one moves")]
+    private partial void LogRecoveryAlreadyFailed(string instanceName, string collection, ulong held, ulong server);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: app-state {Collection} snapshot replay ended at version {Version}, below the version {Stored} we hold; ours is kept")]
     private partial void LogRebuildFellShort(string instanceName, string collection, ulong version, ulong stored);
