@@ -59,12 +59,14 @@ public sealed partial class InstanceGrain
         }
 
         var chunk = HistoryChunk.From(history);
-        var mappings = deviceStores.ForInstance(Name);
+        // Through the client: its rules apply (sessions move to the LID; a pair naming our own account is ignored).
+        var pairs = new List<(Jid Lid, Jid PhoneNumber)>();
         foreach (var (lid, phoneNumber) in chunk.LidMappings.Distinct())
         {
             if (Jid.TryParse(lid, out var lidJid) && Jid.TryParse(phoneNumber, out var phoneJid))
-                await mappings.SaveLidMappingAsync(lidJid, phoneJid, cancellationToken);
+                pairs.Add((lidJid, phoneJid));
         }
+        await session.Client.LearnLidMappingsAsync(pairs, cancellationToken);
         var outcome = await HistoryStore.SaveAsync(Name, state.State.Id, state.State.OwnerJid, chunk, timeProvider.GetUtcNow(), cancellationToken);
         if (outcome.Events > 0)
             await GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name).WakeAsync();
