@@ -17,8 +17,8 @@ namespace CodeChat.Grains.Instances;
 /// <summary>
 /// History sync after linking (whatsapp-protocol.md §9.1): our phone's HISTORY_SYNC_NOTIFICATION
 /// arrives through the same durable hook as every message; here the chunk is fetched (download,
-/// hash/MAC check, decrypt, inflate, decode: CodeChat.WhatsApp.History), its LID↔phone pairs go to
-/// the device store, and its chats, contacts and messages are stored with <c>chats.set</c>,
+/// hash/MAC check, decrypt, inflate, decode: CodeChat.WhatsApp.History), its LID↔phone pairs are
+/// learned through the session's client (WaClient.LearnLidMappingsAsync), and its chats, contacts and messages are stored with <c>chats.set</c>,
 /// <c>contacts.upsert</c> and <c>messages.set</c> in one transaction (PostgresHistoryStore). The
 /// session's client sends the <c>hist_sync</c> receipt only after this returned, so the phone never
 /// hears "taken" for a chunk that is not stored; a failure here leaves the notification unconfirmed
