@@ -80,6 +80,10 @@ public sealed class HistorySyncTests(PostgresServerFixture postgres, EmulatorFix
         Assert.Equal(2, group.GetProperty("total").GetInt64());
         // LID pairs went to the device store
         Assert.Equal("5531911110003@s.whatsapp.net", await ScalarAsync(instance, "SELECT phone_number FROM device_lid_mappings WHERE instance_name = $1 AND lid = '100000000000003@lid'"));
+        // Ana's pair in the chunk gives our own LID (the emulator's first account's) to her number: it
+        // is ignored, or our phone's next message would be looked up under our bare number and lost.
+        Assert.Equal("100000000000001@lid", instance.Account.LidJid);
+        Assert.Equal(instance.Account.LidJid, await ScalarAsync(instance, $"SELECT lid FROM device_lid_mappings WHERE instance_name = $1 AND phone_number = '{instance.Account.PnJid}'"));
 
         // The stranger's RECENT chunk left nothing: Carla's 1:1 chat is not there.
         Assert.Equal(0, (await instance.PostAsync("/chat/findMessages", new { where = new { keyRemoteJid = "5531911110003@s.whatsapp.net" } })).Body

@@ -17,8 +17,8 @@ namespace CodeChat.Grains.Instances;
 /// <summary>
 /// History sync after linking (whatsapp-protocol.md §9.1): our phone's HISTORY_SYNC_NOTIFICATION
 /// arrives through the same durable hook as every message; here the chunk is fetched (download,
-/// hash/MAC check, decrypt, inflate, decode: CodeChat.WhatsApp.History), its LID↔phone pairs go to
-/// the device store, and its chats, contacts and messages are stored with <c>chats.set</c>,
+/// hash/MAC check, decrypt, inflate, decode: CodeChat.WhatsApp.History), its LID↔phone pairs are
+/// learned through the session's client (WaClient.LearnLidMappingsAsync), and its chats, contacts and messages are stored with <c>chats.set</c>,
 /// <c>contacts.upsert</c> and <c>messages.set</c> in one transaction (PostgresHistoryStore). The
 /// session's client sends the <c>hist_sync</c> receipt only after this returned, so the phone never
 /// hears "taken" for a chunk that is not stored; a failure here leaves the notification unconfirmed
@@ -59,12 +59,14 @@ public sealed partial class InstanceGrain
         }
 
         var chunk = HistoryChunk.From(history);
-        var mappings = deviceStores.ForInstance(Name);
+        // Through the client: its rules apply (sessions move to the LID; a pair naming our own account is ignored).
+        var pairs = new List<(Jid Lid, Jid PhoneNumber)>();
         foreach (var (lid, phoneNumber) in chunk.LidMappings.Distinct())
         {
             if (Jid.TryParse(lid, out var lidJid) && Jid.TryParse(phoneNumber, out var phoneJid))
-                await mappings.SaveLidMappingAsync(lidJid, phoneJid, cancellationToken);
+                pairs.Add((lidJid, phoneJid));
         }
+        await session.Client.LearnLidMappingsAsync(pairs, cancellationToken);
         var outcome = await HistoryStore.SaveAsync(Name, state.State.Id, state.State.OwnerJid, chunk, timeProvider.GetUtcNow(), cancellationToken);
         if (outcome.Events > 0)
             await GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name).WakeAsync();

@@ -49,7 +49,7 @@ public sealed partial class WaClient
     {
         var lidUser = lid.ToNonAd();
         var pnUser = phoneNumber.ToNonAd();
-        if (!lidUser.IsLid || !pnUser.IsUserPn)
+        if (!lidUser.IsLid || !pnUser.IsUserPn || NamesOurAccount(lidUser, pnUser))
         {
             return;
         }
@@ -59,6 +59,39 @@ public sealed partial class WaClient
             _migratedUsers.TryRemove(pnUser.User, out _);
         }
         await MigrateToLidOnceAsync(pnUser, lidUser, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Records PN ↔ LID pairs another source carried (history sync's phoneNumberToLidMappings), with the
+    /// same rules as the pairs the client learns from stanzas: sessions move to the LID, and a pair that
+    /// names our own LID or number with anything but its partner is ignored.
+    /// </summary>
+    public async Task LearnLidMappingsAsync(IEnumerable<(Jid Lid, Jid PhoneNumber)> pairs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        foreach (var (lid, phoneNumber) in pairs)
+        {
+            await LearnLidMappingAsync(lid, phoneNumber, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Whether the pair names our own account. Our own LID comes from pair-success and login only:
+    /// a learned pair that gave our LID to another number (or our number to another LID) would replace
+    /// that mapping, and the sessions with our own phone and devices would be looked up under the
+    /// wrong address from then on.
+    /// </summary>
+    private bool NamesOurAccount(Jid lidUser, Jid pnUser)
+    {
+        var credentials = Credentials;
+        var ownPn = credentials?.GetJid()?.ToNonAd();
+        var ownLid = credentials?.GetLid()?.ToNonAd();
+        var ours = (ownLid is { } l && l == lidUser) || (ownPn is { } p && p == pnUser);
+        if (ours && !(ownLid == lidUser && ownPn == pnUser))
+        {
+            Log.OwnMappingConflictIgnored(_logger);
+        }
+        return ours;
     }
 
     private async Task MigrateToLidOnceAsync(Jid pnUser, Jid lidUser, CancellationToken cancellationToken)
@@ -101,6 +134,9 @@ public sealed partial class WaClient
 
     private static partial class Log
     {
+        [LoggerMessage(29, LogLevel.Warning, "A PN-LID pair naming our own account with another LID or number was ignored")]
+        public static partial void OwnMappingConflictIgnored(ILogger logger);
+
         [LoggerMessage(30, LogLevel.Information, "Moved {Count} Signal sessions from a phone number to its LID")]
         public static partial void SessionsMigrated(ILogger logger, int count);
 
