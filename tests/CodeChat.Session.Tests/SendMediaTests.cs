@@ -272,7 +272,7 @@ public sealed class SendMediaTests(MediaSendFixture fixture) : IClassFixture<Med
     }
 
     [Fact]
-    public async Task A_media_mailing_with_bad_numbers_or_a_message_id_is_400_before_anything_is_fetched()
+    public async Task A_media_mailing_with_bad_numbers_too_many_numbers_or_a_message_id_is_400_before_anything_is_fetched()
     {
         var url = fixture.Files.Add($"mailing/{Guid.NewGuid():N}.jpg", Image(64, 64, SKEncodedImageFormat.Jpeg), "image/jpeg");
         var fetchesBefore = fixture.Files.Requests;
@@ -288,6 +288,13 @@ public sealed class SendMediaTests(MediaSendFixture fixture) : IClassFixture<Med
         (status, body) = await Instance.PostAsync("/message/sendMedia", new { number = fixture.BobAccount.Phone, numbers = new[] { fixture.BobAccount.Phone }, mediaMessage = media });
         Assert.Equal(400, status);
         Assert.Equal("numbers", body.GetProperty("message")[0].GetProperty("property").GetString());
+
+        // More numbers than SendQueues:MaxRecipients (1,000 by default): refused before the upload, not after it.
+        var tooMany = Enumerable.Range(0, 1001).Select(i => $"5531{i:D9}").ToArray();
+        (status, body) = await Instance.PostAsync("/message/sendMedia", new { numbers = tooMany, mediaMessage = media });
+        Assert.Equal(400, status);
+        Assert.Equal("numbers", body.GetProperty("message")[0].GetProperty("property").GetString());
+        Assert.Contains("at most 1000", body.GetProperty("message")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
 
         // Past qs' array limit of 20 a form's numbers[i] become an object; they are still read in index order.
         var fields = Enumerable.Range(0, 25).Select(i => ($"numbers[{i}]", i == 24 ? "abc" : $"55319{i:D8}")).ToArray();

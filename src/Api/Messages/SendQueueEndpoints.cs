@@ -113,10 +113,23 @@ public static class SendQueueEndpoints
             SendQueueOutcome.Done => Results.Json(SendQueueResponse.From(result.Queue!), ApiJson.Options, statusCode: StatusCodes.Status201Created),
             SendQueueOutcome.InstanceNotFound => ApiErrors.InstanceNotFound(),
             SendQueueOutcome.NotConnected => ApiErrors.Of(StatusCodes.Status400BadRequest, $"The \"{instanceName}\" instance does not exist or is not connected"),
-            SendQueueOutcome.TooManyRecipients => ApiErrors.Invalid(new ValidationFailure("numbers", $"A mailing may have at most {result.MaxRecipients} numbers")),
+            SendQueueOutcome.TooManyRecipients => TooManyRecipients(result.MaxRecipients),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a mailing start."),
         };
     }
+
+    /// <summary>
+    /// The 400 for a mailing of more numbers than the silos take, asked before any costly work (a media
+    /// upload); null when it fits. The queue grain checks again when it starts.
+    /// </summary>
+    internal static async Task<IResult?> RefusedSizeAsync(string instanceName, int count, IGrainFactory grains)
+    {
+        var max = await grains.GetGrain<ISendQueueDirectoryGrain>(instanceName).GetMaxRecipientsAsync();
+        return count > max ? TooManyRecipients(max) : null;
+    }
+
+    private static IResult TooManyRecipients(int? max) =>
+        ApiErrors.Invalid(new ValidationFailure("numbers", $"A mailing may have at most {max} numbers"));
 
     /// <summary>The 400 for options a mailing cannot take (<c>messageId</c>), or null; checked before any work, e.g. a media upload.</summary>
     internal static IResult? RefusedOptions(SendOptions options) => options.MessageId is null

@@ -1,6 +1,7 @@
 using CodeChat.Grains.Abstractions.Instances;
 using CodeChat.Grains.Abstractions.Queues;
 using CodeChat.Grains.Storage;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace CodeChat.Grains.Queues;
@@ -11,8 +12,10 @@ namespace CodeChat.Grains.Queues;
 /// </summary>
 [GrainType("sendqueues")]
 [StatelessWorker]
-public sealed class SendQueueDirectoryGrain(PostgresSendQueueStore store) : Grain, ISendQueueDirectoryGrain
+public sealed class SendQueueDirectoryGrain(PostgresSendQueueStore store, IOptions<SendQueueOptions> options) : Grain, ISendQueueDirectoryGrain
 {
+    public Task<int> GetMaxRecipientsAsync() => Task.FromResult(options.Value.MaxRecipients);
+
     public async Task<IReadOnlyList<SendQueueView>?> ListAsync(CancellationToken cancellationToken = default)
     {
         var instanceName = this.GetPrimaryKeyString();

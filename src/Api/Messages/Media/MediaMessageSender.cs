@@ -56,7 +56,8 @@ public sealed partial class MediaMessageSender(
                 return ApiErrors.Of(StatusCodes.Status400BadRequest, "WhatsApp's media service did not answer; try again");
         }
 
-        if (recipients.Numbers is not null && SendQueueEndpoints.RefusedOptions(sendOptions) is { } refused)
+        if (recipients.Numbers is { } mailing
+            && (SendQueueEndpoints.RefusedOptions(sendOptions) ?? await SendQueueEndpoints.RefusedSizeAsync(instanceName, mailing.Count, grains)) is { } refused)
             return refused;
         if (recipients.Number is { } number)
         {
