@@ -51,11 +51,26 @@ public sealed partial class InstanceGrain
         if (OpenClient() is not { } client || session is null || client.Credentials?.GetJid() is not { } ownDevice)
             return SendMessageResult.Of(SendOutcome.NotConnected);
 
-        var (recipient, refusal) = await ResolveRecipientAsync(client, command.Recipient, cancellationToken);
-        if (refusal is not null)
-            return refusal;
         var options = command.Options;
+        Recipient? recipient;
+        IReadOnlyList<Jid>? audience = null;
+        if (RecipientJid.TryParse(command.Recipient, out var target) && target.IsStatusBroadcast)
+        {
+            (audience, var statusRefusal) = await ResolveStatusAudienceAsync(client, options, ownDevice, cancellationToken);
+            if (statusRefusal is not null)
+                return statusRefusal;
+            recipient = new Recipient(Jid.StatusBroadcast, null);
+        }
+        else if (options.HasStatusOptions)
+            return SendMessageResult.Of(SendOutcome.InvalidRecipient, "The status options are only for number status@broadcast");
+        else
+        {
+            (recipient, var refusal) = await ResolveRecipientAsync(client, command.Recipient, cancellationToken);
+            if (refusal is not null)
+                return refusal;
+        }
         var message = WaMessage.Parser.ParseFrom(command.Message);
+        StyleStatusText(message, options);
         var chat = recipient!.Jid.ToString();
         var ownJid = ownDevice.ToNonAd().ToString();
 
@@ -105,6 +120,8 @@ public sealed partial class InstanceGrain
         if (chatEvents.Value > 0)
             await GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name).WakeAsync();
         LogSendAccepted(Name, id, saved.Message.Id);
+        if (audience is not null)
+            _statusAudiences[saved.Message.Id] = audience;
 
         var attempt = StartSend(session, recipient.Jid, saved.Message, message, options.Delay, options.Presence);
         var finished = await Task.WhenAny(attempt, Task.Delay(messaging.Value.SendTimeout, timeProvider)) == attempt;
@@ -136,6 +153,11 @@ public sealed partial class InstanceGrain
                     return;
                 if (_sending.ContainsKey(stored.Id) || !Jid.TryParse(stored.Key.RemoteJid, out var to))
                     continue;
+                if (to.IsStatusBroadcast && !_statusAudiences.ContainsKey(stored.Id))
+                {
+                    await FailStatusWithoutAudienceAsync(stored);
+                    continue;
+                }
                 LogResending(Name, stored.Key.Id, stored.Id);
                 var attempt = await StartSend(session, to, stored, OutgoingMessageComposer.FromStoredJson(stored.ContentJson), delay: null, presence: null);
                 if (attempt.Deferred)
@@ -166,7 +188,10 @@ public sealed partial class InstanceGrain
             var lifetime = session.Lifetime;
             if (delay is { } wait)
                 await ShowPresenceAndWaitAsync(session.Client, to, wait, presence, lifetime);
-            var sent = await session.Client.SendMessageAsync(to, message, stored.Key.Id, lifetime);
+            var sent = to.IsStatusBroadcast
+                ? await session.Client.SendStatusAsync(message, _statusAudiences[stored.Id], stored.Key.Id, lifetime)
+                : await session.Client.SendMessageAsync(to, message, stored.Key.Id, lifetime);
+            _statusAudiences.Remove(stored.Id);
             var acked = await RecordOutcomeAsync(stored, MessageStatus.ServerAck, error: null);
             LogSent(Name, stored.Key.Id, sent.Devices.Count, acked.Status);
             return new SendAttempt(acked, null);
@@ -179,6 +204,7 @@ public sealed partial class InstanceGrain
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             var error = DescribeSendFailure(exception);
+            _statusAudiences.Remove(stored.Id);
             LogSendFailed(Name, stored.Key.Id, error, exception);
             try
             {
@@ -239,7 +265,8 @@ public sealed partial class InstanceGrain
             return;
         // As CodeChat: the chosen presence (typing by default) during the delay, then "paused".
         // available/unavailable are not chat states; they show nothing in the chat.
-        ChatPresence? shown = presence switch
+        // A status has no chat to show a presence in: only the wait.
+        ChatPresence? shown = to.IsStatusBroadcast ? null : presence switch
         {
             null or "composing" => ChatPresence.Composing,
             "recording" => ChatPresence.Recording,

@@ -39,6 +39,20 @@ public sealed partial class WaClient
     private async Task<SendResult> SendGroupMessageAsync(Jid group, Message message, string id, Jid ownDevice, Jid? ownLid, byte[] account, CancellationToken cancellationToken)
     {
         var participants = (await GetGroupAsync(group, cancellationToken).ConfigureAwait(false)).Participants;
+        var lidAddressed = participants.Count > 0 && participants[0].Jid.IsLid;
+        var sent = new SentMessage(group, id, message);
+        return await SendWithSenderKeyAsync(sent, participants, lidAddressed, ownDevice, ownLid, account, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The sender-key fan-out a group message and a status post share (whatsmeow send.go sendGroup):
+    /// one skmsg under our sender key for <paramref name="sent"/>'s chat, and our distribution message
+    /// to every device of <paramref name="participants"/> (ours among them: our other devices) as
+    /// pkmsg/msg in &lt;participants&gt;.
+    /// </summary>
+    private async Task<SendResult> SendWithSenderKeyAsync(SentMessage sent, IReadOnlyList<GroupParticipant> participants, bool lidAddressed, Jid ownDevice, Jid? ownLid, byte[] account, CancellationToken cancellationToken)
+    {
+        var (group, id, message) = (sent.Chat, sent.Id, sent.Message);
         var targets = await ResolveGroupTargetsAsync(participants, ownDevice, ownLid, cancellationToken).ConfigureAwait(false);
         var bundles = await FetchMissingBundlesAsync(targets, cancellationToken).ConfigureAwait(false);
         targets = targets.Where(t => !t.NeedsBundle || bundles.ContainsKey(t.Address)).ToList();
@@ -58,7 +72,7 @@ public sealed partial class WaClient
         var forDevices = (ReadOnlyMemory<byte>)MessagePadding.Pad(distributionMessage.ToByteArray());
         var fanOut = await SignalSessions().EncryptForDevicesAsync(targets.ToDictionary(t => t.Address, _ => forDevices), bundles, cancellationToken).ConfigureAwait(false);
         PublishIdentityChanges(fanOut.IdentityChanges);
-        _recentSends.Add(new SentMessage(group, id, message));
+        _recentSends.Add(sent);
 
         var mediaType = OutgoingMessageType.MediaType(message);
         var children = new List<Node>
@@ -78,7 +92,7 @@ public sealed partial class WaClient
             // whatsmeow participantListHashV2 over every device the message is for, us included
             new("phash", ParticipantListHash.Compute(targets.Select(t => t.Wire).Append(ownDevice))),
         };
-        if (participants.Count > 0 && participants[0].Jid.IsLid)
+        if (lidAddressed)
         {
             attributes.Add(new("addressing_mode", "lid"));
         }

@@ -102,6 +102,7 @@ public static class MediaMessageEndpoints
         }
         var kind = ParseKind(kindText, "mediaMessage.mediatype", failures);
         var (options, optionFailure) = ReadOptions(body, failures);
+        CheckStatus(recipients, kind, "mediaMessage.mediatype", options, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (failures.Count > 0 || recipients is null || kind is null || media is null)
@@ -127,6 +128,7 @@ public static class MediaMessageEndpoints
         var caption = OptionalString(body, "caption", "caption", failures);
         var fileName = OptionalString(body, "fileName", "fileName", failures) ?? upload.FileName;
         var (options, optionFailure) = ReadOptions(WithTopLevelOptions(body), failures);
+        CheckStatus(recipients, kind, "mediatype", options, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (upload.File is null)
@@ -156,6 +158,7 @@ public static class MediaMessageEndpoints
             audio = RequiredString(audioMessage, "audioMessage", ["audio"], failures);
         var convert = ReadConvertAudio(body, failures);
         var (options, optionFailure) = ReadOptions(body, failures);
+        CheckStatus(recipients, MediaType.Ptt, "audioMessage", options, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (failures.Count > 0 || recipients is null || audio is null)
@@ -179,6 +182,7 @@ public static class MediaMessageEndpoints
         var recipients = ReadRecipients(body, failures);
         var convert = ReadConvertAudio(body, failures);
         var (options, optionFailure) = ReadOptions(body, failures);
+        CheckStatus(recipients, MediaType.Ptt, "audioMessage", options, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (upload.File is null)
@@ -197,7 +201,7 @@ public static class MediaMessageEndpoints
     private static MediaRecipients? ReadRecipients(JsonElement body, List<ValidationFailure> failures)
     {
         var before = failures.Count;
-        if (MessageEndpoints.ReadNumber(body, failures) is { } number)
+        if (MessageEndpoints.ReadNumber(body, failures, statusAllowed: true) is { } number)
             return MediaRecipients.One(number);
         if (failures.Count > before || !SendRequestValues.TryGetPresent(body, "numbers", out var numbersElement))
             return null;
@@ -218,6 +222,19 @@ public static class MediaMessageEndpoints
         {
             return (null, ApiErrors.Of(StatusCodes.Status413PayloadTooLarge, new ValidationFailure(tooLarge.Field, tooLarge.Message)));
         }
+    }
+
+    /// <summary>
+    /// The status rules (<see cref="StatusPostOptions.Check"/>) for a media send: a status post is an
+    /// image, a video or audio, never a document or a sticker.
+    /// </summary>
+    private static void CheckStatus(MediaRecipients? recipients, MediaType? kind, string kindField, SendOptions options, List<ValidationFailure> failures)
+    {
+        if (recipients is null)
+            return;
+        StatusPostOptions.Check(recipients.Number, isText: false, options, failures);
+        if (StatusPostOptions.IsStatus(recipients.Number) && kind is MediaType.Document or MediaType.Sticker)
+            failures.Add(new ValidationFailure(kindField, "A status post is an image, a video or audio"));
     }
 
     /// <summary>
