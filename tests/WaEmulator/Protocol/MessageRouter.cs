@@ -550,9 +550,9 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
             ("type", receipt.GetAttribute("type")),
         };
         Jid target;
-        if (to.IsGroup)
+        if (to.IsGroup || to.IsStatusBroadcast)
         {
-            // group receipts name the original sender in participant
+            // group and status receipts name the original sender in participant
             if (receipt.GetJid("participant") is not { } participant)
             {
                 return;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CodeChat.WaEmulator.Model;
 using CodeChat.WhatsApp.Binary;
+using CodeChat.WhatsApp.Signal;
 using CodeChat.WhatsApp.Signal.Groups;
 
 namespace CodeChat.WaEmulator.Protocol;
@@ -10,7 +11,8 @@ namespace CodeChat.WaEmulator.Protocol;
 /// sendGroup to StatusBroadcastJID): one sender-key message for everyone and a per-device part (the
 /// sender key, as pkmsg/msg) for the devices that need it, all listed in &lt;participants&gt;. The
 /// server delivers it only to the listed devices, from status@broadcast with the poster as participant;
-/// a post that lists nobody, or has no skmsg, is refused as WhatsApp refuses it.
+/// a post that lists nobody, or has no skmsg, is refused as WhatsApp refuses it. A retry resend names
+/// its one device in participant and carries that device's part directly.
 /// </summary>
 internal sealed class StatusPosts(ChatServer server)
 {
@@ -22,6 +24,14 @@ internal sealed class StatusPosts(ChatServer server)
     /// <summary>Why the server refuses <paramref name="message"/> to status@broadcast, or null when it routes it.</summary>
     public static string? Refusal(Node message)
     {
+        if (message.HasAttribute("participant"))
+        {
+            // A retry resend (whatsmeow/our client, Baileys 7 relayMessage with participant): one device, its <enc> directly.
+            return message.GetJid("participant") is not null && message.GetChildren("enc").Any(e => e.GetAttribute("type") is "pkmsg" or "msg")
+                ? null
+                : "a resend to one device needs its jid in participant and a pkmsg or msg <enc>";
+        }
+
         if (message.GetChild("participants") is not { } participants || !participants.GetChildren("to").Any())
         {
             return "no <participants>: a status post must list the devices it is for";
@@ -37,18 +47,37 @@ internal sealed class StatusPosts(ChatServer server)
             : null;
     }
 
+    // The server cannot decrypt a post, but its sender key id and iteration are in the clear.
+    private static SenderKeyMessage? ReadSenderKey(byte[] serialized)
+    {
+        try
+        {
+            return SenderKeyMessage.Parse(serialized);
+        }
+        catch (InvalidSignalMessageException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Delivers the skmsg (with the device's own part, if any) to every listed device but the sender's.</summary>
     public void Route(LinkedDevice sender, Node message, string t)
     {
+        if (message.GetJid("participant") is { } resendTo)
+        {
+            Resend(sender, message, resendTo, t);
+            return;
+        }
+
         var senderKeyMessage = message.GetChildren("enc").First(e => e.GetAttribute("type") == "skmsg");
         var deviceIdentity = message.GetChild("device-identity");
         var listed = message.GetChild("participants")!.GetChildren("to").ToList();
-        var key = SenderKeyMessage.Parse(Stanzas.Content(senderKeyMessage));
+        var key = ReadSenderKey(Stanzas.Content(senderKeyMessage));
         _posted.Enqueue(new StatusPostRecord(
             message.GetAttribute("id") ?? "",
             sender.PnJid,
-            key.KeyId,
-            key.Iteration,
+            key?.KeyId,
+            key?.Iteration,
             [.. listed.Select(to => to.GetAttribute("jid") ?? "")],
             [.. listed.Where(to => to.GetChild("enc") is not null).Select(to => to.GetAttribute("jid") ?? "")]));
         foreach (var to in listed)
@@ -71,30 +100,51 @@ internal sealed class StatusPosts(ChatServer server)
                 children.Add(deviceIdentity);
             }
 
-            server.Router.Deliver(device, Stanzas.Children(
-                "message",
-                [
-                    ("from", "status@broadcast"),
-                    ("participant", sender.PnJid),
-                    ("participant_lid", sender.Account.LidJid),
-                    ("id", message.GetAttribute("id")),
-                    ("type", message.GetAttribute("type") ?? "text"),
-                    ("t", t),
-                    ("notify", sender.Account.PushName),
-                ],
-                children));
+            server.Router.Deliver(device, FromStatus(sender, message, t, children));
         }
     }
+
+    /// <summary>A retry resend: the one device named in participant gets the part addressed to it.</summary>
+    private void Resend(LinkedDevice sender, Node message, Jid resendTo, string t)
+    {
+        if (server.Directory.FindUser(resendTo) is not { } account || account.FindDevice(resendTo.Device) is not { } device)
+        {
+            server.Journal(StanzaDirection.Dropped, resendTo.ToString(), message);
+            return;
+        }
+
+        var children = message.GetChildren("enc").Where(e => e.GetAttribute("type") is "pkmsg" or "msg").Take(1).ToList();
+        if (message.GetChild("device-identity") is { } deviceIdentity)
+        {
+            children.Add(deviceIdentity);
+        }
+
+        server.Router.Deliver(device, FromStatus(sender, message, t, children));
+    }
+
+    private static Node FromStatus(LinkedDevice sender, Node message, string t, List<Node> children) =>
+        Stanzas.Children(
+            "message",
+            [
+                ("from", "status@broadcast"),
+                ("participant", sender.PnJid),
+                ("participant_lid", sender.Account.LidJid),
+                ("id", message.GetAttribute("id")),
+                ("type", message.GetAttribute("type") ?? "text"),
+                ("t", t),
+                ("notify", sender.Account.PushName),
+            ],
+            children);
 }
 
 /// <summary>
 /// A status post the server routed (for tests): its id, the poster's device, its sender key's id and
-/// iteration, every device listed in &lt;participants&gt; and those given a per-device part (the SKDM).
+/// iteration (null when the skmsg is not a well-formed sender key message), every device listed in &lt;participants&gt; and those given a per-device part (the SKDM).
 /// </summary>
 public sealed record StatusPostRecord(
     string Id,
     string Poster,
-    uint SenderKeyId,
-    uint Iteration,
+    uint? SenderKeyId,
+    uint? Iteration,
     IReadOnlyList<string> Listed,
     IReadOnlyList<string> WithOwnPart);
