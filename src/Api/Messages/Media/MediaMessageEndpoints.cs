@@ -41,7 +41,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendMedia/{instanceName}", SendMediaAsync)
             .WithName("sendMedia")
-            .WithSummary("Send an image, video, document, audio file or sticker from an http(s) URL or base64 (data: URL or bare); images and videos get a thumbnail, documents need fileName; too large → 413; numbers[] instead of number starts a mailing of one upload")
+            .WithSummary("Send an image, video, document, audio file or sticker from an http(s) URL or base64 (data: URL or bare); images and videos get a thumbnail, documents need fileName; too large → 413; numbers[] instead of number starts a mailing of one upload; number status@broadcast posts an image, video or audio status to options.statusJidList[] (or options.allContacts: true)")
             .Accepts<SendMediaRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -50,7 +50,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendMediaFile/{instanceName}", SendMediaFileAsync)
             .WithName("sendMediaFile")
-            .WithSummary("Send an uploaded file (multipart: attachment, number, mediatype, caption, delay, presence, quotedMessageId, externalAttributes or options[...]); the document's name is the file's; numbers[0], numbers[1]… instead of number start a mailing")
+            .WithSummary("Send an uploaded file (multipart: attachment, number, mediatype, caption, delay, presence, quotedMessageId, externalAttributes or options[...]); the document's name is the file's; numbers[0], numbers[1]… instead of number start a mailing; number status@broadcast with options[statusJidList][0]… (or options[allContacts]=true) posts an image, video or audio status")
             .Accepts<SendMediaFileForm>(MultipartMediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -59,7 +59,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendWhatsAppAudio/{instanceName}", SendWhatsAppAudioAsync)
             .WithName("sendWhatsAppAudio")
-            .WithSummary("Send a voice note (PTT) from an http(s) URL or base64; converted to OGG/Opus unless it is already (options.convertAudio: always); shows 'recording' during a delay; numbers[] instead of number starts a mailing")
+            .WithSummary("Send a voice note (PTT) from an http(s) URL or base64; converted to OGG/Opus unless it is already (options.convertAudio: always); shows 'recording' during a delay; numbers[] instead of number starts a mailing; number status@broadcast posts it as a status to options.statusJidList[] (or options.allContacts: true)")
             .Accepts<SendWhatsAppAudioRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -68,7 +68,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendWhatsAppAudioFile/{instanceName}", SendWhatsAppAudioFileAsync)
             .WithName("sendWhatsAppAudioFile")
-            .WithSummary("Send an uploaded voice note (multipart: attachment, number, delay, convertAudio, presence, quotedMessageId, externalAttributes or options[...]); converted to OGG/Opus unless it is already; numbers[0], numbers[1]… instead of number start a mailing")
+            .WithSummary("Send an uploaded voice note (multipart: attachment, number, delay, convertAudio, presence, quotedMessageId, externalAttributes or options[...]); converted to OGG/Opus unless it is already; numbers[0], numbers[1]… instead of number start a mailing; number status@broadcast with options[statusJidList][0]… (or options[allContacts]=true) posts it as a status")
             .Accepts<SendWhatsAppAudioFileForm>(MultipartMediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
