@@ -149,6 +149,19 @@ public sealed class StatusPostTests(StatusPostFixture fixture) : IClassFixture<S
         Assert.False(missing.GetProperty("exists").GetBoolean());
         Assert.Equal("5531900000077@s.whatsapp.net", missing.GetProperty("jid").GetString());
 
+        // On a media route the audience is checked before anything is uploaded.
+        var uploadsBefore = Instance.Emulator.Emulator.Media.Uploads.Count;
+        (status, body) = await Instance.PostAsync("/message/sendMedia", new
+        {
+            number = Status,
+            mediaMessage = new { mediatype = "image", media = Convert.ToBase64String(Image()) },
+            options = new { statusJidList = new[] { "5531900000078", fixture.CarolAccount.Phone, "5531900000079" } },
+        });
+        Assert.Equal(400, status);
+        Assert.Equal(["5531900000078@s.whatsapp.net", "5531900000079@s.whatsapp.net"],
+            body.GetProperty("message").EnumerateArray().Select(m => m.GetProperty("jid").GetString()));
+        Assert.Equal(uploadsBefore, Instance.Emulator.Emulator.Media.Uploads.Count);
+
         Assert.Equal(sentBefore, Instance.MessagesSentByInstance());
     }
 
