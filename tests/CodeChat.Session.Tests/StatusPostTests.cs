@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Messages;
 using SkiaSharp;
 
@@ -84,6 +85,31 @@ public sealed class StatusPostTests(StatusPostFixture fixture) : IClassFixture<S
         await Assert.ThrowsAnyAsync<Exception>(() => fixture.Dave.WaitForMessageAsync(
             e => e["id"]?.GetValue<string>() is { } id && (id == keyId || id == secondId), TimeSpan.FromSeconds(2), Ct));
     }
+
+    [Fact]
+    public async Task Each_viewers_delivery_and_read_receipt_of_a_post_is_a_messages_update_naming_the_viewer()
+    {
+        var text = Unique("seen by");
+        var (status, body) = await Instance.SendTextAsync(Status, text, new { statusJidList = new[] { fixture.BobAccount.Phone, fixture.CarolAccount.Phone } });
+        Assert.True(status == 201, body.ToString());
+        var id = body.GetProperty("id").GetInt64();
+        await fixture.Bob.WaitForTextAsync(text, Patience, Ct);
+        var atCarol = await fixture.Carol.WaitForTextAsync(text, Patience, Ct);
+
+        // As a group's members' (whatsmeow treats status@broadcast receipts as a group's): one event per viewer.
+        await WaitForUpdateAsync(id, "DELIVERY_ACK", fixture.BobAccount.PnJid);
+        await WaitForUpdateAsync(id, "DELIVERY_ACK", fixture.CarolAccount.PnJid);
+        await fixture.Carol.CommandAsync("read", new { keys = new[] { atCarol["key"] } }, cancellationToken: Ct);
+        var read = await WaitForUpdateAsync(id, "READ", fixture.CarolAccount.PnJid);
+        Assert.Equal(Status, read.GetProperty("update").GetProperty("header").GetProperty("wuid").GetString());
+        Assert.Equal(MessageStatus.Read, (await Instance.StoredAsync(id))!.Status);
+    }
+
+    private Task<JsonElement> WaitForUpdateAsync(long id, string status, string participant) =>
+        Instance.WaitForEventAsync(InstanceEventNames.MessagesUpdate, d =>
+            d.GetProperty("id").GetInt64() == id
+            && d.GetProperty("update").GetProperty("status").GetString() == status
+            && d.GetProperty("update").GetProperty("header").TryGetProperty("participant", out var p) && p.GetString() == participant);
 
     [Fact]
     public async Task An_image_status_arrives_at_Baileys_byte_identical()

@@ -113,17 +113,15 @@ public sealed partial class InstanceGrain
             // CodeChat reports messages sent through the API as sent from the web.
             Device: "web",
             Status: MessageStatus.Pending), now,
-            RecordChat(new ChatSighting(chat, chat.EndsWith("@lid", StringComparison.Ordinal) ? chat : null, now.ToUnixTimeSeconds()), sender: null, chatEvents),
+            WithStatusAudience(RecordChat(new ChatSighting(chat, chat.EndsWith("@lid", StringComparison.Ordinal) ? chat : null, now.ToUnixTimeSeconds()), sender: null, chatEvents), audience),
             CancellationToken.None);
         if (!saved.Created)
             return SendMessageResult.Of(SendOutcome.DuplicateMessageId, id);
         if (chatEvents.Value > 0)
             await GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name).WakeAsync();
         LogSendAccepted(Name, id, saved.Message.Id);
-        if (audience is not null)
-            _statusAudiences[saved.Message.Id] = audience;
 
-        var attempt = StartSend(session, recipient.Jid, saved.Message, message, options.Delay, options.Presence);
+        var attempt = StartSend(session, recipient.Jid, saved.Message, message, options.Delay, options.Presence, audience);
         var finished = await Task.WhenAny(attempt, Task.Delay(messaging.Value.SendTimeout, timeProvider)) == attempt;
         if (!finished)
             return new SendMessageResult(SendOutcome.Accepted, Record(saved.Message, recipient, options));
@@ -153,13 +151,14 @@ public sealed partial class InstanceGrain
                     return;
                 if (_sending.ContainsKey(stored.Id) || !Jid.TryParse(stored.Key.RemoteJid, out var to))
                     continue;
-                if (to.IsStatusBroadcast && !_statusAudiences.ContainsKey(stored.Id))
+                IReadOnlyList<Jid>? audience = null;
+                if (to.IsStatusBroadcast && (audience = await FindStatusAudienceAsync(stored)) is null)
                 {
                     await FailStatusWithoutAudienceAsync(stored);
                     continue;
                 }
                 LogResending(Name, stored.Key.Id, stored.Id);
-                var attempt = await StartSend(session, to, stored, OutgoingMessageComposer.FromStoredJson(stored.ContentJson), delay: null, presence: null);
+                var attempt = await StartSend(session, to, stored, OutgoingMessageComposer.FromStoredJson(stored.ContentJson), delay: null, presence: null, audience);
                 if (attempt.Deferred)
                     return; // the connection went again; the next open session carries on
             }
@@ -170,16 +169,17 @@ public sealed partial class InstanceGrain
         }
     }
 
-    private Task<SendAttempt> StartSend(InstanceSession session, Jid to, StoredMessage stored, WaMessage message, SendDelay? delay, string? presence)
+    /// <summary>Starts the send of <paramref name="stored"/> unless it runs already; a status post goes to <paramref name="audience"/>.</summary>
+    private Task<SendAttempt> StartSend(InstanceSession session, Jid to, StoredMessage stored, WaMessage message, SendDelay? delay, string? presence, IReadOnlyList<Jid>? audience)
     {
         if (_sending.TryGetValue(stored.Id, out var running))
             return running;
-        var attempt = RunSendAsync(session, to, stored, message, delay, presence);
+        var attempt = RunSendAsync(session, to, stored, message, delay, presence, audience);
         _sending[stored.Id] = attempt;
         return attempt;
     }
 
-    private async Task<SendAttempt> RunSendAsync(InstanceSession session, Jid to, StoredMessage stored, WaMessage message, SendDelay? delay, string? presence)
+    private async Task<SendAttempt> RunSendAsync(InstanceSession session, Jid to, StoredMessage stored, WaMessage message, SendDelay? delay, string? presence, IReadOnlyList<Jid>? audience)
     {
         // Registered in _sending before anything below runs (the continuation comes back on the grain's scheduler).
         await Task.Yield();
@@ -189,10 +189,11 @@ public sealed partial class InstanceGrain
             if (delay is { } wait)
                 await ShowPresenceAndWaitAsync(session.Client, to, wait, presence, lifetime);
             var sent = to.IsStatusBroadcast
-                ? await session.Client.SendStatusAsync(message, _statusAudiences[stored.Id], stored.Key.Id, lifetime)
+                ? await session.Client.SendStatusAsync(message, audience ?? throw new InvalidOperationException("A status post without its audience."), stored.Key.Id, lifetime)
                 : await session.Client.SendMessageAsync(to, message, stored.Key.Id, lifetime);
-            _statusAudiences.Remove(stored.Id);
             var acked = await RecordOutcomeAsync(stored, MessageStatus.ServerAck, error: null);
+            if (audience is not null)
+                await ForgetStatusAudienceAsync(stored);
             LogSent(Name, stored.Key.Id, sent.Devices.Count, acked.Status);
             return new SendAttempt(acked, null);
         }
@@ -204,11 +205,12 @@ public sealed partial class InstanceGrain
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             var error = DescribeSendFailure(exception);
-            _statusAudiences.Remove(stored.Id);
             LogSendFailed(Name, stored.Key.Id, error, exception);
             try
             {
                 var recorded = await RecordOutcomeAsync(stored, MessageStatus.Error, error);
+                if (audience is not null)
+                    await ForgetStatusAudienceAsync(stored);
                 // A receipt of the recipient came first (the ack, not the message, was lost): it got there.
                 return recorded.Status >= MessageStatus.DeliveryAck ? new SendAttempt(recorded, null) : new SendAttempt(recorded, error);
             }

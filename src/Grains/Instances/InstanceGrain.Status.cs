@@ -1,9 +1,12 @@
 using CodeChat.Grains.Abstractions.Messages;
 using CodeChat.Grains.Messages;
+using CodeChat.Grains.Storage;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Proto;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using WaMessage = CodeChat.WhatsApp.Proto.Message;
 
 namespace CodeChat.Grains.Instances;
@@ -13,17 +16,55 @@ namespace CodeChat.Grains.Instances;
 /// <c>statusJidList</c> and Evolution API's <c>sendStatus</c> have it — <c>options.statusJidList</c>
 /// (numbers checked with WhatsApp like any recipient; an unknown one refuses the whole post) or
 /// <c>options.allContacts</c> (every stored contact, each a WhatsApp user since we met it on WhatsApp).
-/// The audience lives in this activation only: a post an interrupted session left PENDING goes out again
-/// to it on the next session; after a restart it cannot, and is recorded ERROR instead.
+/// The audience is stored with the PENDING post in one transaction (<see cref="PostgresStatusAudienceStore"/>),
+/// so a post a dropped connection or a restart interrupted goes out again to the same audience, and is
+/// forgotten once the post is acked or failed.
 /// </summary>
 public sealed partial class InstanceGrain
 {
-    // The audience of each status post accepted by this activation and not finished yet, by stored id.
-    private readonly Dictionary<long, IReadOnlyList<Jid>> _statusAudiences = [];
-
-    /// <summary>The message says as much to the caller when a restart lost the audience of a pending post.</summary>
+    /// <summary>The message says as much to the caller when a pending post has no stored audience (nothing to post it to).</summary>
     internal const string StatusAudienceLost =
-        "The status post was interrupted by a restart and its audience is not stored; post it again";
+        "The status post was interrupted and its audience is not stored; post it again";
+
+    private PostgresStatusAudienceStore StatusAudiences => ServiceProvider.GetRequiredService<PostgresStatusAudienceStore>();
+
+    /// <summary>
+    /// <paramref name="whenCreated"/>, then for a status post its <paramref name="audience"/> stored in the
+    /// same transaction as the message.
+    /// </summary>
+    private static Func<NpgsqlConnection, NpgsqlTransaction, StoredMessage, CancellationToken, Task> WithStatusAudience(
+        Func<NpgsqlConnection, NpgsqlTransaction, StoredMessage, CancellationToken, Task> whenCreated, IReadOnlyList<Jid>? audience)
+    {
+        if (audience is null)
+            return whenCreated;
+        var users = audience.Select(jid => jid.ToString()).ToList();
+        return async (connection, transaction, created, cancellationToken) =>
+        {
+            await whenCreated(connection, transaction, created, cancellationToken);
+            await PostgresStatusAudienceStore.AddAsync(connection, transaction, created.Id, users, cancellationToken);
+        };
+    }
+
+    /// <summary>The stored audience of a pending status post, or null when none is stored.</summary>
+    private async Task<IReadOnlyList<Jid>?> FindStatusAudienceAsync(StoredMessage stored)
+    {
+        var users = await StatusAudiences.FindAsync(stored.Id, CancellationToken.None);
+        var audience = users?.Select(user => Jid.TryParse(user, out var jid) ? jid : (Jid?)null).OfType<Jid>().ToList();
+        return audience is { Count: > 0 } ? audience : null;
+    }
+
+    /// <summary>Forgets a finished post's audience; a failure leaves the row to its message (nothing resends a finished post).</summary>
+    private async Task ForgetStatusAudienceAsync(StoredMessage stored)
+    {
+        try
+        {
+            await StatusAudiences.DeleteAsync(stored.Id, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogStatusAudienceNotForgotten(Name, stored.Key.Id, exception);
+        }
+    }
 
     /// <summary>
     /// The users a status post goes to, or the refusal the caller gets (nothing is stored then).
@@ -91,13 +132,16 @@ public sealed partial class InstanceGrain
             text.Font = (ExtendedTextMessage.Types.FontType)font;
     }
 
-    /// <summary>A status post a resend finds without its audience (a restart lost it): ERROR with <c>send.message:ERROR</c>.</summary>
+    /// <summary>A status post a resend finds without a stored audience: ERROR with <c>send.message:ERROR</c>.</summary>
     private async Task FailStatusWithoutAudienceAsync(StoredMessage stored)
     {
         LogStatusAudienceLost(Name, stored.Key.Id, stored.Id);
         await RecordOutcomeAsync(stored, MessageStatus.Error, StatusAudienceLost);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: pending status post {MessageId} (#{StoredId}) lost its audience in a restart; recorded ERROR")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: pending status post {MessageId} (#{StoredId}) has no stored audience; recorded ERROR")]
     private partial void LogStatusAudienceLost(string instanceName, string messageId, long storedId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: the audience of the finished status post {MessageId} could not be deleted")]
+    private partial void LogStatusAudienceNotForgotten(string instanceName, string messageId, Exception exception);
 }
