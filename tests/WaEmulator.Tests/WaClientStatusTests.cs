@@ -58,5 +58,31 @@ public sealed class WaClientStatusTests(BaileysInteropPackages packages)
         Assert.Equal(posts[0].Iteration + 1, posts[1].Iteration);
     }
 
+    [Fact]
+    public async Task A_post_naming_a_user_by_phone_number_and_by_LID_reaches_each_of_its_devices_once()
+    {
+        Assert.NotNull(packages);
+        var ct = TestContext.Current.CancellationToken;
+        await using var fixture = await EmulatorFixture.StartAsync(ct);
+        var ours = fixture.Emulator.CreateAccount(pushName: "Gateway");
+        var alice = fixture.Emulator.CreateAccount(pushName: "Alice");
+        var (client, ourDevice) = await OurClientPeer.PairAsync(fixture.Server, ours, ct);
+        await using var _ = client;
+        var peerA = await fixture.StartPeerAsync("alice", ct);
+        var aliceDevice = await fixture.PairAsync(peerA, alice, ct);
+
+        var sent = await client.Client.SendStatusAsync(Text("named twice"), [Jid.Parse(alice.PnJid), Jid.Parse(alice.LidJid)], messageId: null, ct);
+
+        var received = await peerA.WaitForTextAsync("named twice", cancellationToken: ct);
+        Assert.Equal(sent.MessageId, received["id"]!.GetValue<string>());
+        var post = Assert.Single(fixture.Emulator.StatusPosts, p => p.Id == sent.MessageId);
+        // Each of Alice's devices (her phone, her Baileys) once, under the form named first.
+        Assert.Equal(post.Listed.Count, post.Listed.Distinct().Count());
+        Assert.Equal(2, post.Listed.Count(jid => jid.StartsWith(alice.Phone, StringComparison.Ordinal)));
+        Assert.DoesNotContain(post.Listed, jid => jid.StartsWith(alice.LidUser, StringComparison.Ordinal));
+        Assert.Single(fixture.Emulator.Journal, s => s is { Direction: StanzaDirection.ToClient, Tag: "message" } && s.Id == sent.MessageId && s.Device == aliceDevice.PnJid);
+        Assert.DoesNotContain(post.Listed, jid => jid == ourDevice.PnJid);
+    }
+
     private static Message Text(string text) => new() { ExtendedTextMessage = new ExtendedTextMessage { Text = text } };
 }

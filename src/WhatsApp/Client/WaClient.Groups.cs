@@ -106,11 +106,16 @@ public sealed partial class WaClient
         return new SendResult(id, ack.GetUnixTime("t") ?? _time.GetUtcNow(), targets.Select(t => t.Wire).ToList(), ack);
     }
 
-    /// <summary>Every device of every participant but ours, in the group's addressing; sessions under the LID when known.</summary>
+    /// <summary>
+    /// Every device of every participant but ours, in the group's addressing; sessions under the LID when
+    /// known. A device is listed once, under the first form it comes in: a status audience may name one
+    /// user by phone number and by LID, which are one Signal session.
+    /// </summary>
     private async Task<List<FanOutTarget>> ResolveGroupTargetsAsync(IReadOnlyList<GroupParticipant> participants, Jid ownDevice, Jid? ownLid, CancellationToken cancellationToken)
     {
         var devices = await GetDeviceListsAsync(participants.Select(p => p.Jid), cancellationToken).ConfigureAwait(false);
         var targets = new List<FanOutTarget>();
+        var addresses = new HashSet<SignalAddress>();
         foreach (var participant in participants)
         {
             if (devices.FirstOrDefault(d => d.User.IsSameUserAs(participant.Jid)) is not { } user)
@@ -125,7 +130,11 @@ public sealed partial class WaClient
                 {
                     continue;
                 }
-                targets.Add(new FanOutTarget(participant.Jid.WithDevice(device), SignalAddress.FromJid(sessionUser.WithDevice(device)), Own: own));
+                var address = SignalAddress.FromJid(sessionUser.WithDevice(device));
+                if (addresses.Add(address))
+                {
+                    targets.Add(new FanOutTarget(participant.Jid.WithDevice(device), address, Own: own));
+                }
             }
         }
         return targets;
