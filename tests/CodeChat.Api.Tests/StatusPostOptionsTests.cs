@@ -38,19 +38,32 @@ public sealed class StatusPostOptionsTests
     {
         foreach (var body in new[]
         {
-            """{"options":{"statusJidList":["5531987654321","5531912345678@s.whatsapp.net"],"backgroundColor":"#112233","font":3}}""",
+            """{"options":{"statusJidList":["5531987654321","5531912345678@s.whatsapp.net"],"backgroundColor":"#112233","font":7}}""",
             // a form: every value a string, the list as qs makes it of statusJidList[0], statusJidList[1]
-            """{"options":{"statusJidList":{"0":"5531987654321","1":"5531912345678@s.whatsapp.net"},"backgroundColor":"112233","font":"3"}}""",
+            """{"options":{"statusJidList":{"0":"5531987654321","1":"5531912345678@s.whatsapp.net"},"backgroundColor":"112233","font":"7"}}""",
         })
         {
             var (options, failures, _) = SendOptionsReader.Read(JsonDocument.Parse(body).RootElement);
             Assert.Empty(failures);
             Assert.Equal(["5531987654321", "5531912345678@s.whatsapp.net"], options.StatusJidList);
             Assert.Equal(0xFF112233u, options.StatusBackgroundArgb);
-            Assert.Equal(3, options.StatusFont);
+            Assert.Equal(7, options.StatusFont);
             Assert.False(options.StatusAllContacts);
             Assert.True(options.HasStatusOptions);
         }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(6)]
+    [InlineData(10)]
+    public void A_font_WhatsApp_defines_is_taken(int font)
+    {
+        Assert.Equal([0, 1, 2, 6, 7, 8, 9, 10], StatusPostOptions.Fonts);
+        var (options, failures, _) = SendOptionsReader.Read(JsonDocument.Parse("{\"options\":{\"font\":" + font + "}}").RootElement);
+        Assert.Empty(failures);
+        Assert.Equal(font, options.StatusFont);
     }
 
     [Theory]
@@ -60,7 +73,8 @@ public sealed class StatusPostOptionsTests
     [InlineData("""{"statusJidList":["5531987654321",7]}""", "options.statusJidList[1]")]
     [InlineData("""{"allContacts":"maybe"}""", "options.allContacts")]
     [InlineData("""{"backgroundColor":"red"}""", "options.backgroundColor")]
-    [InlineData("""{"font":6}""", "options.font")]
+    [InlineData("""{"font":3}""", "options.font")]
+    [InlineData("""{"font":11}""", "options.font")]
     [InlineData("""{"font":-1}""", "options.font")]
     public void A_bad_status_option_is_a_failure_naming_it(string options, string property)
     {

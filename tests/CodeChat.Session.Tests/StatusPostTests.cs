@@ -146,7 +146,7 @@ public sealed class StatusPostTests(StatusPostFixture fixture) : IClassFixture<S
         await AssertRefusedAsync(Instance.SendTextAsync(Status, "group", new { statusJidList = new[] { "120363025246125486@g.us" } }), "options.statusJidList[0]");
         await AssertRefusedAsync(Instance.SendTextAsync(Status, "both", new { statusJidList = new[] { fixture.BobAccount.Phone }, allContacts = true }), "options.statusJidList");
         await AssertRefusedAsync(Instance.SendTextAsync(Status, "colour", new { statusJidList = new[] { fixture.BobAccount.Phone }, backgroundColor = "orange" }), "options.backgroundColor");
-        await AssertRefusedAsync(Instance.SendTextAsync(Status, "font", new { statusJidList = new[] { fixture.BobAccount.Phone }, font = 6 }), "options.font");
+        await AssertRefusedAsync(Instance.SendTextAsync(Status, "font", new { statusJidList = new[] { fixture.BobAccount.Phone }, font = 4 }), "options.font");
         await AssertRefusedAsync(Instance.SendTextAsync(fixture.BobAccount.Phone, "not a status", new { statusJidList = new[] { fixture.CarolAccount.Phone } }), "options.statusJidList");
         await AssertRefusedAsync(Instance.SendTextAsync(fixture.BobAccount.Phone, "not a status", new { font = 1 }), "options.font");
         await AssertRefusedAsync(Instance.PostAsync("/message/sendLocation", new

@@ -37,7 +37,7 @@ public static partial class MessageEndpoints
 
         named.MapPost("/sendText/{instanceName}", SendTextAsync)
             .WithName("sendText")
-            .WithSummary("Send a text (options: delay in ms or [min,max] with a typing presence, quoted, mentions, messageId, externalAttributes); 201 once WhatsApp acked it, 202 PENDING after Messaging:SendTimeout. With numbers[] instead of number: a mailing, 201 with the QueueModel (see /message/queue). number status@broadcast posts a text status to options.statusJidList[] (or options.allContacts: true), styled by options.backgroundColor (#RRGGBB/#AARRGGBB) and options.font (0-5)")
+            .WithSummary("Send a text (options: delay in ms or [min,max] with a typing presence, quoted, mentions, messageId, externalAttributes); 201 once WhatsApp acked it, 202 PENDING after Messaging:SendTimeout. With numbers[] instead of number: a mailing, 201 with the QueueModel (see /message/queue). number status@broadcast posts a text status to options.statusJidList[] (or options.allContacts: true), styled by options.backgroundColor (#RRGGBB/#AARRGGBB) and options.font (0-2, 6-10: WhatsApp's fonts)")
             .Accepts<SendTextRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(new RequestBodyExample(
                 """{"number":"5531987654321","options":{"delay":[1200,3000],"presence":"composing","quoted":{"messageId":"3EB0B430B6F8F1D0E053"},"externalAttributes":{"crmId":42}},"textMessage":{"text":"Hello!"}}"""))

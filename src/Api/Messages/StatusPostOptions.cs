@@ -3,6 +3,7 @@ using CodeChat.Api.Errors;
 using CodeChat.Api.Instances;
 using CodeChat.Grains.Abstractions.Messages;
 using CodeChat.WhatsApp.Binary;
+using CodeChat.WhatsApp.Proto;
 
 namespace CodeChat.Api.Messages;
 
@@ -11,15 +12,18 @@ namespace CodeChat.Api.Messages;
 /// 1.3 has none): <c>number: "status@broadcast"</c> on sendText, sendMedia/sendMediaFile (image, video,
 /// audio) or sendWhatsAppAudio(File), with its audience in <c>options.statusJidList</c> (numbers or user
 /// JIDs) or <c>options.allContacts: true</c>, and for a text <c>options.backgroundColor</c> and
-/// <c>options.font</c> (0–5). Each wrong or misplaced option is a failure naming it.
+/// <c>options.font</c> (one of <see cref="Fonts"/>). Each wrong or misplaced option is a failure naming it.
 /// </summary>
 public static class StatusPostOptions
 {
     /// <summary>The recipient of a status post.</summary>
     public const string StatusJid = "status@broadcast";
 
-    /// <summary>The largest <c>options.font</c> (Baileys/Evolution's 0–5).</summary>
-    public const int MaxFont = 5;
+    /// <summary>
+    /// The values <c>options.font</c> takes: those WhatsApp's <c>ExtendedTextMessage.FontType</c> defines
+    /// (whatsmeow proto/waE2E and Baileys 7 WAProto alike: 0–2 and 6–10; the old 3–5 are gone).
+    /// </summary>
+    public static IReadOnlyList<int> Fonts { get; } = [.. Enum.GetValues<ExtendedTextMessage.Types.FontType>().Select(font => (int)font).Order()];
 
     /// <summary>Whether <paramref name="number"/> is the status recipient.</summary>
     public static bool IsStatus(string? number) => string.Equals(number?.Trim(), StatusJid, StringComparison.OrdinalIgnoreCase);
@@ -44,10 +48,10 @@ public static class StatusPostOptions
         }
         if (SendRequestValues.TryGetPresent(options, "font", out var font))
         {
-            if (SendRequestValues.TryGetInt(font, out var number) && number is >= 0 and <= MaxFont)
+            if (SendRequestValues.TryGetInt(font, out var number) && number is >= 0 and <= int.MaxValue && Fonts.Contains((int)number))
                 result = result with { StatusFont = (int)number };
             else
-                failures.Add(new ValidationFailure("options.font", $"font must be an integer from 0 to {MaxFont}"));
+                failures.Add(new ValidationFailure("options.font", $"font must be one of {string.Join(", ", Fonts)}"));
         }
         return result;
     }
