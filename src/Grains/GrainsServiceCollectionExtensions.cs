@@ -32,6 +32,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<PostgresInstanceEventStore>();
         services.TryAddSingleton<PostgresMessageStore>();
         services.TryAddSingleton<PostgresChatStore>();
+        services.TryAddSingleton<PostgresStatusAudienceStore>();
         services.TryAddSingleton<PostgresHistoryStore>();
         services.TryAddSingleton<PostgresAppStateStore>();
         services.TryAddSingleton<PostgresAppStateApplier>();

@@ -46,6 +46,9 @@ public sealed class Emulator
     /// <summary>The minimum WhatsApp Web version (405 below it) and the one <c>/sw.js</c> announces; both settable at run time.</summary>
     public ClientVersionGate ClientVersions => _server.Versions;
 
+    /// <summary>The status posts the server routed, oldest first: sender key id and iteration, listed devices.</summary>
+    public IReadOnlyList<Protocol.StatusPostRecord> StatusPosts => _server.Statuses.Posted;
+
     /// <summary>What passed through the server (newest last, capped), without payload bytes.</summary>
     public IReadOnlyList<RoutedStanza> Journal => _server.JournalEntries;
 

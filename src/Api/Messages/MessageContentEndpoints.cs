@@ -129,6 +129,11 @@ public static class MessageContentEndpoints
                     failures.Add(new ValidationFailure("reactionMessage.key.remoteJid", "Invalid format"));
                     chat = null;
                 }
+                else if (StatusPostOptions.IsStatus(chat))
+                {
+                    failures.Add(new ValidationFailure("reactionMessage.key.remoteJid", "Reactions to status posts are not supported"));
+                    chat = null;
+                }
                 var fromMe = SendRequestValues.TryGetPresent(key, "fromMe", out var fromMeElement) && SendRequestValues.TryGetBool(fromMeElement, out var flag)
                     ? flag
                     : (bool?)null;

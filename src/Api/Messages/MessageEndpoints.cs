@@ -37,7 +37,7 @@ public static partial class MessageEndpoints
 
         named.MapPost("/sendText/{instanceName}", SendTextAsync)
             .WithName("sendText")
-            .WithSummary("Send a text (options: delay in ms or [min,max] with a typing presence, quoted, mentions, messageId, externalAttributes); 201 once WhatsApp acked it, 202 PENDING after Messaging:SendTimeout. With numbers[] instead of number: a mailing, 201 with the QueueModel (see /message/queue)")
+            .WithSummary("Send a text (options: delay in ms or [min,max] with a typing presence, quoted, mentions, messageId, externalAttributes); 201 once WhatsApp acked it, 202 PENDING after Messaging:SendTimeout. With numbers[] instead of number: a mailing, 201 with the QueueModel (see /message/queue). number status@broadcast posts a text status to options.statusJidList[] (or options.allContacts: true), styled by options.backgroundColor (#RRGGBB/#AARRGGBB) and options.font (0-2, 6-10: WhatsApp's fonts)")
             .Accepts<SendTextRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(new RequestBodyExample(
                 """{"number":"5531987654321","options":{"delay":[1200,3000],"presence":"composing","quoted":{"messageId":"3EB0B430B6F8F1D0E053"},"externalAttributes":{"crmId":42}},"textMessage":{"text":"Hello!"}}"""))
@@ -65,7 +65,7 @@ public static partial class MessageEndpoints
             return ApiErrors.Invalid(malformed);
 
         var failures = new List<ValidationFailure>();
-        var number = ReadNumber(body, failures);
+        var number = ReadNumber(body, failures, statusAllowed: true);
         string? text = null;
         if (!SendRequestValues.TryGetPresent(body, "textMessage", out var textMessage))
             failures.Add(JsonRequestBody.Missing("textMessage"));
@@ -93,6 +93,8 @@ public static partial class MessageEndpoints
     {
         var (options, optionFailures, tooLarge) = SendOptionsReader.Read(body);
         failures.AddRange(optionFailures);
+        if (number is not null || SendRequestValues.TryGetPresent(body, "numbers", out _))
+            StatusPostOptions.Check(number, message.ExtendedTextMessage is not null, options, failures);
         if (tooLarge)
             return ApiErrors.Of(StatusCodes.Status413PayloadTooLarge,
                 new ValidationFailure("options.externalAttributes", $"externalAttributes must be at most {SendOptionsReader.MaxExternalAttributesBytes} bytes of JSON"));
@@ -126,10 +128,16 @@ public static partial class MessageEndpoints
             SendOutcome.NotFound => ApiErrors.InstanceNotFound(),
             SendOutcome.NotConnected => ApiErrors.NotConnected(instanceName),
             SendOutcome.NotOnWhatsApp => ApiErrors.Of(StatusCodes.Status400BadRequest, new NumberCheckResponse(false, result.Detail!, null, null)),
+            // As a recipient without WhatsApp, once per number of the audience that has none.
+            SendOutcome.StatusAudienceNotOnWhatsApp => ApiErrors.Of(StatusCodes.Status400BadRequest,
+                [.. (result.NotOnWhatsApp ?? []).Select(jid => (object)new NumberCheckResponse(false, jid, null, null))]),
+            SendOutcome.NoStatusAudience => ApiErrors.Invalid(new ValidationFailure(
+                options.StatusAllContacts ? "options.allContacts" : "options.statusJidList", result.Detail ?? "A status post needs its audience")),
             SendOutcome.GroupNotFound => ApiErrors.Of(StatusCodes.Status400BadRequest, "Group not found"),
             SendOutcome.QuotedNotFound => ApiErrors.Of(StatusCodes.Status400BadRequest, "Quoted message not found"),
             SendOutcome.MentionsOutsideGroup => ApiErrors.Invalid(new ValidationFailure("options.mentions", "Mentions are only possible in a group")),
-            SendOutcome.InvalidRecipient => ApiErrors.Invalid(new ValidationFailure("number", result.Detail ?? "Invalid format")),
+            SendOutcome.InvalidRecipient => ApiErrors.Invalid(new ValidationFailure(
+                result.Detail?.StartsWith("options.statusJidList", StringComparison.Ordinal) == true ? "options.statusJidList" : "number", result.Detail ?? "Invalid format")),
             SendOutcome.DuplicateMessageId => ApiErrors.Invalid(new ValidationFailure("options.messageId", $"A message with the id {result.Detail} exists already")),
             SendOutcome.Failed => ApiErrors.Of(StatusCodes.Status400BadRequest, result.Detail ?? "The message could not be sent"),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a send."),
@@ -138,10 +146,11 @@ public static partial class MessageEndpoints
 
     /// <summary>
     /// <c>number</c> as CodeChat 1.3 checks it (<c>^\d+[.@\w-]+</c>, "Invalid format") and as we can send
-    /// to it (<see cref="RecipientJid"/>); a failure is added for a missing or bad one. A body with
+    /// to it (<see cref="RecipientJid"/>), or <c>status@broadcast</c> on the routes that can post a status
+    /// (<paramref name="statusAllowed"/>); a failure is added for a missing or bad one. A body with
     /// <c>numbers</c> instead is a mailing: null without a failure (<see cref="SendQueueEndpoints.ReadNumbers"/> reads those).
     /// </summary>
-    internal static string? ReadNumber(JsonElement body, List<ValidationFailure> failures)
+    internal static string? ReadNumber(JsonElement body, List<ValidationFailure> failures, bool statusAllowed = false)
     {
         var mailing = SendRequestValues.TryGetPresent(body, "numbers", out _);
         if (!SendRequestValues.TryGetPresent(body, "number", out var element))
@@ -159,6 +168,14 @@ public static partial class MessageEndpoints
         if (!JsonRequestBody.TryGetString(element, out var number))
         {
             failures.Add(JsonRequestBody.NotAString("number"));
+            return null;
+        }
+        if (StatusPostOptions.IsStatus(number))
+        {
+            if (statusAllowed)
+                return StatusPostOptions.StatusJid;
+            failures.Add(new ValidationFailure("number",
+                "A status post (status@broadcast) is a text (sendText), an image, a video or audio (sendMedia, sendMediaFile) or a voice note (sendWhatsAppAudio, sendWhatsAppAudioFile)"));
             return null;
         }
         if (!IsSendableNumber(number))

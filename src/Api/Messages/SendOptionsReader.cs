@@ -12,7 +12,8 @@ namespace CodeChat.Api.Messages;
 /// <c>delay</c> (ms, or <c>[min,max]</c>), <c>presence</c>, <c>quoted.messageId</c> and 1.3's
 /// <c>quotedMessageId</c>, <c>mentions {everyone|everyOne, ghostMention, mentioned[]}</c> (the seed's
 /// top-level <c>options.everyone</c>/<c>options.ghostMention</c> as aliases; <c>mentions.*</c> wins),
-/// <c>messageId</c> and <c>externalAttributes</c> (at most 64 KB of JSON, else 413).
+/// <c>messageId</c> and <c>externalAttributes</c> (at most 64 KB of JSON, else 413), and a status
+/// post's <c>statusJidList</c>, <c>allContacts</c>, <c>backgroundColor</c> and <c>font</c> (<see cref="StatusPostOptions"/>).
 /// Each bad field is a failure naming it.
 /// </summary>
 public static class SendOptionsReader
@@ -46,6 +47,7 @@ public static class SendOptionsReader
             MessageId = ReadMessageId(options, failures),
         };
         result = ReadMentions(options, result, failures);
+        result = StatusPostOptions.Read(options, result, failures);
 
         var tooLarge = false;
         if (SendRequestValues.TryGetPresent(options, "externalAttributes", out var attributes))

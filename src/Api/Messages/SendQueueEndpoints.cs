@@ -91,7 +91,7 @@ public static class SendQueueEndpoints
     /// <c>numbers[0]</c>…<c>numbers[N]</c> into an object once N passes 20, an object whose keys are all
     /// indexes (in index order); and a lone <c>numbers</c> field, a single string. Null otherwise.
     /// </summary>
-    private static List<JsonElement>? AsList(JsonElement numbers) => numbers.ValueKind switch
+    internal static List<JsonElement>? AsList(JsonElement numbers) => numbers.ValueKind switch
     {
         JsonValueKind.Array => [.. numbers.EnumerateArray()],
         JsonValueKind.String => [numbers],

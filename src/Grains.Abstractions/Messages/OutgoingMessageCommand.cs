@@ -15,8 +15,8 @@ public sealed record OutgoingMessageCommand(
 
 /// <summary>
 /// The <c>options</c> of a send (api-contract.md §2): the delay with its presence, the quoted message
-/// (by WhatsApp id or by stored numeric id), mentions, a forced message id and the caller's
-/// attributes echoed back.
+/// (by WhatsApp id or by stored numeric id), mentions, a forced message id, the caller's
+/// attributes echoed back, and a status post's audience and text style.
 /// </summary>
 [GenerateSerializer, Immutable]
 [Alias("CodeChat.SendOptions")]
@@ -51,7 +51,22 @@ public sealed record SendOptions
     /// <summary>The caller's JSON, echoed in the answer, never sent to WhatsApp.</summary>
     [Id(8)] public string? ExternalAttributesJson { get; init; }
 
+    /// <summary>A status post's audience (<c>options.statusJidList</c>): numbers or user JIDs, checked with WhatsApp.</summary>
+    [Id(9)] public IReadOnlyList<string> StatusJidList { get; init; } = [];
+
+    /// <summary>A status post to every stored contact that is a WhatsApp user (<c>options.allContacts</c>).</summary>
+    [Id(10)] public bool StatusAllContacts { get; init; }
+
+    /// <summary>A text status's background as ARGB (<c>options.backgroundColor</c>).</summary>
+    [Id(11)] public uint? StatusBackgroundArgb { get; init; }
+
+    /// <summary>A text status's font, 0–5 (<c>options.font</c>).</summary>
+    [Id(12)] public int? StatusFont { get; init; }
+
     public bool HasMentions => MentionEveryone || Mentioned.Count > 0;
+
+    /// <summary>Whether any status-only option is set.</summary>
+    public bool HasStatusOptions => StatusJidList.Count > 0 || StatusAllContacts || StatusBackgroundArgb is not null || StatusFont is not null;
 }
 
 /// <summary>A delay of <see cref="MinMilliseconds"/> to <see cref="MaxMilliseconds"/>, picked uniformly.</summary>

@@ -6,7 +6,8 @@ namespace CodeChat.Grains.Abstractions.Messages;
 public sealed record SendMessageResult(
     [property: Id(0)] SendOutcome Outcome,
     [property: Id(1)] SentMessageRecord? Message = null,
-    [property: Id(2)] string? Detail = null)
+    [property: Id(2)] string? Detail = null,
+    [property: Id(3)] IReadOnlyList<string>? NotOnWhatsApp = null)
 {
     public static SendMessageResult Of(SendOutcome outcome, string? detail = null) => new(outcome, null, detail);
 }
@@ -34,6 +35,10 @@ public enum SendOutcome
     DuplicateMessageId = 9,
     /// <summary>WhatsApp refused the message after it was stored (row ERROR, <c>send.message:ERROR</c> raised); <see cref="SendMessageResult.Detail"/> says why.</summary>
     Failed = 10,
+    /// <summary>Some of a status post's audience have no WhatsApp account; <see cref="SendMessageResult.NotOnWhatsApp"/> lists their JIDs.</summary>
+    StatusAudienceNotOnWhatsApp = 11,
+    /// <summary>A status post to all contacts, but no stored contact is a WhatsApp user.</summary>
+    NoStatusAudience = 12,
 }
 
 /// <summary>

@@ -8,8 +8,8 @@ namespace CodeChat.Grains.Instances;
 /// <summary>
 /// Receipts for the messages we sent: delivered, read, played move the stored status forward
 /// (<see cref="Abstractions.Messages.MessageStatusTransition"/>) and raise <c>messages.update</c>, both in
-/// one transaction. In a group each member's receipt is its own event (with <c>participant</c>), while
-/// the stored status follows the furthest any member got.
+/// one transaction. In a group each member's receipt is its own event (with <c>participant</c>), and so
+/// is each viewer's of a status post, while the stored status follows the furthest any of them got.
 /// </summary>
 public sealed partial class InstanceGrain
 {
@@ -19,8 +19,9 @@ public sealed partial class InstanceGrain
         var session = _session;
         if (session is null || session.Epoch != epoch || !state.State.Exists)
             return;
-        var isGroup = receipt.From.EndsWith("@g.us", StringComparison.Ordinal);
-        var participant = isGroup ? receipt.Participant : null;
+        // A status post's viewers receipt it as a group's members do (whatsmeow parses status@broadcast as a group source).
+        var perMember = receipt.From.EndsWith("@g.us", StringComparison.Ordinal) || receipt.From == WhatsApp.Binary.Jid.StatusBroadcast.ToString();
+        var participant = perMember ? receipt.Participant : null;
         var at = receipt.Timestamp ?? timeProvider.GetUtcNow();
         var raised = false;
         using var change = new CancellationTokenSource(ChangeTimeout, timeProvider);

@@ -51,11 +51,26 @@ public sealed partial class InstanceGrain
         if (OpenClient() is not { } client || session is null || client.Credentials?.GetJid() is not { } ownDevice)
             return SendMessageResult.Of(SendOutcome.NotConnected);
 
-        var (recipient, refusal) = await ResolveRecipientAsync(client, command.Recipient, cancellationToken);
-        if (refusal is not null)
-            return refusal;
         var options = command.Options;
+        Recipient? recipient;
+        IReadOnlyList<Jid>? audience = null;
+        if (RecipientJid.TryParse(command.Recipient, out var target) && target.IsStatusBroadcast)
+        {
+            (audience, var statusRefusal) = await ResolveStatusAudienceAsync(client, options, ownDevice, cancellationToken);
+            if (statusRefusal is not null)
+                return statusRefusal;
+            recipient = new Recipient(Jid.StatusBroadcast, null);
+        }
+        else if (options.HasStatusOptions)
+            return SendMessageResult.Of(SendOutcome.InvalidRecipient, "The status options are only for number status@broadcast");
+        else
+        {
+            (recipient, var refusal) = await ResolveRecipientAsync(client, command.Recipient, cancellationToken);
+            if (refusal is not null)
+                return refusal;
+        }
         var message = WaMessage.Parser.ParseFrom(command.Message);
+        StyleStatusText(message, options);
         var chat = recipient!.Jid.ToString();
         var ownJid = ownDevice.ToNonAd().ToString();
 
@@ -98,7 +113,7 @@ public sealed partial class InstanceGrain
             // CodeChat reports messages sent through the API as sent from the web.
             Device: "web",
             Status: MessageStatus.Pending), now,
-            RecordChat(new ChatSighting(chat, chat.EndsWith("@lid", StringComparison.Ordinal) ? chat : null, now.ToUnixTimeSeconds()), sender: null, chatEvents),
+            WithStatusAudience(RecordChat(new ChatSighting(chat, chat.EndsWith("@lid", StringComparison.Ordinal) ? chat : null, now.ToUnixTimeSeconds()), sender: null, chatEvents), audience),
             CancellationToken.None);
         if (!saved.Created)
             return SendMessageResult.Of(SendOutcome.DuplicateMessageId, id);
@@ -106,7 +121,7 @@ public sealed partial class InstanceGrain
             await GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name).WakeAsync();
         LogSendAccepted(Name, id, saved.Message.Id);
 
-        var attempt = StartSend(session, recipient.Jid, saved.Message, message, options.Delay, options.Presence);
+        var attempt = StartSend(session, recipient.Jid, saved.Message, message, options.Delay, options.Presence, audience);
         var finished = await Task.WhenAny(attempt, Task.Delay(messaging.Value.SendTimeout, timeProvider)) == attempt;
         if (!finished)
             return new SendMessageResult(SendOutcome.Accepted, Record(saved.Message, recipient, options));
@@ -136,8 +151,14 @@ public sealed partial class InstanceGrain
                     return;
                 if (_sending.ContainsKey(stored.Id) || !Jid.TryParse(stored.Key.RemoteJid, out var to))
                     continue;
+                IReadOnlyList<Jid>? audience = null;
+                if (to.IsStatusBroadcast && (audience = await FindStatusAudienceAsync(stored)) is null)
+                {
+                    await FailStatusWithoutAudienceAsync(stored);
+                    continue;
+                }
                 LogResending(Name, stored.Key.Id, stored.Id);
-                var attempt = await StartSend(session, to, stored, OutgoingMessageComposer.FromStoredJson(stored.ContentJson), delay: null, presence: null);
+                var attempt = await StartSend(session, to, stored, OutgoingMessageComposer.FromStoredJson(stored.ContentJson), delay: null, presence: null, audience);
                 if (attempt.Deferred)
                     return; // the connection went again; the next open session carries on
             }
@@ -148,16 +169,17 @@ public sealed partial class InstanceGrain
         }
     }
 
-    private Task<SendAttempt> StartSend(InstanceSession session, Jid to, StoredMessage stored, WaMessage message, SendDelay? delay, string? presence)
+    /// <summary>Starts the send of <paramref name="stored"/> unless it runs already; a status post goes to <paramref name="audience"/>.</summary>
+    private Task<SendAttempt> StartSend(InstanceSession session, Jid to, StoredMessage stored, WaMessage message, SendDelay? delay, string? presence, IReadOnlyList<Jid>? audience)
     {
         if (_sending.TryGetValue(stored.Id, out var running))
             return running;
-        var attempt = RunSendAsync(session, to, stored, message, delay, presence);
+        var attempt = RunSendAsync(session, to, stored, message, delay, presence, audience);
         _sending[stored.Id] = attempt;
         return attempt;
     }
 
-    private async Task<SendAttempt> RunSendAsync(InstanceSession session, Jid to, StoredMessage stored, WaMessage message, SendDelay? delay, string? presence)
+    private async Task<SendAttempt> RunSendAsync(InstanceSession session, Jid to, StoredMessage stored, WaMessage message, SendDelay? delay, string? presence, IReadOnlyList<Jid>? audience)
     {
         // Registered in _sending before anything below runs (the continuation comes back on the grain's scheduler).
         await Task.Yield();
@@ -166,8 +188,12 @@ public sealed partial class InstanceGrain
             var lifetime = session.Lifetime;
             if (delay is { } wait)
                 await ShowPresenceAndWaitAsync(session.Client, to, wait, presence, lifetime);
-            var sent = await session.Client.SendMessageAsync(to, message, stored.Key.Id, lifetime);
+            var sent = to.IsStatusBroadcast
+                ? await session.Client.SendStatusAsync(message, audience ?? throw new InvalidOperationException("A status post without its audience."), stored.Key.Id, lifetime)
+                : await session.Client.SendMessageAsync(to, message, stored.Key.Id, lifetime);
             var acked = await RecordOutcomeAsync(stored, MessageStatus.ServerAck, error: null);
+            if (audience is not null)
+                await ForgetStatusAudienceAsync(stored);
             LogSent(Name, stored.Key.Id, sent.Devices.Count, acked.Status);
             return new SendAttempt(acked, null);
         }
@@ -183,6 +209,8 @@ public sealed partial class InstanceGrain
             try
             {
                 var recorded = await RecordOutcomeAsync(stored, MessageStatus.Error, error);
+                if (audience is not null)
+                    await ForgetStatusAudienceAsync(stored);
                 // A receipt of the recipient came first (the ack, not the message, was lost): it got there.
                 return recorded.Status >= MessageStatus.DeliveryAck ? new SendAttempt(recorded, null) : new SendAttempt(recorded, error);
             }
@@ -239,7 +267,8 @@ public sealed partial class InstanceGrain
             return;
         // As CodeChat: the chosen presence (typing by default) during the delay, then "paused".
         // available/unavailable are not chat states; they show nothing in the chat.
-        ChatPresence? shown = presence switch
+        // A status has no chat to show a presence in: only the wait.
+        ChatPresence? shown = to.IsStatusBroadcast ? null : presence switch
         {
             null or "composing" => ChatPresence.Composing,
             "recording" => ChatPresence.Recording,

@@ -3,8 +3,11 @@ using CodeChat.WhatsApp.Proto;
 
 namespace CodeChat.WhatsApp.Client;
 
-/// <summary>A message we sent, kept for retries: the chat as we addressed it and the message.</summary>
-public sealed record SentMessage(Jid Chat, string Id, Message Message);
+/// <summary>
+/// A message we sent, kept for retries: the chat as we addressed it and the message; for a status
+/// post, the users it was posted to (only they may have it again).
+/// </summary>
+public sealed record SentMessage(Jid Chat, string Id, Message Message, IReadOnlyList<Jid>? Audience = null);
 
 /// <summary>
 /// The last messages we sent, by id, so a peer's retry receipt can be answered with a fresh

@@ -39,6 +39,20 @@ public sealed partial class WaClient
     private async Task<SendResult> SendGroupMessageAsync(Jid group, Message message, string id, Jid ownDevice, Jid? ownLid, byte[] account, CancellationToken cancellationToken)
     {
         var participants = (await GetGroupAsync(group, cancellationToken).ConfigureAwait(false)).Participants;
+        var lidAddressed = participants.Count > 0 && participants[0].Jid.IsLid;
+        var sent = new SentMessage(group, id, message);
+        return await SendWithSenderKeyAsync(sent, participants, lidAddressed, ownDevice, ownLid, account, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The sender-key fan-out a group message and a status post share (whatsmeow send.go sendGroup):
+    /// one skmsg under our sender key for <paramref name="sent"/>'s chat, and our distribution message
+    /// to every device of <paramref name="participants"/> (ours among them: our other devices) as
+    /// pkmsg/msg in &lt;participants&gt;.
+    /// </summary>
+    private async Task<SendResult> SendWithSenderKeyAsync(SentMessage sent, IReadOnlyList<GroupParticipant> participants, bool lidAddressed, Jid ownDevice, Jid? ownLid, byte[] account, CancellationToken cancellationToken)
+    {
+        var (group, id, message) = (sent.Chat, sent.Id, sent.Message);
         var targets = await ResolveGroupTargetsAsync(participants, ownDevice, ownLid, cancellationToken).ConfigureAwait(false);
         var bundles = await FetchMissingBundlesAsync(targets, cancellationToken).ConfigureAwait(false);
         targets = targets.Where(t => !t.NeedsBundle || bundles.ContainsKey(t.Address)).ToList();
@@ -58,7 +72,7 @@ public sealed partial class WaClient
         var forDevices = (ReadOnlyMemory<byte>)MessagePadding.Pad(distributionMessage.ToByteArray());
         var fanOut = await SignalSessions().EncryptForDevicesAsync(targets.ToDictionary(t => t.Address, _ => forDevices), bundles, cancellationToken).ConfigureAwait(false);
         PublishIdentityChanges(fanOut.IdentityChanges);
-        _recentSends.Add(new SentMessage(group, id, message));
+        _recentSends.Add(sent);
 
         var mediaType = OutgoingMessageType.MediaType(message);
         var children = new List<Node>
@@ -78,7 +92,7 @@ public sealed partial class WaClient
             // whatsmeow participantListHashV2 over every device the message is for, us included
             new("phash", ParticipantListHash.Compute(targets.Select(t => t.Wire).Append(ownDevice))),
         };
-        if (participants.Count > 0 && participants[0].Jid.IsLid)
+        if (lidAddressed)
         {
             attributes.Add(new("addressing_mode", "lid"));
         }
@@ -92,11 +106,16 @@ public sealed partial class WaClient
         return new SendResult(id, ack.GetUnixTime("t") ?? _time.GetUtcNow(), targets.Select(t => t.Wire).ToList(), ack);
     }
 
-    /// <summary>Every device of every participant but ours, in the group's addressing; sessions under the LID when known.</summary>
+    /// <summary>
+    /// Every device of every participant but ours, in the group's addressing; sessions under the LID when
+    /// known. A device is listed once, under the first form it comes in: a status audience may name one
+    /// user by phone number and by LID, which are one Signal session.
+    /// </summary>
     private async Task<List<FanOutTarget>> ResolveGroupTargetsAsync(IReadOnlyList<GroupParticipant> participants, Jid ownDevice, Jid? ownLid, CancellationToken cancellationToken)
     {
         var devices = await GetDeviceListsAsync(participants.Select(p => p.Jid), cancellationToken).ConfigureAwait(false);
         var targets = new List<FanOutTarget>();
+        var addresses = new HashSet<SignalAddress>();
         foreach (var participant in participants)
         {
             if (devices.FirstOrDefault(d => d.User.IsSameUserAs(participant.Jid)) is not { } user)
@@ -111,7 +130,11 @@ public sealed partial class WaClient
                 {
                     continue;
                 }
-                targets.Add(new FanOutTarget(participant.Jid.WithDevice(device), SignalAddress.FromJid(sessionUser.WithDevice(device)), Own: own));
+                var address = SignalAddress.FromJid(sessionUser.WithDevice(device));
+                if (addresses.Add(address))
+                {
+                    targets.Add(new FanOutTarget(participant.Jid.WithDevice(device), address, Own: own));
+                }
             }
         }
         return targets;

@@ -13,7 +13,8 @@ namespace CodeChat.WhatsApp.Client;
 // a repeated retry — and send it with the retry count on the enc: a 1:1 message with
 // device_fanout="false"; a group message to the group with the asking device as participant and our
 // current sender key distribution inside (whatsmeow adds the SKDM the same way), so the member can
-// read what follows too — but only while that member is still in the group.
+// read what follows too — but only while that member is still in the group. A status post is answered
+// as a group message, to status@broadcast, and only to a device of a user it was posted to.
 public sealed partial class WaClient
 {
     // whatsmeow gives up on a message after this many retries from one device (§7.2: "ignore more than ~10").
@@ -45,17 +46,21 @@ public sealed partial class WaClient
         var ownPn = credentials.GetJid() ?? throw new WaClientException("Not paired.");
         var ownLid = credentials.GetLid();
         Message message;
-        if (from.IsGroup)
+        var senderKeyed = from.IsGroup || from.IsStatusBroadcast;
+        if (senderKeyed)
         {
-            if (participant is not { } asking || !sent.Chat.IsSameUserAs(from))
+            if (participant is not { } asking || !sent.Chat.IsSameUserAs(from) || sent.Chat.Server != from.Server)
             {
                 Log.RetryNotAnswered(_logger, id, "group retry without the asking member or for another chat");
                 return;
             }
-            if (!await IsGroupMemberAsync(from, asking, token).ConfigureAwait(false))
+            var member = from.IsGroup
+                ? await IsGroupMemberAsync(from, asking, token).ConfigureAwait(false)
+                : await IsInStatusAudienceAsync(sent, asking, token).ConfigureAwait(false);
+            if (!member)
             {
-                // A removed member must not get the sender key the remaining members use now.
-                Log.RetryNotAnswered(_logger, id, "the asking device's user is not in the group");
+                // A removed member (or someone a status was not posted to) must not get the sender key.
+                Log.RetryNotAnswered(_logger, id, "the asking device's user is not in the group or the status audience");
                 return;
             }
             // Under the send gate: right after a rotation a group send may be creating the new key too.
@@ -74,7 +79,7 @@ public sealed partial class WaClient
             var fromMe = from.IsSameUserAs(ownPn) || (ownLid is { } lid && from.IsSameUserAs(lid));
             // Only the chat the message went to (or our own devices, which got a copy) may have it again:
             // ids alone would let any contact who learned one fetch a message meant for someone else.
-            if (sent.Chat.IsGroup || (!fromMe && !await IsSameContactAsync(from, sent.Chat, token).ConfigureAwait(false)))
+            if (sent.Chat.IsGroup || sent.Chat.IsStatusBroadcast || (!fromMe && !await IsSameContactAsync(from, sent.Chat, token).ConfigureAwait(false)))
             {
                 Log.RetryNotAnswered(_logger, id, "the asking device is not of the chat the message went to");
                 return;
@@ -115,7 +120,7 @@ public sealed partial class WaClient
         {
             attributes.Add(new("t", t));
         }
-        if (from.IsGroup)
+        if (senderKeyed)
         {
             attributes.Add(new("participant", participant!.Value));
         }

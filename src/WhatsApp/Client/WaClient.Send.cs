@@ -1,6 +1,7 @@
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Proto;
 using CodeChat.WhatsApp.Signal;
+using CodeChat.WhatsApp.Store;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 
@@ -48,17 +49,13 @@ public sealed partial class WaClient
         {
             throw new ArgumentException($"'{to}' is not a phone-number or LID user or a group.", nameof(to));
         }
-        var credentials = Credentials;
-        if (credentials?.GetJid() is not { } ownDevice || credentials.Account is null || !IsLoggedIn)
-        {
-            throw new WaClientException("Not logged in.");
-        }
+        var (credentials, ownDevice, account) = SenderCredentials();
         await _sendGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (to.IsGroup)
             {
-                return await SendGroupMessageAsync(to.ToNonAd(), message, messageId ?? MessageIds.Generate(ownDevice, _time.GetUtcNow()), ownDevice, credentials.GetLid(), credentials.Account, cancellationToken).ConfigureAwait(false);
+                return await SendGroupMessageAsync(to.ToNonAd(), message, messageId ?? MessageIds.Generate(ownDevice, _time.GetUtcNow()), ownDevice, credentials.GetLid(), account, cancellationToken).ConfigureAwait(false);
             }
             var chat = to.ToNonAd();
             var id = messageId ?? MessageIds.Generate(ownDevice, _time.GetUtcNow());
@@ -88,7 +85,7 @@ public sealed partial class WaClient
             if (fanOut.Messages.Values.Any(m => m.Type == SignalMessageType.PreKey))
             {
                 // The recipient checks our device against the account's signature (pitfall P22).
-                children.Add(new Node("device-identity", default, credentials.Account));
+                children.Add(new Node("device-identity", default, account));
             }
             var attributes = new List<NodeAttribute> { new("id", id), new("to", chat), new("type", OutgoingMessageType.StanzaType(message)) };
             if (OutgoingMessageType.EditAttribute(message) is { } edit)
@@ -118,6 +115,17 @@ public sealed partial class WaClient
         {
             _sendGate.Release();
         }
+    }
+
+    /// <summary>Our credentials and device JID for a send, or <see cref="WaClientException"/> when we are not logged in.</summary>
+    private (DeviceCredentials Credentials, Jid OwnDevice, byte[] Account) SenderCredentials()
+    {
+        var credentials = Credentials;
+        if (credentials?.GetJid() is not { } ownDevice || credentials.Account is not { } account || !IsLoggedIn)
+        {
+            throw new WaClientException("Not logged in.");
+        }
+        return (credentials, ownDevice, account);
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ internal sealed class ChatServer
         Options = options;
         Pairing = new PairingService(this, logger);
         Router = new MessageRouter(this, logger);
+        Statuses = new StatusPosts(this);
         Groups = new GroupRegistry(this);
         Iqs = new IqHandler(this, logger);
         Presence = new PresenceRouter(this);
@@ -60,6 +61,8 @@ internal sealed class ChatServer
     public PairingService Pairing { get; }
 
     public MessageRouter Router { get; }
+
+    public StatusPosts Statuses { get; }
 
     public GroupRegistry Groups { get; }
 

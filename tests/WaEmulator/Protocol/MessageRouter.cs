@@ -290,6 +290,15 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
             return;
         }
 
+        if (to.IsStatusBroadcast && StatusPosts.Refusal(message) is { } refusal)
+        {
+            // WhatsApp's server fans a status out only to the devices the poster lists: nothing to route.
+            logger.LogWarning("Status post {Id} from {Sender} refused: {Refusal}", id, sender.PnJid, refusal);
+            server.Journal(StanzaDirection.Dropped, sender.PnJid, message);
+            SendOrHoldAck(session, sender, Stanzas.Make("ack", ("class", "message"), ("id", id), ("from", to.ToString()), ("t", t), ("error", "400")));
+            return;
+        }
+
         SendOrHoldAck(session, sender, Stanzas.Make("ack", ("class", "message"), ("id", id), ("from", to.ToString()), ("t", t)));
 
         if (to.IsGroup)
@@ -300,7 +309,7 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
 
         if (to.IsStatusBroadcast)
         {
-            RouteStatus(sender, message, t);
+            server.Statuses.Route(sender, message, t);
             return;
         }
 
@@ -383,59 +392,6 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
             }
 
             Deliver(targetJid, Stanzas.Children("message", [.. attributes], children));
-        }
-    }
-
-    /// <summary>
-    /// A status post (Baileys 7 relayMessage with statusJidList): one sender-key message for everyone
-    /// and a per-device part (the sender key, as pkmsg/msg) for each device in &lt;participants&gt;,
-    /// delivered from status@broadcast with the poster as participant, as WhatsApp's server fans it out.
-    /// </summary>
-    private void RouteStatus(LinkedDevice sender, Node message, string t)
-    {
-        var senderKeyMessage = message.GetChildren("enc").FirstOrDefault(e => e.GetAttribute("type") == "skmsg");
-        var deviceIdentity = message.GetChild("device-identity");
-        foreach (var to in message.GetChild("participants")?.GetChildren("to") ?? [])
-        {
-            if (to.GetJid("jid") is not { } jid || server.Directory.FindUser(jid) is not { } account
-                || account.FindDevice(jid.Device) is not { } device || device == sender)
-            {
-                continue;
-            }
-
-            var children = new List<Node>();
-            if (to.GetChild("enc") is { } own)
-            {
-                children.Add(own);
-            }
-
-            if (senderKeyMessage is not null)
-            {
-                children.Add(senderKeyMessage);
-            }
-
-            if (children.Count == 0)
-            {
-                continue;
-            }
-
-            if (deviceIdentity is not null && children[0].GetAttribute("type") == "pkmsg")
-            {
-                children.Add(deviceIdentity);
-            }
-
-            Deliver(device, Stanzas.Children(
-                "message",
-                [
-                    ("from", "status@broadcast"),
-                    ("participant", sender.PnJid),
-                    ("participant_lid", sender.Account.LidJid),
-                    ("id", message.GetAttribute("id")),
-                    ("type", message.GetAttribute("type") ?? "text"),
-                    ("t", t),
-                    ("notify", sender.Account.PushName),
-                ],
-                children));
         }
     }
 
@@ -594,9 +550,9 @@ internal sealed class MessageRouter(ChatServer server, ILogger logger)
             ("type", receipt.GetAttribute("type")),
         };
         Jid target;
-        if (to.IsGroup)
+        if (to.IsGroup || to.IsStatusBroadcast)
         {
-            // group receipts name the original sender in participant
+            // group and status receipts name the original sender in participant
             if (receipt.GetJid("participant") is not { } participant)
             {
                 return;

@@ -41,7 +41,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendMedia/{instanceName}", SendMediaAsync)
             .WithName("sendMedia")
-            .WithSummary("Send an image, video, document, audio file or sticker from an http(s) URL or base64 (data: URL or bare); images and videos get a thumbnail, documents need fileName; too large → 413; numbers[] instead of number starts a mailing of one upload")
+            .WithSummary("Send an image, video, document, audio file or sticker from an http(s) URL or base64 (data: URL or bare); images and videos get a thumbnail, documents need fileName; too large → 413; numbers[] instead of number starts a mailing of one upload; number status@broadcast posts an image, video or audio status to options.statusJidList[] (or options.allContacts: true)")
             .Accepts<SendMediaRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -50,7 +50,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendMediaFile/{instanceName}", SendMediaFileAsync)
             .WithName("sendMediaFile")
-            .WithSummary("Send an uploaded file (multipart: attachment, number, mediatype, caption, delay, presence, quotedMessageId, externalAttributes or options[...]); the document's name is the file's; numbers[0], numbers[1]… instead of number start a mailing")
+            .WithSummary("Send an uploaded file (multipart: attachment, number, mediatype, caption, delay, presence, quotedMessageId, externalAttributes or options[...]); the document's name is the file's; numbers[0], numbers[1]… instead of number start a mailing; number status@broadcast with options[statusJidList][0]… (or options[allContacts]=true) posts an image, video or audio status")
             .Accepts<SendMediaFileForm>(MultipartMediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -59,7 +59,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendWhatsAppAudio/{instanceName}", SendWhatsAppAudioAsync)
             .WithName("sendWhatsAppAudio")
-            .WithSummary("Send a voice note (PTT) from an http(s) URL or base64; converted to OGG/Opus unless it is already (options.convertAudio: always); shows 'recording' during a delay; numbers[] instead of number starts a mailing")
+            .WithSummary("Send a voice note (PTT) from an http(s) URL or base64; converted to OGG/Opus unless it is already (options.convertAudio: always); shows 'recording' during a delay; numbers[] instead of number starts a mailing; number status@broadcast posts it as a status to options.statusJidList[] (or options.allContacts: true)")
             .Accepts<SendWhatsAppAudioRequest>(JsonMediaType, UrlEncodedForm.MediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -68,7 +68,7 @@ public static class MediaMessageEndpoints
 
         named.MapPost("/sendWhatsAppAudioFile/{instanceName}", SendWhatsAppAudioFileAsync)
             .WithName("sendWhatsAppAudioFile")
-            .WithSummary("Send an uploaded voice note (multipart: attachment, number, delay, convertAudio, presence, quotedMessageId, externalAttributes or options[...]); converted to OGG/Opus unless it is already; numbers[0], numbers[1]… instead of number start a mailing")
+            .WithSummary("Send an uploaded voice note (multipart: attachment, number, delay, convertAudio, presence, quotedMessageId, externalAttributes or options[...]); converted to OGG/Opus unless it is already; numbers[0], numbers[1]… instead of number start a mailing; number status@broadcast with options[statusJidList][0]… (or options[allContacts]=true) posts it as a status")
             .Accepts<SendWhatsAppAudioFileForm>(MultipartMediaType)
             .WithMetadata(sizeLimit)
             .WithMetadata(new RequestBodyExample(
@@ -102,6 +102,7 @@ public static class MediaMessageEndpoints
         }
         var kind = ParseKind(kindText, "mediaMessage.mediatype", failures);
         var (options, optionFailure) = ReadOptions(body, failures);
+        CheckStatus(recipients, kind, "mediaMessage.mediatype", options, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (failures.Count > 0 || recipients is null || kind is null || media is null)
@@ -127,6 +128,7 @@ public static class MediaMessageEndpoints
         var caption = OptionalString(body, "caption", "caption", failures);
         var fileName = OptionalString(body, "fileName", "fileName", failures) ?? upload.FileName;
         var (options, optionFailure) = ReadOptions(WithTopLevelOptions(body), failures);
+        CheckStatus(recipients, kind, "mediatype", options, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (upload.File is null)
@@ -156,6 +158,7 @@ public static class MediaMessageEndpoints
             audio = RequiredString(audioMessage, "audioMessage", ["audio"], failures);
         var convert = ReadConvertAudio(body, failures);
         var (options, optionFailure) = ReadOptions(body, failures);
+        CheckStatus(recipients, MediaType.Ptt, "audioMessage", options, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (failures.Count > 0 || recipients is null || audio is null)
@@ -179,6 +182,7 @@ public static class MediaMessageEndpoints
         var recipients = ReadRecipients(body, failures);
         var convert = ReadConvertAudio(body, failures);
         var (options, optionFailure) = ReadOptions(body, failures);
+        CheckStatus(recipients, MediaType.Ptt, "audioMessage", options, failures);
         if (optionFailure is not null)
             return optionFailure;
         if (upload.File is null)
@@ -197,7 +201,7 @@ public static class MediaMessageEndpoints
     private static MediaRecipients? ReadRecipients(JsonElement body, List<ValidationFailure> failures)
     {
         var before = failures.Count;
-        if (MessageEndpoints.ReadNumber(body, failures) is { } number)
+        if (MessageEndpoints.ReadNumber(body, failures, statusAllowed: true) is { } number)
             return MediaRecipients.One(number);
         if (failures.Count > before || !SendRequestValues.TryGetPresent(body, "numbers", out var numbersElement))
             return null;
@@ -218,6 +222,19 @@ public static class MediaMessageEndpoints
         {
             return (null, ApiErrors.Of(StatusCodes.Status413PayloadTooLarge, new ValidationFailure(tooLarge.Field, tooLarge.Message)));
         }
+    }
+
+    /// <summary>
+    /// The status rules (<see cref="StatusPostOptions.Check"/>) for a media send: a status post is an
+    /// image, a video or audio, never a document or a sticker.
+    /// </summary>
+    private static void CheckStatus(MediaRecipients? recipients, MediaType? kind, string kindField, SendOptions options, List<ValidationFailure> failures)
+    {
+        if (recipients is null)
+            return;
+        StatusPostOptions.Check(recipients.Number, isText: false, options, failures);
+        if (StatusPostOptions.IsStatus(recipients.Number) && kind is MediaType.Document or MediaType.Sticker)
+            failures.Add(new ValidationFailure(kindField, "A status post is an image, a video or audio"));
     }
 
     /// <summary>

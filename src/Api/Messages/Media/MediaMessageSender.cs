@@ -66,6 +66,13 @@ public sealed partial class MediaMessageSender(
             if (check.Outcome == NumberCheckOutcome.Checked && check.Numbers is [{ Exists: false } missing])
                 return ApiErrors.Of(StatusCodes.Status400BadRequest, new NumberCheckResponse(false, missing.Jid, null, null));
         }
+        if (StatusPostOptions.IsStatus(recipients.Number) && sendOptions.StatusJidList.Count > 0)
+        {
+            // A status post's audience likewise (the send checks it again; a rate-limited check is left to it).
+            var audience = await grains.GetGrain<IInstanceMessagingGrain>(instanceName).CheckNumbersAsync(sendOptions.StatusJidList, cancellationToken);
+            if (audience.Outcome == NumberCheckOutcome.Checked && audience.Numbers.Where(n => !n.Exists).ToList() is { Count: > 0 } unknown)
+                return ApiErrors.Of(StatusCodes.Status400BadRequest, [.. unknown.Select(n => (object)new NumberCheckResponse(false, n.Jid, null, null))]);
+        }
 
         // A mailing reports through its queue's own send.message events, which start once the upload is done.
         var progress = recipients.Number is { } single
