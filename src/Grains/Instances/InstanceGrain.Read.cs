@@ -2,6 +2,7 @@ using CodeChat.Grains.Abstractions.Chats;
 using CodeChat.Grains.Abstractions.Instances;
 using CodeChat.Grains.Abstractions.Messages;
 using CodeChat.Grains.Messages;
+using CodeChat.WhatsApp.AppState;
 using CodeChat.WhatsApp.Binary;
 using CodeChat.WhatsApp.Client;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,12 @@ namespace CodeChat.Grains.Instances;
 
 /// <summary>
 /// "Mark as read" (<c>/chat/markMessageAsRead</c>, <c>/chat/readMessages</c>): read receipts to the
-/// senders, and the stored messages moved to READ.
+/// senders, the stored messages moved to READ, and then each chat marked read on the phone and the other
+/// companions with a <c>markChatAsRead</c> app-state patch (as WhatsApp Web does when a chat is read;
+/// Baileys 7 chat-utils <c>chatModificationToAppPatch</c> <c>markRead</c>), its range naming the newest
+/// message read in the chat. The patch is always sent, but it is best effort: the receipts are what the
+/// route answers for, so a patch that fails (no app-state key shared yet, server refusal, timeout) is
+/// logged and the answer stays a success.
 /// </summary>
 public sealed partial class InstanceGrain
 {
@@ -39,6 +45,7 @@ public sealed partial class InstanceGrain
 
         var receipts = 0;
         var marked = new List<MessageKey>();
+        var read = new List<ReadInChat>();
         // A read receipt is for what others sent; our own messages are skipped, as Baileys does.
         foreach (var group in keys.Where(key => !key.FromMe).GroupBy(key => (key.RemoteJid, Participant: GroupParticipant(key))))
         {
@@ -62,13 +69,53 @@ public sealed partial class InstanceGrain
                 if (await messages.UpdateStatusAsync(Name, key, MessageStatus.Read, timeProvider.GetUtcNow(), cancellationToken) is not null)
                     marked.Add(key);
             }
+            read.Add(new ReadInChat(group.Key.RemoteJid, group.Key.Participant, ids));
         }
+        await MarkChatsReadAsync(read, cancellationToken);
         return new ReadMessagesResult(ReadMessagesOutcome.Succeeded, receipts, marked);
     }
+
+    /// <summary>
+    /// One <c>markChatAsRead</c> patch for the chats read, each with its newest stored message read (the
+    /// last id given, at the current time, when none is stored); failures are logged only.
+    /// </summary>
+    private async Task MarkChatsReadAsync(List<ReadInChat> read, CancellationToken cancellationToken)
+    {
+        if (read.Count == 0 || _session?.AppState is not { } appState)
+            return;
+        var newest = new Dictionary<string, (string Id, string? Participant, long Timestamp)>(StringComparer.Ordinal);
+        foreach (var receipt in read)
+        {
+            foreach (var id in receipt.Ids)
+            {
+                var stored = await messages.FindByMessageIdAsync(Name, id, receipt.ChatJid, cancellationToken);
+                var timestamp = stored?.MessageTimestamp ?? timeProvider.GetUtcNow().ToUnixTimeSeconds();
+                if (!newest.TryGetValue(receipt.ChatJid, out var known) || timestamp >= known.Timestamp)
+                    newest[receipt.ChatJid] = (id, receipt.Participant, timestamp);
+            }
+        }
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var actions = newest.Select(chat =>
+        {
+            var key = new CodeChat.WhatsApp.Proto.MessageKey { RemoteJID = chat.Key, FromMe = false, ID = chat.Value.Id };
+            if (chat.Value.Participant is { Length: > 0 } participant)
+                key.Participant = participant;
+            return ChatActionPatches.MarkChatAsRead(chat.Key, true, ChatActionPatches.LastMessageRange(key, chat.Value.Timestamp), now).Action;
+        }).ToList();
+        var (outcome, error) = await SendChatActionsAsync(appState, AppStateCollections.RegularLow, actions, cancellationToken);
+        if (outcome != ChatModificationOutcome.Done)
+            LogMarkChatsReadFailed(Name, actions.Count, error ?? outcome.ToString());
+    }
+
+    /// <summary>The messages of one chat (and, in a group, one sender) a read receipt went out for.</summary>
+    private sealed record ReadInChat(string ChatJid, string? Participant, IReadOnlyList<string> Ids);
 
     /// <summary>The sender a group receipt names (device part dropped); none in a 1:1 chat.</summary>
     private static string? GroupParticipant(ReadMessageKey key) =>
         MessageHeaderJson.IsGroup(key.RemoteJid) || key.RemoteJid.EndsWith("@broadcast", StringComparison.Ordinal) ? key.Participant : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: the markChatAsRead app-state patch for {Chats} chat(s) failed (the read receipts went out): {Reason}")]
+    private partial void LogMarkChatsReadFailed(string instanceName, int chats, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceName}: sending a read receipt failed")]
     private partial void LogReadReceiptFailed(string instanceName, Exception exception);
