@@ -1,6 +1,7 @@
 using CodeChat.Grains.Abstractions.Chats;
 using CodeChat.Grains.Abstractions.Instances;
 using CodeChat.Grains.Abstractions.Messages;
+using CodeChat.Grains.AppState;
 using CodeChat.Grains.Messages;
 using CodeChat.WhatsApp.AppState;
 using CodeChat.WhatsApp.Binary;
@@ -69,7 +70,9 @@ public sealed partial class InstanceGrain
                 if (await messages.UpdateStatusAsync(Name, key, MessageStatus.Read, timeProvider.GetUtcNow(), cancellationToken) is not null)
                     marked.Add(key);
             }
-            read.Add(new ReadInChat(group.Key.RemoteJid, group.Key.Participant, ids));
+            // A status post read is no chat of the phone's list: nothing to mark there.
+            if (!group.Key.RemoteJid.EndsWith("@broadcast", StringComparison.Ordinal))
+                read.Add(new ReadInChat(group.Key.RemoteJid, group.Key.Participant, ids));
         }
         await MarkChatsReadAsync(read, cancellationToken);
         return new ReadMessagesResult(ReadMessagesOutcome.Succeeded, receipts, marked);
@@ -83,6 +86,19 @@ public sealed partial class InstanceGrain
     {
         if (read.Count == 0 || _session?.AppState is not { } appState)
             return;
+        try
+        {
+            await SendMarkChatsReadAsync(appState, read, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Whatever went wrong (the store included), the receipts went out and the route answers for them.
+            LogMarkChatsReadFailed(Name, read.Count, exception.Message);
+        }
+    }
+
+    private async Task SendMarkChatsReadAsync(AppStateSync appState, List<ReadInChat> read, CancellationToken cancellationToken)
+    {
         var newest = new Dictionary<string, (string Id, string? Participant, long Timestamp)>(StringComparer.Ordinal);
         foreach (var receipt in read)
         {
