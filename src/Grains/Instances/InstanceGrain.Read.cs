@@ -15,12 +15,19 @@ namespace CodeChat.Grains.Instances;
 /// senders, the stored messages moved to READ, and then each chat marked read on the phone and the other
 /// companions with a <c>markChatAsRead</c> app-state patch (as WhatsApp Web does when a chat is read;
 /// Baileys 7 chat-utils <c>chatModificationToAppPatch</c> <c>markRead</c>), its range naming the newest
-/// message read in the chat. The patch is always sent, but it is best effort: the receipts are what the
-/// route answers for, so a patch that fails (no app-state key shared yet, server refusal, timeout) is
-/// logged and the answer stays a success.
+/// message read in the chat. The patch is best effort and never delays the answer: the receipts are what
+/// the route answers for, so the patch goes out after it, in the background on the grain's scheduler, and
+/// one that fails (no app-state key shared yet, server refusal, timeout) is logged only. Reads that come
+/// while a patch is out are coalesced into the next one, so at most one is in flight.
 /// </summary>
 public sealed partial class InstanceGrain
 {
+    /// <summary>Chats read whose markChatAsRead patch has not gone out yet; drained by <see cref="_markingChatsRead"/>.</summary>
+    private readonly List<ReadInChat> _chatsToMarkRead = [];
+
+    /// <summary>The background loop sending <see cref="_chatsToMarkRead"/>, one patch at a time; null or completed when idle.</summary>
+    private Task? _markingChatsRead;
+
     public async Task<ReadMessagesResult> MarkStoredReadAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -74,29 +81,56 @@ public sealed partial class InstanceGrain
             if (!group.Key.RemoteJid.EndsWith("@broadcast", StringComparison.Ordinal))
                 read.Add(new ReadInChat(group.Key.RemoteJid, group.Key.Participant, ids));
         }
-        await MarkChatsReadAsync(read, cancellationToken);
+        MarkChatsReadInBackground(read);
         return new ReadMessagesResult(ReadMessagesOutcome.Succeeded, receipts, marked);
     }
 
     /// <summary>
-    /// One <c>markChatAsRead</c> patch for the chats read, each with its newest stored message read (the
-    /// last id given, at the current time, when none is stored); failures are logged only.
+    /// Queues the chats read for a <c>markChatAsRead</c> patch and starts the background loop unless it runs
+    /// already (it then takes them in its next patch). Runs on the grain's scheduler, so the list needs no lock.
     /// </summary>
-    private async Task MarkChatsReadAsync(List<ReadInChat> read, CancellationToken cancellationToken)
+    private void MarkChatsReadInBackground(List<ReadInChat> read)
     {
-        if (read.Count == 0 || _session?.AppState is not { } appState)
+        if (read.Count == 0 || _session?.AppState is null)
             return;
-        try
+        _chatsToMarkRead.AddRange(read);
+        if (_markingChatsRead is not { IsCompleted: false })
+            _markingChatsRead = MarkQueuedChatsReadAsync();
+    }
+
+    /// <summary>
+    /// Sends what is queued as one patch (each bounded by the chat-modification timeout), then what was
+    /// queued meanwhile, until nothing is left; failures are logged only, nothing escapes the task.
+    /// </summary>
+    private async Task MarkQueuedChatsReadAsync()
+    {
+        // Off the request's turn: the route answers first.
+        await Task.Yield();
+        while (_chatsToMarkRead.Count > 0)
         {
-            await SendMarkChatsReadAsync(appState, read, cancellationToken);
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Whatever went wrong (the store included), the receipts went out and the route answers for them.
-            LogMarkChatsReadFailed(Name, read.Count, exception.Message);
+            var batch = _chatsToMarkRead.ToList();
+            _chatsToMarkRead.Clear();
+            try
+            {
+                if (_session?.AppState is not { } appState)
+                {
+                    LogMarkChatsReadFailed(Name, ChatsIn(batch), "the session closed");
+                    continue;
+                }
+                await SendMarkChatsReadAsync(appState, batch, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                // Whatever went wrong (the store included), the receipts went out and the route answered for them.
+                LogMarkChatsReadFailed(Name, ChatsIn(batch), exception.Message);
+            }
         }
     }
 
+    /// <summary>
+    /// One <c>markChatAsRead</c> patch for the chats read, each with its newest stored message read (the
+    /// last id given, at the current time, when none is stored); a refusal is logged only.
+    /// </summary>
     private async Task SendMarkChatsReadAsync(AppStateSync appState, List<ReadInChat> read, CancellationToken cancellationToken)
     {
         var newest = new Dictionary<string, (string Id, string? Participant, long Timestamp)>(StringComparer.Ordinal);
@@ -122,6 +156,8 @@ public sealed partial class InstanceGrain
         if (outcome != ChatModificationOutcome.Done)
             LogMarkChatsReadFailed(Name, actions.Count, error ?? outcome.ToString());
     }
+
+    private static int ChatsIn(List<ReadInChat> read) => read.Select(receipt => receipt.ChatJid).Distinct(StringComparer.Ordinal).Count();
 
     /// <summary>The messages of one chat (and, in a group, one sender) a read receipt went out for.</summary>
     private sealed record ReadInChat(string ChatJid, string? Participant, IReadOnlyList<string> Ids);
