@@ -148,7 +148,7 @@ public sealed class ChatModificationTests(PostgresServerFixture postgres, Emulat
         await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "unreadCount", -1L));
 
         var stored = await ChatMessageAsync(instance, bob, hello);
-        var eventsBefore = (await instance.Host.EventsAsync(instance.Name)).Count;
+        var eventsBefore = await instance.EventCountAsync();
         var (status, body) = await instance.RequestAsync(HttpMethod.Patch, "/chat/readMessages", body: new { ids = new[] { stored.GetProperty("id").GetInt64() } });
         Assert.Equal(200, status);
         Assert.Equal("success", body.GetProperty("read").GetString());
@@ -157,7 +157,7 @@ public sealed class ChatModificationTests(PostgresServerFixture postgres, Emulat
 
         // The patch goes out after the answer: once it came back applied here (a chats.update after the
         // request's), the phone has it.
-        await WaitForEventAfterAsync(instance, eventsBefore, InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "unreadCount", 0L));
+        await instance.WaitForEventAsync(InstanceEventNames.ChatsUpdate, e => IsChange(e, bob, "unreadCount", 0L), after: eventsBefore);
         var read = (await PhoneAppliesAsync(scene, RegularLow, ["markChatAsRead", bob]))["markChatAsReadAction"]!;
         Assert.True(read["read"]!.GetValue<bool>());
         Assert.Equal(stored.GetProperty("messageTimestamp").GetInt64(), read["messageRange"]!["lastMessageTimestamp"]!.GetValue<long>());
@@ -233,25 +233,6 @@ public sealed class ChatModificationTests(PostgresServerFixture postgres, Emulat
         Assert.Equal(index, mutation.Index);
         Assert.Equal(held + 1, (await scene.Phone.StateAsync(collection, Ct)).Version);
         return mutation.Action!;
-    }
-
-    /// <summary>Polls the outbox until an event after the first <paramref name="after"/> matches; fails after <see cref="SendingInstance.Patience"/>.</summary>
-    private static async Task WaitForEventAfterAsync(SendingInstance instance, int after, string eventName, Func<JsonElement, bool> predicate)
-    {
-        var deadline = DateTime.UtcNow + SendingInstance.Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            foreach (var record in (await instance.Host.EventsAsync(instance.Name)).Skip(after))
-            {
-                if (record.Event != eventName)
-                    continue;
-                using var data = JsonDocument.Parse(record.DataJson);
-                if (predicate(data.RootElement))
-                    return;
-            }
-            await Task.Delay(100, Ct);
-        }
-        Assert.Fail($"No {eventName} event matched within {SendingInstance.Patience}.");
     }
 
     /// <summary>True when a chats.update names <paramref name="jid"/> with <paramref name="property"/> set to null (unpinned, unmuted).</summary>
