@@ -79,7 +79,7 @@ public static class ApiHostingExtensions
         app.MapChatRevisionEndpoints();
         app.MapChatFindEndpoints();
         app.MapChatPresenceEndpoints();
-        app.MapChatArchiveEndpoints();
+        app.MapChatModificationEndpoints();
         app.MapChatContactEndpoints();
         app.MapPublicMediaEndpoints();
         app.MapEventStream();

@@ -135,13 +135,16 @@ public sealed class SendingInstance : IAsyncDisposable
     public int MessagesSentByInstance() =>
         Emulator.Emulator.Journal.Count(e => e.Direction == StanzaDirection.FromClient && e.Tag == "message" && e.Device == Device.PnJid);
 
-    /// <summary>Polls the outbox until an event matches; fails after <see cref="Patience"/>.</summary>
-    public async Task<JsonElement> WaitForEventAsync(string eventName, Func<JsonElement, bool> predicate)
+    /// <summary>
+    /// Polls the outbox until an event matches, among those after the first <paramref name="after"/>
+    /// (<see cref="EventCountAsync"/> taken before an action: only what followed it); fails after <see cref="Patience"/>.
+    /// </summary>
+    public async Task<JsonElement> WaitForEventAsync(string eventName, Func<JsonElement, bool> predicate, int after = 0)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (DateTime.UtcNow < deadline)
         {
-            foreach (var record in await Host.EventsAsync(Name))
+            foreach (var record in (await Host.EventsAsync(Name)).Skip(after))
             {
                 if (record.Event != eventName)
                     continue;
@@ -154,6 +157,9 @@ public sealed class SendingInstance : IAsyncDisposable
         Assert.Fail($"No {eventName} event matched within {Patience}.");
         return default;
     }
+
+    /// <summary>How many events the outbox holds so far (see <see cref="WaitForEventAsync"/>).</summary>
+    public async Task<int> EventCountAsync() => (await Host.EventsAsync(Name)).Count;
 
     public async ValueTask DisposeAsync()
     {

@@ -103,7 +103,7 @@ public static class ChatFindEndpoints
             {
                 if (!JsonRequestBody.TryGetString(jid, out remoteJid) || remoteJid.Length == 0)
                     return ApiErrors.Invalid(JsonRequestBody.NotAString("where.remoteJid"));
-                remoteJid = ChatJidOf(remoteJid) ?? remoteJid;
+                remoteJid = ChatRequestReader.ChatJidOf(remoteJid) ?? remoteJid;
             }
         }
         var result = await grains.GetGrain<IChatQueryGrain>(0).FindContactsAsync(instanceName, remoteJid, cancellationToken);
@@ -117,7 +117,7 @@ public static class ChatFindEndpoints
         // 1.3 answers a plain {message} here, not its envelope.
         if (string.IsNullOrWhiteSpace(chatId))
             return Results.Json(new { message = "chatId is required" }, statusCode: StatusCodes.Status400BadRequest);
-        if (ChatJidOf(chatId) is not { } jid)
+        if (ChatRequestReader.ChatJidOf(chatId) is not { } jid)
             return ApiErrors.Invalid(new ValidationFailure("chatId", "chatId must be a phone number or a JID"));
         var result = await grains.GetGrain<IInstanceChatGrain>(instanceName).DeleteChatAsync(jid, cancellationToken);
         return result.Outcome switch
@@ -145,15 +145,6 @@ public static class ChatFindEndpoints
             _ => null,
         };
         return kind is not null || string.IsNullOrEmpty(type);
-    }
-
-    /// <summary>A JID as given, or a phone number as its phone JID; null when it is neither.</summary>
-    private static string? ChatJidOf(string input)
-    {
-        var trimmed = input.Trim();
-        if (trimmed.Contains('@', StringComparison.Ordinal))
-            return Jid.TryParse(trimmed, out var parsed) ? parsed.ToString() : null;
-        return PhoneNumber.TryNormalize(trimmed, out var digits) ? digits + "@s.whatsapp.net" : null;
     }
 
     private static IResult Json(Action<Utf8JsonWriter> write)

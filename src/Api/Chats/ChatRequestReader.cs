@@ -2,6 +2,7 @@ using System.Text.Json;
 using CodeChat.Api.Errors;
 using CodeChat.Api.Instances;
 using CodeChat.Grains.Abstractions.Chats;
+using CodeChat.WhatsApp.Binary;
 
 namespace CodeChat.Api.Chats;
 
@@ -91,5 +92,15 @@ public static class ChatRequestReader
             && header.TryGetProperty("messageId", out var messageId) && JsonRequestBody.TryGetString(messageId, out var v3Id) && v3Id.Length > 0)
             return (new StoredMessageSelector(null, v3Id, null), null);
         return (null, new ValidationFailure("instance", "instance requires property \"keyId\" or \"id\""));
+    }
+
+    /// <summary>A JID as given, or a phone number as its phone JID; null when it is neither.</summary>
+    public static string? ChatJidOf(string input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var trimmed = input.Trim();
+        if (trimmed.Contains('@', StringComparison.Ordinal))
+            return Jid.TryParse(trimmed, out var parsed) ? parsed.ToString() : null;
+        return PhoneNumber.TryNormalize(trimmed, out var digits) ? digits + "@s.whatsapp.net" : null;
     }
 }

@@ -38,10 +38,23 @@ public interface IInstanceChatGrain : IGrainWithStringKey
     /// <summary>
     /// Archives or unarchives a chat on every device of the account: an app-state patch (collection
     /// <c>regular_low</c>, index <c>["archive", chat]</c>) with the chat's last message as WhatsApp wants it.
-    /// Completes once the server took the patch and it was applied here (row and <c>chats.update</c>).
+    /// Completes once the server took the patch and it was applied here (row and <c>chats.update</c>),
+    /// as do the other chat modifications below.
     /// </summary>
     [Alias("ArchiveChat")]
-    Task<ArchiveChatResult> ArchiveChatAsync(ArchiveChatRequest request, CancellationToken cancellationToken = default);
+    Task<ChatModificationResult> ArchiveChatAsync(ArchiveChatRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Mutes (until a time, or always) or unmutes a chat: <c>regular_high</c>, index <c>["mute", chat]</c>.</summary>
+    [Alias("MuteChat")]
+    Task<ChatModificationResult> MuteChatAsync(MuteChatRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Pins or unpins a chat: <c>regular_low</c>, index <c>["pin_v1", chat]</c>.</summary>
+    [Alias("PinChat")]
+    Task<ChatModificationResult> PinChatAsync(PinChatRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks a chat unread (or read again): <c>regular_low</c>, index <c>["markChatAsRead", chat]</c>, with its last message.</summary>
+    [Alias("MarkChatUnread")]
+    Task<ChatModificationResult> MarkChatUnreadAsync(MarkChatUnreadRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Downloads and decrypts the attachment of a stored message.</summary>
     [Alias("DownloadMedia")]
@@ -138,31 +151,3 @@ public sealed record UpdatePresenceResult(
     [property: Id(0)] UpdatePresenceOutcome Outcome,
     [property: Id(1)] string? Jid = null,
     [property: Id(2)] string? Error = null);
-
-/// <summary>archiveChat's input: the chat's last message (key and, when known, its time in Unix seconds) and the wish.</summary>
-[GenerateSerializer, Immutable]
-public sealed record ArchiveChatRequest(
-    [property: Id(0)] string RemoteJid,
-    [property: Id(1)] string MessageId,
-    [property: Id(2)] bool FromMe,
-    [property: Id(3)] string? Participant,
-    [property: Id(4)] long? MessageTimestamp,
-    [property: Id(5)] bool Archive);
-
-/// <summary>What became of an archiveChat.</summary>
-public enum ArchiveChatOutcome
-{
-    Done,
-    InstanceNotFound,
-    NotConnected,
-    /// <summary>The phone has not shared an app-state key with this device yet (it does right after linking).</summary>
-    NoAppStateKey,
-    Failed,
-}
-
-[GenerateSerializer, Immutable]
-public sealed record ArchiveChatResult(
-    [property: Id(0)] ArchiveChatOutcome Outcome,
-    [property: Id(1)] string? ChatId = null,
-    [property: Id(2)] bool Archived = false,
-    [property: Id(3)] string? Error = null);

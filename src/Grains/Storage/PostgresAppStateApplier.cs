@@ -70,8 +70,9 @@ public sealed class PostgresAppStateApplier(NpgsqlDataSource dataSource, Postgre
                 long? muteEnd = set && value?.MuteAction is { Muted: true } mute ? (mute.HasMuteEndTimestamp ? mute.MuteEndTimestamp : -1) : null;
                 return await UpdateChatAsync(context, jid, "mute_end_time = $3", muteEnd, w => WriteNullableNumber(w, "muteEndTime", muteEnd), cancellationToken);
             case "markChatAsRead":
+                // A chat read on any device has nothing unread left; marked unread, it keeps its count.
                 var read = !set || value?.MarkChatAsReadAction?.Read != false;
-                return await UpdateChatAsync(context, jid, "marked_unread = $3", !read, w => w.WriteNumber("unreadCount", read ? 0 : -1), cancellationToken);
+                return await UpdateChatAsync(context, jid, "marked_unread = $3, unread_count = CASE WHEN $3 THEN unread_count ELSE 0 END", !read, w => w.WriteNumber("unreadCount", read ? 0 : -1), cancellationToken);
             case "deleteChat" when set:
                 return await DeleteChatAsync(context, jid, DeletedThrough(value?.DeleteChatAction), cancellationToken);
             case "contact":
