@@ -136,8 +136,8 @@ public static partial class MessageEndpoints
             SendOutcome.GroupNotFound => ApiErrors.Of(StatusCodes.Status400BadRequest, "Group not found"),
             SendOutcome.QuotedNotFound => ApiErrors.Of(StatusCodes.Status400BadRequest, "Quoted message not found"),
             SendOutcome.MentionsOutsideGroup => ApiErrors.Invalid(new ValidationFailure("options.mentions", "Mentions are only possible in a group")),
-            SendOutcome.InvalidRecipient => ApiErrors.Invalid(new ValidationFailure(
-                result.Detail?.StartsWith("options.statusJidList", StringComparison.Ordinal) == true ? "options.statusJidList" : "number", result.Detail ?? "Invalid format")),
+            SendOutcome.InvalidRecipient => ApiErrors.Invalid(new ValidationFailure("number", result.Detail ?? "Invalid format")),
+            SendOutcome.InvalidStatusAudience => ApiErrors.Invalid(new ValidationFailure("options.statusJidList", result.Detail ?? "Invalid format")),
             SendOutcome.DuplicateMessageId => ApiErrors.Invalid(new ValidationFailure("options.messageId", $"A message with the id {result.Detail} exists already")),
             SendOutcome.Failed => ApiErrors.Of(StatusCodes.Status400BadRequest, result.Detail ?? "The message could not be sent"),
             _ => throw new InvalidOperationException($"Unexpected outcome {result.Outcome} of a send."),

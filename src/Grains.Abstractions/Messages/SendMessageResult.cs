@@ -39,6 +39,8 @@ public enum SendOutcome
     StatusAudienceNotOnWhatsApp = 11,
     /// <summary>A status post to all contacts, but no stored contact is a WhatsApp user.</summary>
     NoStatusAudience = 12,
+    /// <summary>An item of a status post's <c>options.statusJidList</c> is not a number or user JID; <see cref="SendMessageResult.Detail"/> says which.</summary>
+    InvalidStatusAudience = 13,
 }
 
 /// <summary>

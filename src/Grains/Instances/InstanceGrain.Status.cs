@@ -94,7 +94,7 @@ public sealed partial class InstanceGrain
         foreach (var number in options.StatusJidList)
         {
             if (!RecipientJid.TryParse(number, out var jid) || !(jid.IsUserPn || jid.IsLid))
-                return (null, SendMessageResult.Of(SendOutcome.InvalidRecipient, $"options.statusJidList: {number} is not a number or user JID"));
+                return (null, SendMessageResult.Of(SendOutcome.InvalidStatusAudience, $"options.statusJidList: {number} is not a number or user JID"));
             parsed.Add(jid);
         }
         if (parsed.Count == 0)
