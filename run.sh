@@ -3,6 +3,7 @@
 # (unless ConnectionStrings__CodeChat is set). Extra arguments go to the host, e.g. --CodeChat:Port=9000.
 set -euo pipefail
 cd "$(dirname "$0")"
-# `dotnet run` starts the host in src/Silo; keep the data folder where the README says it is.
+# `dotnet run` starts the host in src/Silo as an optimized Release build (the Debug build of ./test.sh is
+# unoptimized); keep the data folder where the README says it is.
 export CodeChat__DataPath="${CodeChat__DataPath:-$PWD/data}"
-exec dotnet run --project src/Silo -- "$@"
+exec dotnet run -c Release --project src/Silo -- "$@"

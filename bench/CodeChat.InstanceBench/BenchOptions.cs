@@ -31,6 +31,27 @@ internal sealed record BenchOptions
     /// <summary>Take a gcdump of the gateway (needs the dotnet-gcdump tool).</summary>
     public bool GcDump { get; init; } = true;
 
+    public const string Usage = """
+        usage: CodeChat.InstanceBench [-n N] [--ours-only] [--clients-per-process K] [--link-concurrency C]
+                                      [--settle S] [--idle-window W] [--resume-parallelism P]
+                                      [--connection-string CS] [--set Key=Value]... [--no-gcdump] [--out DIR]
+          -n, --instances N        instances on each side (default 100; above 1,000 only with --ours-only)
+          --ours-only              skip the Baileys side
+          --clients-per-process K  Baileys clients per Node process (default 100)
+          --link-concurrency C     linkings in flight on each side (default 20)
+          --settle S               seconds to settle before each measurement (default 30)
+          --idle-window W          seconds of the idle window (default 60)
+          --resume-parallelism P   the gateway's Instances:ResumeParallelism
+          --connection-string CS   an empty PostgreSQL database instead of the embedded server
+          --set Key=Value          any other gateway setting
+          --no-gcdump              skip dotnet-gcdump (live-heap rows of ours say n/a)
+          --out DIR                where the JSON and markdown go (default ./instance-bench-results)
+        See bench/README.md for what each figure means.
+        """;
+
+    /// <summary>True when the command line asks for the usage text rather than a run.</summary>
+    public static bool WantsHelp(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
+
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();

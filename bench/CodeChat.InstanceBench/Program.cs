@@ -5,7 +5,24 @@ using CodeChat.InstanceBench;
 // Release, embedded PostgreSQL) and N Baileys 7 clients in Node processes of K clients each, all
 // linked from scratch by QR, left idle, measured, then restarted on their stored credentials.
 // Usage and the meaning of every figure: bench/README.md.
-var options = BenchOptions.Parse(args);
+if (BenchOptions.WantsHelp(args))
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
