@@ -68,7 +68,8 @@ internal sealed class EmulatorProcess : IAsyncDisposable
             stats.GetProperty("onlineDevices").GetInt32(),
             stats.GetProperty("liveConnections").GetInt32(),
             stats.GetProperty("logins").GetInt64(),
-            stats.GetProperty("replacedLogins").GetInt64());
+            stats.GetProperty("replacedLogins").GetInt64(),
+            stats.GetProperty("keepalivePings").GetInt64());
     }
 
     /// <summary>SIGTERM after it served every connection of the run: must exit by itself with code 0.</summary>
@@ -88,5 +89,5 @@ internal sealed class EmulatorProcess : IAsyncDisposable
         }
     }
 
-    public sealed record Stats(int OnlineDevices, int LiveConnections, long Logins, long ReplacedLogins);
+    public sealed record Stats(int OnlineDevices, int LiveConnections, long Logins, long ReplacedLogins, long KeepalivePings);
 }

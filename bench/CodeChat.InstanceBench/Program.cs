@@ -79,16 +79,23 @@ try
     // --- idle: keepalives only --------------------------------------------------------------------
     Log($"settling {options.Settle.TotalSeconds} s, then {options.IdleWindow.TotalSeconds} s idle window");
     await Task.Delay(options.Settle, token);
-    var loginsBefore = (await emulator.StatsAsync(token)).Logins;
+    var idleStats = await emulator.StatsAsync(token);
     var ourIdleStart = ProcessGroup.Of([gateway.ProcessId]);
     var postgresIdleStart = ProcessGroup.CpuByProcess(gateway.PostgresProcesses());
     var baileysIdleStart = fleet is null ? default : ProcessGroup.Of(fleet.ProcessIds);
     await Task.Delay(options.IdleWindow, token);
-    var loginsDuringIdle = (await emulator.StatsAsync(token)).Logins - loginsBefore;
-    ours.Idle = new IdlePhase(options.IdleWindow.TotalSeconds, (ProcessGroup.Of([gateway.ProcessId]).Cpu - ourIdleStart.Cpu).TotalSeconds, ourBaseCpu, loginsDuringIdle,
-        ProcessGroup.CpuSince(postgresIdleStart, gateway.PostgresProcesses()).TotalSeconds);
+    var idleEndStats = await emulator.StatsAsync(token);
+    var loginsDuringIdle = idleEndStats.Logins - idleStats.Logins;
+    var pingsDuringIdle = idleEndStats.KeepalivePings - idleStats.KeepalivePings;
+    var ourIdleEnd = ProcessGroup.Of([gateway.ProcessId]);
+    ours.Idle = new IdlePhase(options.IdleWindow.TotalSeconds, (ourIdleEnd.Cpu - ourIdleStart.Cpu).TotalSeconds, ourBaseCpu, loginsDuringIdle, pingsDuringIdle,
+        ourIdleStart.RssBytes, ourIdleEnd.RssBytes, ProcessGroup.CpuSince(postgresIdleStart, gateway.PostgresProcesses()).TotalSeconds);
     if (fleet is not null && baileys is not null)
-        baileys.Idle = new IdlePhase(options.IdleWindow.TotalSeconds, (ProcessGroup.Of(fleet.ProcessIds).Cpu - baileysIdleStart.Cpu).TotalSeconds, baileysBaseCpu, loginsDuringIdle);
+    {
+        var baileysIdleEnd = ProcessGroup.Of(fleet.ProcessIds);
+        baileys.Idle = new IdlePhase(options.IdleWindow.TotalSeconds, (baileysIdleEnd.Cpu - baileysIdleStart.Cpu).TotalSeconds, baileysBaseCpu, loginsDuringIdle,
+            pingsDuringIdle, baileysIdleStart.RssBytes, baileysIdleEnd.RssBytes);
+    }
     ours.Linked = await OurMemoryAsync("linked");
     if (fleet is not null && baileys is not null)
     {

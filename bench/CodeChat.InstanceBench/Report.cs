@@ -58,7 +58,9 @@ internal sealed class Report(
         Row(text, "live heap per instance after full GC, restarted", Mb(MarginalHeap(ours, ours.Resumed)), Mb(baileys is null ? null : MarginalHeap(baileys, baileys.Resumed)));
         Row(text, "PostgreSQL server processes: base / linked / restarted", Postgres(), "– (files)");
         Row(text, "CPU per idle instance-minute (keepalives)", IdleCpu(ours) + PostgresIdle(), baileys is null ? "–" : IdleCpu(baileys));
-        Row(text, "logins during the idle window (reconnects)", ours.Idle!.LoginsDuringWindow.ToString(CultureInfo.InvariantCulture) + " (both sides)", "");
+        Row(text, "logins during the idle window (reconnects)", ours.Idle!.LoginsDuringWindow.ToString(CultureInfo.InvariantCulture) + (baileys is null ? "" : " (both sides)"), "");
+        Row(text, "keepalive pings answered during the idle window", ours.Idle.KeepalivePingsDuringWindow.ToString("N0", CultureInfo.InvariantCulture) + (baileys is null ? "" : " (both sides)"), "");
+        Row(text, "RSS at the idle window's start → end", RssDrift(ours.Idle), baileys?.Idle is null ? "–" : RssDrift(baileys.Idle));
         Row(text, "linking from scratch: rate / CPU per link", Connect(ours.Link), Connect(baileys?.Link));
         Row(text, "reconnect storm from process start: rate / CPU each", Connect(ours.Reconnect), Connect(baileys?.Reconnect));
         Row(text, "reconnect storm after /health/ready", Connect(ours.ReconnectAfterReady), "–");
@@ -113,6 +115,9 @@ internal sealed class Report(
     private string PostgresIdle() => ours.Idle?.PostgresCpuSeconds is { } seconds
         ? string.Create(CultureInfo.InvariantCulture, $" (+ PostgreSQL {seconds * 1000 / options.Instances / (ours.Idle.WindowSeconds / 60):F2} ms)")
         : "";
+
+    private static string RssDrift(IdlePhase idle) => string.Create(CultureInfo.InvariantCulture,
+        $"{idle.RssAtStartBytes / Megabyte:F0} → {idle.RssAtEndBytes / Megabyte:F0} MB");
 
     private static string Connect(ConnectPhase? phase)
     {

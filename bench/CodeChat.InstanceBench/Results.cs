@@ -14,8 +14,12 @@ internal sealed record ConnectPhase(int Instances, double Seconds, double CpuSec
 /// <summary>
 /// CPU over the idle window (keepalives only), per instance-minute. The no-instance rate of the same
 /// process(es) is kept beside it, not taken off: on a shared machine it is noise of the same order.
+/// The emulator's logins (any is a reconnect) and keepalive pings answered during the window count
+/// both sides when both run; RSS at the window's start and end shows whether memory stays flat.
 /// </summary>
-internal sealed record IdlePhase(double WindowSeconds, double CpuSeconds, double BaseCpuSecondsPerMinute, long LoginsDuringWindow, double? PostgresCpuSeconds = null)
+internal sealed record IdlePhase(
+    double WindowSeconds, double CpuSeconds, double BaseCpuSecondsPerMinute, long LoginsDuringWindow, long KeepalivePingsDuringWindow,
+    long RssAtStartBytes, long RssAtEndBytes, double? PostgresCpuSeconds = null)
 {
     public double CpuMsPerInstanceMinute(int instances) => CpuSeconds / (WindowSeconds / 60) * 1000 / instances;
 }

@@ -159,7 +159,7 @@ public sealed class Emulator
     public IReadOnlyList<PairingCodeRequestInfo> PairingCodeRequests => _server.Pairing.Codes.Waiting;
 
     /// <summary>Counts for load harnesses: live sockets, logged-in devices, logins and replaced logins so far.</summary>
-    public EmulatorStats Stats => new(Accounts.Count, _connections.Count, _server.OnlineCount, _server.Logins, _server.ReplacedLogins);
+    public EmulatorStats Stats => new(Accounts.Count, _connections.Count, _server.OnlineCount, _server.Logins, _server.ReplacedLogins, _server.KeepalivePings);
 
     /// <summary>Whether the device has a live, logged-in connection.</summary>
     public bool IsOnline(LinkedDevice device) => _server.FindOnline(device) is not null;

@@ -1,9 +1,8 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Math.EC.Rfc7748;
 
 namespace CodeChat.WhatsApp.Crypto;
 
-/// <summary>X25519 scalar operations (RFC 7748) over BouncyCastle.</summary>
+/// <summary>X25519 scalar operations (RFC 7748) over libsodium (see <see cref="SodiumNative"/> for why native).</summary>
 public static class Curve25519
 {
     public const int KeyLength = 32;
@@ -24,16 +23,8 @@ public static class Curve25519
     public static byte[] PublicKeyFromPrivate(ReadOnlySpan<byte> privateKey)
     {
         CheckLength(privateKey, nameof(privateKey));
-        var scalar = privateKey.ToArray();
         var publicKey = new byte[KeyLength];
-        try
-        {
-            X25519.ScalarMultBase(scalar, 0, publicKey, 0);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(scalar);
-        }
+        SodiumNative.X25519Base(publicKey, privateKey);
         return publicKey;
     }
 
@@ -49,19 +40,10 @@ public static class Curve25519
             theirPublicKey = theirPublicKey[1..];
         }
         CheckLength(theirPublicKey, nameof(theirPublicKey));
-        var scalar = privateKey.ToArray();
-        var point = theirPublicKey.ToArray();
         var shared = new byte[KeyLength];
-        try
+        if (!SodiumNative.X25519(shared, privateKey, theirPublicKey))
         {
-            if (!X25519.CalculateAgreement(scalar, 0, point, 0, shared, 0))
-            {
-                throw new CryptographicException("X25519 agreement produced the all-zero secret (low-order public key).");
-            }
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(scalar);
+            throw new CryptographicException("X25519 agreement with a low-order public key (the secret would be all zeros).");
         }
         return shared;
     }

@@ -4,9 +4,11 @@ using System.Security.Cryptography;
 namespace CodeChat.WhatsApp.Crypto;
 
 /// <summary>
-/// P/Invoke binding to the constant-time edwards25519 primitives of the libsodium native library
-/// shipped by the <c>libsodium</c> NuGet package. BouncyCastle exposes no "scalar times base point
-/// with an explicit scalar", which XEdDSA signing needs (whatsapp-protocol.md §13.2).
+/// P/Invoke binding to constant-time primitives of the libsodium native library shipped by the
+/// <c>libsodium</c> NuGet package: edwards25519 scalar arithmetic, which BouncyCastle does not expose
+/// and XEdDSA signing needs (whatsapp-protocol.md §13.2), and X25519 itself. X25519 went native for
+/// speed: BouncyCastle's managed field arithmetic was three quarters of the gateway's CPU while
+/// linking (a few hundred prekeys per device, measured with perf in bench/CodeChat.InstanceBench).
 /// </summary>
 internal static unsafe partial class SodiumNative
 {
@@ -30,6 +32,42 @@ internal static unsafe partial class SodiumNative
             throw new CryptographicException("libsodium failed to initialise.");
         }
         return true;
+    }
+
+    public const int X25519Bytes = 32;
+
+    /// <summary>RFC 7748 X25519(n, 9): the public key of private scalar n (libsodium clamps a copy of n).</summary>
+    public static void X25519Base(Span<byte> publicKey, ReadOnlySpan<byte> privateKey)
+    {
+        CheckLength(publicKey, X25519Bytes, nameof(publicKey));
+        CheckLength(privateKey, X25519Bytes, nameof(privateKey));
+        EnsureInitialised();
+        fixed (byte* q = publicKey)
+        fixed (byte* n = privateKey)
+        {
+            if (crypto_scalarmult_curve25519_base(q, n) != 0)
+            {
+                throw new CryptographicException("X25519 of the base point failed.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// RFC 7748 X25519(n, p) (n clamped, p's top bit ignored). False when p has small order: the shared
+    /// secret would be all zeros, which libsodium refuses to return.
+    /// </summary>
+    public static bool X25519(Span<byte> shared, ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
+    {
+        CheckLength(shared, X25519Bytes, nameof(shared));
+        CheckLength(privateKey, X25519Bytes, nameof(privateKey));
+        CheckLength(publicKey, X25519Bytes, nameof(publicKey));
+        EnsureInitialised();
+        fixed (byte* q = shared)
+        fixed (byte* n = privateKey)
+        fixed (byte* p = publicKey)
+        {
+            return crypto_scalarmult_curve25519(q, n, p) == 0;
+        }
     }
 
     /// <summary>q = n·B on edwards25519 without clamping n. Fails for a zero scalar or the identity.</summary>
@@ -101,6 +139,12 @@ internal static unsafe partial class SodiumNative
 
     [LibraryImport(Library)]
     private static partial int sodium_init();
+
+    [LibraryImport(Library)]
+    private static partial int crypto_scalarmult_curve25519_base(byte* q, byte* n);
+
+    [LibraryImport(Library)]
+    private static partial int crypto_scalarmult_curve25519(byte* q, byte* n, byte* p);
 
     [LibraryImport(Library)]
     private static partial int crypto_scalarmult_ed25519_base_noclamp(byte* q, byte* n);

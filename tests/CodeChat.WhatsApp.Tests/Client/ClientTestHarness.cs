@@ -33,6 +33,20 @@ internal sealed class ClientTestHarness : IAsyncDisposable
 
     public List<WaEvent> Seen { get; } = [];
 
+    /// <summary>
+    /// Advances fake time a second at a time (real pauses let the run loop register its delays) until the
+    /// condition holds. One big step can come before the client has created the delay it should end.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+        Assert.True(condition(), "The condition never held.");
+    }
+
     /// <summary>Reads events until one of type <typeparamref name="T"/> matches, advancing fake time by <paramref name="step"/> while waiting.</summary>
     public async Task<T> WaitForEventAsync<T>(Func<T, bool>? match = null, TimeSpan? step = null, int maxSteps = 2000) where T : WaEvent
     {

@@ -53,7 +53,7 @@ public sealed class ReconnectFenceTests
         connection.Send(new Node("stream:error", [new("code", "503")]));
         Assert.True((await harness.WaitForEventAsync<DisconnectedEvent>()).WillReconnect);
 
-        await AdvanceUntilAsync(harness, () => harness.Connector.HasPendingConnection);
+        await harness.AdvanceUntilAsync(() => harness.Connector.HasPendingConnection);
         Assert.NotNull(await harness.Connector.NextConnectionAsync());
         Assert.Equal(2, harness.Connector.Attempts);
         Assert.Equal(1, Volatile.Read(ref checks));
@@ -73,10 +73,10 @@ public sealed class ReconnectFenceTests
         connection.Send(new Node("stream:error", [new("code", "503")]));
         Assert.True((await harness.WaitForEventAsync<DisconnectedEvent>()).WillReconnect);
 
-        await AdvanceUntilAsync(harness, () => Volatile.Read(ref checks) >= 1);
+        await harness.AdvanceUntilAsync(() => Volatile.Read(ref checks) >= 1);
         // The check failed: no connection until it is asked again and says yes.
         Assert.Equal(1, harness.Connector.Attempts);
-        await AdvanceUntilAsync(harness, () => harness.Connector.HasPendingConnection);
+        await harness.AdvanceUntilAsync(() => harness.Connector.HasPendingConnection);
         Assert.Equal(2, Volatile.Read(ref checks));
         Assert.Equal(2, harness.Connector.Attempts);
     }
@@ -95,16 +95,5 @@ public sealed class ReconnectFenceTests
             harness.Time.Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
-    }
-
-    /// <summary>Advances fake time a second at a time (real pauses let the run loop register its delays) until the condition holds.</summary>
-    private static async Task AdvanceUntilAsync(ClientTestHarness harness, Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            harness.Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-        Assert.True(condition(), "The condition never held.");
     }
 }

@@ -313,7 +313,7 @@ public partial class WaClientTests
         Assert.True(disconnected.WillReconnect);
         await Task.Delay(100, TestContext.Current.CancellationToken);
         Assert.False(h.Harness.Connector.HasPendingConnection); // waits the back-off first
-        h.Harness.Time.Advance(TimeSpan.FromSeconds(1.5));
+        await h.Harness.AdvanceUntilAsync(() => h.Harness.Connector.HasPendingConnection);
         var next = await h.Harness.Connector.NextConnectionAsync();
         Assert.NotNull(next);
         Assert.Equal(15551234567ul, h.Harness.Connector.Payloads[^1].Username);

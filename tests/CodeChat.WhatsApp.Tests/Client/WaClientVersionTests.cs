@@ -27,7 +27,7 @@ public partial class WaClientTests
         var disconnected = await h.Harness.WaitForEventAsync<DisconnectedEvent>();
         Assert.Equal(DisconnectReason.ClientOutdated, disconnected.Reason);
         Assert.True(disconnected.WillReconnect);
-        h.Harness.Time.Advance(TimeSpan.FromSeconds(1.5));
+        await h.Harness.AdvanceUntilAsync(() => h.Harness.Connector.HasPendingConnection);
         var retry = await h.Harness.Connector.NextConnectionAsync();
         var claimed = h.Harness.Connector.Payloads[^1].UserAgent.AppVersion;
         Assert.Equal((Fresh.Primary, Fresh.Secondary, Fresh.Tertiary), (claimed.Primary, claimed.Secondary, claimed.Tertiary));
@@ -45,7 +45,7 @@ public partial class WaClientTests
 
         h.Connection.Send(new Node("failure", [new("reason", "405")]));
         Assert.True((await h.Harness.WaitForEventAsync<DisconnectedEvent>()).WillReconnect);
-        h.Harness.Time.Advance(TimeSpan.FromSeconds(1.5));
+        await h.Harness.AdvanceUntilAsync(() => h.Harness.Connector.HasPendingConnection);
         var retry = await h.Harness.Connector.NextConnectionAsync();
         retry.Send(new Node("failure", [new("reason", "405")]));
 
@@ -90,7 +90,7 @@ public partial class WaClientTests
 
         h.Connection.Send(new Node("stream:error", [new("code", "503")]));
         await h.Harness.WaitForEventAsync<DisconnectedEvent>();
-        h.Harness.Time.Advance(TimeSpan.FromSeconds(1.5));
+        await h.Harness.AdvanceUntilAsync(() => h.Harness.Connector.HasPendingConnection);
         await h.Harness.Connector.NextConnectionAsync();
 
         Assert.Equal(Stale.Tertiary, h.Harness.Connector.Payloads[0].UserAgent.AppVersion.Tertiary);

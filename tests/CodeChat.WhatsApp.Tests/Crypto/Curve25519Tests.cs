@@ -16,6 +16,24 @@ public class Curve25519Tests
     }
 
     [Fact]
+    public void X25519_rfc7748_section_5_2_iterated()
+    {
+        // RFC 7748 §5.2: k = u = 9; each round k, u = X25519(k, u), k. After 1 and after 1,000 rounds.
+        var k = new byte[32];
+        k[0] = 9;
+        var u = k.ToArray();
+        for (var round = 1; round <= 1000; round++)
+        {
+            var next = Curve25519.Agree(k, u);
+            u = k;
+            k = next;
+            if (round == 1)
+                Assert.Equal("422c8e7a6227d7bca1350b3e2bb7279f7897b87bb6854b783c60e80311ae3079", Convert.ToHexStringLower(k));
+        }
+        Assert.Equal("684cf59ba83309552800ef566f2f4d3c1c3887c49360e3875f2eb94d99532c51", Convert.ToHexStringLower(k));
+    }
+
+    [Fact]
     public void X25519_rfc7748_section_6_1_diffie_hellman()
     {
         // RFC 7748 §6.1: Alice and Bob derive the same secret; importing clamps but keeps the public keys.

@@ -18,6 +18,7 @@ internal sealed class ChatServer
     private long _nextId;
     private long _logins;
     private long _replacedLogins;
+    private long _keepalivePings;
 
     public ChatServer(WaEmulatorOptions options, ILogger logger)
     {
@@ -84,6 +85,16 @@ internal sealed class ChatServer
 
     /// <summary>Logins that replaced a live connection of the same device (two sessions with one set of creds).</summary>
     public long ReplacedLogins => Interlocked.Read(ref _replacedLogins);
+
+    /// <summary>Keepalive pings (<c>iq xmlns="w:p" type="get"</c>) answered since start, from every client.</summary>
+    public long KeepalivePings => Interlocked.Read(ref _keepalivePings);
+
+    /// <summary>Answers a client's keepalive ping as the server does: an empty result.</summary>
+    public Node AnswerKeepalive(Node ping)
+    {
+        Interlocked.Increment(ref _keepalivePings);
+        return Stanzas.Result(ping);
+    }
 
     public void Attach(ChatSession session)
     {

@@ -43,6 +43,7 @@ internal sealed class IqHandler(ChatServer server, ILogger logger)
 
         var answer = iq.GetAttribute("xmlns") switch
         {
+            "w:p" when type == "get" => server.AnswerKeepalive(iq),
             "encrypt" => Encrypt(device, iq),
             "usync" => server.Router.Usync(iq, device),
             "w:g2" => server.Groups.Handle(session, iq),
