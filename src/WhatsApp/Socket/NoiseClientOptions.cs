@@ -17,7 +17,7 @@ public sealed class NoiseClientOptions : NoiseSocketOptions
     public string? UserAgent { get; init; }
 
     /// <summary>Chain verification against the trusted root; defaults to WhatsApp's production root.</summary>
-    public CertificateChainVerifier CertificateVerifier { get; init; } = CertificateChainVerifier.WhatsAppProduction;
+    public CertificateChainVerifier CertificateVerifier { get; init; } = new();
 
     /// <summary>Routing info from an earlier &lt;edge_routing&gt;, sent before the intro header when present.</summary>
     public ReadOnlyMemory<byte> EdgeRoutingInfo { get; init; }

@@ -108,7 +108,7 @@ public class NoiseHandshakeTranscriptTests
     {
         // The same synthetic chain must fail against WhatsApp's production root.
         var exception = Assert.Throws<ServerCertificateException>(() =>
-            CertificateChainVerifier.WhatsAppProduction.Verify(Hex("noise.cert.certchain"), Hex("key.server-static.pub")));
+            new CertificateChainVerifier().Verify(Hex("noise.cert.certchain"), Hex("key.server-static.pub")));
         Assert.Contains("trusted root", exception.Message);
     }
 
@@ -125,6 +125,37 @@ public class NoiseHandshakeTranscriptTests
     {
         var verifier = TestRootVerifier(DateTimeOffset.FromUnixTimeSeconds(unixSeconds));
         Assert.Throws<ServerCertificateException>(() => verifier.Verify(Hex("noise.cert.certchain"), Hex("key.server-static.pub")));
+    }
+
+    [Fact]
+    public void A_remembered_chain_is_still_checked_for_the_server_key_and_the_validity_window()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var verifier = new CertificateChainVerifier(Curve25519PublicKey.FromBytes(Hex("key.test-root.pub")), timeProvider: time);
+        var chain = Hex("noise.cert.certchain");
+
+        Assert.Equal(2u, verifier.Verify(chain, Hex("key.server-static.pub")).LeafSerial);
+        Assert.Equal(2u, verifier.Verify(chain, Hex("key.server-static.pub")).LeafSerial);
+        Assert.Throws<ServerCertificateException>(() => verifier.Verify(chain, Hex("key.noise-static.pub")));
+        time.SetUtcNow(DateTimeOffset.FromUnixTimeSeconds(2_000_000_000));
+        Assert.Throws<ServerCertificateException>(() => verifier.Verify(chain, Hex("key.server-static.pub")));
+    }
+
+    [Fact]
+    public void A_chain_that_differs_from_the_remembered_one_by_a_bit_is_verified_again()
+    {
+        var verifier = TestRootVerifier();
+        var good = Hex("noise.cert.certchain");
+        verifier.Verify(good, Hex("key.server-static.pub"));
+
+        var tampered = CertChain.Parser.ParseFrom(good);
+        var signature = tampered.Leaf.Signature.ToByteArray();
+        signature[0] ^= 1;
+        tampered.Leaf.Signature = Google.Protobuf.ByteString.CopyFrom(signature);
+        var exception = Assert.Throws<ServerCertificateException>(() =>
+            verifier.Verify(Google.Protobuf.MessageExtensions.ToByteArray(tampered), Hex("key.server-static.pub")));
+        Assert.Contains("not signed by the intermediate", exception.Message);
+        Assert.Equal(2u, verifier.Verify(good, Hex("key.server-static.pub")).LeafSerial);
     }
 
     [Fact]
@@ -146,7 +177,7 @@ public class NoiseHandshakeTranscriptTests
     [Fact]
     public void Client_rejects_a_server_hello_whose_chain_another_root_signed()
     {
-        using var client = new NoiseClientHandshake(Key("noise-static"), CertificateChainVerifier.WhatsAppProduction, Key("client-ephemeral"));
+        using var client = new NoiseClientHandshake(Key("noise-static"), new CertificateChainVerifier(), Key("client-ephemeral"));
         client.CreateClientHello();
         Assert.Throws<ServerCertificateException>(() => client.ProcessServerHello(Hex("noise.server_hello_proto")));
     }
