@@ -1,6 +1,7 @@
 using CodeChat.Grains.ClientVersion;
 using CodeChat.WhatsApp.Client;
 using CodeChat.WhatsApp.Signal.Groups;
+using CodeChat.WhatsApp.Socket;
 using CodeChat.WhatsApp.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,16 @@ public sealed class WaClientFactory(
     ILoggerFactory loggers,
     TimeProvider timeProvider) : IWaClientFactory
 {
-    private readonly Lazy<WaClientOptions> _clientOptions = new(() => options.Value.ToClientOptions() with { VersionSource = versions });
+    private readonly Lazy<WaClientOptions> _clientOptions = new(() =>
+    {
+        var configured = options.Value.ToClientOptions();
+        return configured with
+        {
+            VersionSource = versions,
+            // One verifier for every instance of the silo: the chain is verified once, not once per connection.
+            CertificateVerifier = new CertificateChainVerifier(configured.TrustedRootPublicKey, configured.TrustedRootSerial, timeProvider),
+        };
+    });
 
     public WaClient Create(
         string instanceName,

@@ -22,7 +22,8 @@ public sealed class NoiseWaConnector : IWaConnector
         ArgumentNullException.ThrowIfNull(timeProvider);
         _options = options;
         _logger = logger;
-        _verifier = new CertificateChainVerifier(options.TrustedRootPublicKey, options.TrustedRootSerial, timeProvider);
+        _verifier = options.CertificateVerifier
+            ?? new CertificateChainVerifier(options.TrustedRootPublicKey, options.TrustedRootSerial, timeProvider);
     }
 
     public async Task<IWaConnection> ConnectAsync(Curve25519KeyPair noiseKey, ClientPayload payload, CancellationToken cancellationToken = default)

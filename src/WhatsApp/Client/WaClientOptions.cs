@@ -23,6 +23,13 @@ public sealed record WaClientOptions
     /// <summary>Serial the intermediate certificate must name as issuer.</summary>
     public uint TrustedRootSerial { get; init; } = NoiseConstants.WhatsAppRootSerial;
 
+    /// <summary>
+    /// A verifier shared by many clients, so the server chain it verified once is not verified again on
+    /// every connection (<see cref="CertificateChainVerifier"/>); it must trust <see cref="TrustedRootPublicKey"/>.
+    /// Null: each client builds its own from the two settings above.
+    /// </summary>
+    public CertificateChainVerifier? CertificateVerifier { get; init; }
+
     /// <summary>Version, device name and platform sent in the ClientPayload.</summary>
     public ClientPayloadOptions Payload { get; init; } = new();
 
