@@ -48,7 +48,8 @@ internal sealed class Report(
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"N = {n:N0}, {Environment.ProcessorCount} cores, load {loadBefore} → {loadAfter}, {_date:yyyy-MM-dd HH:mm} UTC");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| figure | ours (1 silo) | Baileys ({baileys?.Processes ?? 0} Node process(es)) |");
+        var theirs = baileys is null ? "Baileys (not run: --ours-only)" : $"Baileys ({baileys.Processes} Node process(es))";
+        text.AppendLine(CultureInfo.InvariantCulture, $"| figure | ours (1 silo) | {theirs} |");
         text.AppendLine("| --- | --- | --- |");
         Row(text, "process base, no instance (RSS / live heap)", Base(ours, 1), baileys is null ? "–" : Base(baileys, baileys.Processes));
         Row(text, "marginal RSS per idle instance, linked process", Mb(MarginalRss(ours, ours.Linked)), Mb(baileys is null ? null : MarginalRss(baileys, baileys.Linked)));
