@@ -79,7 +79,7 @@ public static class ChatModificationRequestReader
             return (false, JsonRequestBody.Missing(property));
         return value.ValueKind is JsonValueKind.True or JsonValueKind.False
             ? (value.GetBoolean(), null)
-            : (false, new ValidationFailure(property, $"{property} is not of a type(s) boolean"));
+            : (false, JsonRequestBody.NotABoolean(property));
     }
 
     private static (string? Chat, ValidationFailure? Failure) ReadChat(JsonElement body)

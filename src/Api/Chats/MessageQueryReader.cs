@@ -52,7 +52,7 @@ public static class MessageQueryReader
                     _ => null,
                 };
                 if (flag is null)
-                    return (null, new ValidationFailure("where.keyFromMe", "where.keyFromMe is not of a type(s) boolean"));
+                    return (null, JsonRequestBody.NotABoolean("where.keyFromMe"));
                 query = query with { KeyFromMe = flag };
             }
             if (Present(where, "messageStatus", out var status))

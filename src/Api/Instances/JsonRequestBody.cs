@@ -107,6 +107,8 @@ public static class JsonRequestBody
 
     public static ValidationFailure NotAString(string property) => new(property, $"{property} is not of a type(s) string");
 
+    public static ValidationFailure NotABoolean(string property) => new(property, $"{property} is not of a type(s) boolean");
+
     /// <summary>A property's raw JSON text, or null when absent or JSON null.</summary>
     public static string? OptionalRawJson(JsonElement body, string property) =>
         body.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetRawText() : null;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CodeChat.Api.Errors;
+using CodeChat.Api.Instances;
 using CodeChat.Grains.Abstractions.Webhooks;
 
 namespace CodeChat.Api.Webhooks;
@@ -26,7 +27,7 @@ public static class WebhookRequestReader
         if (!body.TryGetProperty("enabled", out var enabledElement) || enabledElement.ValueKind == JsonValueKind.Null)
             failures.Add(new ValidationFailure("instance", "instance requires property \"enabled\""));
         else if (enabledElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-            failures.Add(new ValidationFailure("enabled", "enabled is not of a type(s) boolean"));
+            failures.Add(JsonRequestBody.NotABoolean("enabled"));
         else
             enabled = enabledElement.GetBoolean();
 
@@ -34,7 +35,7 @@ public static class WebhookRequestReader
         if (body.TryGetProperty("rotateSecret", out var rotateElement) && rotateElement.ValueKind != JsonValueKind.Null)
         {
             if (rotateElement.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                failures.Add(new ValidationFailure("rotateSecret", "rotateSecret is not of a type(s) boolean"));
+                failures.Add(JsonRequestBody.NotABoolean("rotateSecret"));
             else
                 rotate = rotateElement.GetBoolean();
         }
@@ -72,7 +73,7 @@ public static class WebhookRequestReader
             if (property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 requested[property.Name] = property.Value.GetBoolean();
             else
-                failures.Add(new ValidationFailure($"events.{property.Name}", $"events.{property.Name} is not of a type(s) boolean"));
+                failures.Add(JsonRequestBody.NotABoolean($"events.{property.Name}"));
         }
 
         var canonical = WebhookEventFlags.Canonicalize(requested, out var unknown);

@@ -7,8 +7,9 @@ namespace CodeChat.Grains.ClientVersion;
 
 /// <summary>
 /// The version source every instance's client uses: the stored cluster-wide value (read from PostgreSQL for
-/// each connection attempt, a read shared for two seconds, so a change reaches every silo without a restart) with configuration and the
-/// compiled-in default behind it; after a 405 it asks <see cref="IWhatsAppVersionGrain"/> for a replacement.
+/// each connection attempt, one read shared for two seconds, so a change reaches every silo without a
+/// restart) with configuration and the compiled-in default behind it; after a 405 it asks
+/// <see cref="IWhatsAppVersionGrain"/> for a replacement.
 /// </summary>
 public sealed class ClusterWhatsAppVersionSource(
     PostgresClientVersionStore store,

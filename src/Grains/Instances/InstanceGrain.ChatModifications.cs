@@ -91,10 +91,7 @@ public sealed partial class InstanceGrain
         var timestamp = lastMessage.MessageTimestamp
             ?? (await messages.FindByMessageIdAsync(Name, lastMessage.MessageId, lastMessage.RemoteJid, cancellationToken))?.MessageTimestamp
             ?? timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var key = new CodeChat.WhatsApp.Proto.MessageKey { RemoteJID = lastMessage.RemoteJid, FromMe = lastMessage.FromMe, ID = lastMessage.MessageId };
-        if (lastMessage.Participant is { Length: > 0 } participant)
-            key.Participant = participant;
-        return ChatActionPatches.LastMessageRange(key, timestamp);
+        return ChatActionPatches.LastMessageRange(lastMessage.RemoteJid, lastMessage.MessageId, lastMessage.FromMe, lastMessage.Participant, timestamp);
     }
 
     private long NowMilliseconds() => timeProvider.GetUtcNow().ToUnixTimeMilliseconds();

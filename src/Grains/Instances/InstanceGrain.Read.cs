@@ -145,13 +145,8 @@ public sealed partial class InstanceGrain
             }
         }
         var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
-        var actions = newest.Select(chat =>
-        {
-            var key = new CodeChat.WhatsApp.Proto.MessageKey { RemoteJID = chat.Key, FromMe = false, ID = chat.Value.Id };
-            if (chat.Value.Participant is { Length: > 0 } participant)
-                key.Participant = participant;
-            return ChatActionPatches.MarkChatAsRead(chat.Key, true, ChatActionPatches.LastMessageRange(key, chat.Value.Timestamp), now).Action;
-        }).ToList();
+        var actions = newest.Select(chat => ChatActionPatches.MarkChatAsRead(chat.Key, true,
+            ChatActionPatches.LastMessageRange(chat.Key, chat.Value.Id, fromMe: false, chat.Value.Participant, chat.Value.Timestamp), now).Action).ToList();
         var (outcome, error) = await SendChatActionsAsync(appState, AppStateCollections.RegularLow, actions, cancellationToken);
         if (outcome != ChatModificationOutcome.Done)
             LogMarkChatsReadFailed(Name, actions.Count, error ?? outcome.ToString());

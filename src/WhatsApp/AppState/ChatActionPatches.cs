@@ -46,13 +46,17 @@ public static class ChatActionPatches
 
     /// <summary>
     /// The range naming a chat's last message (whatsmeow <c>newMessageRange</c>, Baileys <c>getMessageRange</c>):
-    /// its time in Unix seconds as <c>lastMessageTimestamp</c>, and the message's key with the same time.
+    /// its time in Unix seconds as <c>lastMessageTimestamp</c>, and the message's key (the group sender as
+    /// <c>participant</c> when given) with the same time.
     /// </summary>
-    public static SyncActionMessageRange LastMessageRange(MessageKey lastMessageKey, long lastMessageTimestampSeconds)
+    public static SyncActionMessageRange LastMessageRange(
+        string chatJid, string messageId, bool fromMe, string? participant, long lastMessageTimestampSeconds)
     {
-        ArgumentNullException.ThrowIfNull(lastMessageKey);
+        var key = new MessageKey { RemoteJID = chatJid, FromMe = fromMe, ID = messageId };
+        if (participant is { Length: > 0 })
+            key.Participant = participant;
         var range = new SyncActionMessageRange { LastMessageTimestamp = lastMessageTimestampSeconds };
-        range.Messages.Add(new SyncActionMessage { Key = lastMessageKey, Timestamp = lastMessageTimestampSeconds });
+        range.Messages.Add(new SyncActionMessage { Key = key, Timestamp = lastMessageTimestampSeconds });
         return range;
     }
 

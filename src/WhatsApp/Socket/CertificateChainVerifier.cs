@@ -36,21 +36,21 @@ public sealed class CertificateChainVerifier
     /// <summary>Throws <see cref="ServerCertificateException"/> unless the chain is valid for <paramref name="serverStaticKey"/>.</summary>
     public VerifiedCertificateChain Verify(ReadOnlySpan<byte> certificateChain, ReadOnlySpan<byte> serverStaticKey)
     {
-        var signed = Volatile.Read(ref _lastSigned) is { } last && certificateChain.SequenceEqual(last.Chain)
-            ? last
-            : VerifySignatures(certificateChain);
-        Volatile.Write(ref _lastSigned, signed);
-        var (intermediateDetails, leafDetails) = (signed.Intermediate, signed.Leaf);
+        if (Volatile.Read(ref _lastSigned) is not { } signed || !certificateChain.SequenceEqual(signed.Chain))
+        {
+            signed = VerifySignatures(certificateChain);
+            Volatile.Write(ref _lastSigned, signed);
+        }
 
-        if (!CryptographicOperations.FixedTimeEquals(leafDetails.Key.Span, serverStaticKey))
+        if (!CryptographicOperations.FixedTimeEquals(signed.Leaf.Key.Span, serverStaticKey))
         {
             throw new ServerCertificateException("The leaf certificate key is not the server's static key.");
         }
 
         var now = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var intermediateNotAfter = CheckValidity(intermediateDetails, now, "intermediate");
-        var leafNotAfter = CheckValidity(leafDetails, now, "leaf");
-        return new VerifiedCertificateChain(intermediateDetails.Serial, leafDetails.Serial, intermediateNotAfter, leafNotAfter);
+        var intermediateNotAfter = CheckValidity(signed.Intermediate, now, "intermediate");
+        var leafNotAfter = CheckValidity(signed.Leaf, now, "leaf");
+        return new VerifiedCertificateChain(signed.Intermediate.Serial, signed.Leaf.Serial, intermediateNotAfter, leafNotAfter);
     }
 
     /// <summary>Both signatures and issuer serials: everything about a chain that its bytes alone decide.</summary>

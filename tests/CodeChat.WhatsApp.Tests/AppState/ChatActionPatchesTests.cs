@@ -14,7 +14,7 @@ public class ChatActionPatchesTests
     private const long At = 1_700_000_000_123;
 
     private static readonly SyncActionMessageRange Range =
-        ChatActionPatches.LastMessageRange(new MessageKey { RemoteJID = Chat, FromMe = false, ID = "3EB0AA" }, 1_700_000_000);
+        ChatActionPatches.LastMessageRange(Chat, "3EB0AA", fromMe: false, participant: null, 1_700_000_000);
 
     public static TheoryData<string, string, string, int> Patches => new()
     {

@@ -451,11 +451,7 @@ public partial class WaClientTests
         var logout = h.Harness.Client.LogoutAsync(ct);
         await Task.Delay(100, ct);
         Assert.False(logout.IsCompleted); // connected but not logged in: it waits for <success>
-        for (var i = 0; i < 100 && !logout.IsCompleted; i++)
-        {
-            h.Harness.Time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(10, ct);
-        }
+        await h.Harness.AdvanceUntilAsync(() => logout.IsCompleted);
 
         await logout.WaitAsync(TimeSpan.FromSeconds(10), ct);
         Assert.InRange(h.Harness.Time.GetUtcNow() - h.Harness.Time.Start, h.Harness.Options.LogoutConnectTimeout, TimeSpan.FromSeconds(100));

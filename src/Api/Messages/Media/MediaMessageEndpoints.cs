@@ -278,7 +278,7 @@ public static class MediaMessageEndpoints
             return false;
         if (SendRequestValues.TryGetBool(value, out var convert))
             return convert;
-        failures.Add(new ValidationFailure("options.convertAudio", "options.convertAudio is not of a type(s) boolean"));
+        failures.Add(JsonRequestBody.NotABoolean("options.convertAudio"));
         return false;
     }
 
