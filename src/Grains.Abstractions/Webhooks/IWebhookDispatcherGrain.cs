@@ -1,3 +1,4 @@
+using CodeChat.Grains.Abstractions.Events;
 using Orleans.Concurrency;
 
 namespace CodeChat.Grains.Abstractions.Webhooks;
@@ -15,6 +16,17 @@ public interface IWebhookDispatcherGrain : IGrainWithStringKey
     [OneWay]
     [AlwaysInterleave]
     Task WakeAsync();
+
+    /// <summary>
+    /// This event was just committed to the outbox: deliver it, and whatever else waits. The record
+    /// saves the line reading it back when it is the next one the line expects; the outbox stays the
+    /// source of truth (a lost or out-of-order hand-over costs a read, never an event). Never waits for
+    /// a delivery.
+    /// </summary>
+    [Alias("Deliver")]
+    [OneWay]
+    [AlwaysInterleave]
+    Task DeliverAsync(InstanceEventRecord record);
 
     /// <summary>Creates or changes the instance's endpoint (<c>PUT /webhook/set</c>).</summary>
     [Alias("Set")]

@@ -39,6 +39,8 @@ internal sealed partial class WebhookDeliveryLine(
 
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly Queue<InstanceEventRecord> _buffer = new();
+    // The sequence of the buffer's last event (meaningful while the buffer holds any).
+    private long _bufferedTo;
     private WebhookLineState? _state;
     private List<WebhookReplayItem>? _replays;
     private Task? _loop;
@@ -46,12 +48,53 @@ internal sealed partial class WebhookDeliveryLine(
     // a webhook/set or a replay request must not act on what it read before it (e.g. sign with a
     // rotated-out secret only): it starts over instead.
     private int _generation;
+    // True while the outbox may hold events after the buffer's last that the line has not read: at the
+    // start, after a plain wake-up (an append that did not hand its event over), after a hand-over the
+    // line could not take, after a full batch. A line kept fed by hand-overs never reads the outbox.
+    private bool _unread = true;
     private readonly ILogger _logger = services.Logger;
 
     public Task Completion => _loop ?? Task.CompletedTask;
 
-    /// <summary>Runs the loop if it is not running, and has it look for work now.</summary>
+    /// <summary>Runs the loop if it is not running, and has it look in the outbox for work now.</summary>
     public void Wake(CancellationToken stopping)
+    {
+        _unread = true;
+        Signal(stopping);
+    }
+
+    /// <summary>
+    /// Wakes the loop with an event just committed to the outbox, buffered when it is the very next one
+    /// the line expects, so the loop delivers it without reading the outbox; any other (the line's state
+    /// not loaded yet, a hand-over overtaking an earlier one, a full buffer) has the loop read the outbox.
+    /// </summary>
+    public void Offer(InstanceEventRecord record, CancellationToken stopping)
+    {
+        if (_state is not null && _buffer.Count < EventBatch && record.Sequence == NextExpected)
+            Buffer(record);
+        else
+            _unread = true;
+        Signal(stopping);
+    }
+
+    /// <summary>Forget what is cached (the endpoint or the replay queue changed) and look again.</summary>
+    public void Reload(CancellationToken stopping)
+    {
+        _generation++;
+        ForgetCache();
+        Signal(stopping);
+    }
+
+    /// <summary>The sequence the line takes next into its buffer: the one after the buffer's last, or after the last acknowledged.</summary>
+    private long NextExpected => (_buffer.Count > 0 ? _bufferedTo : _state!.AckedSequence) + 1;
+
+    private void Buffer(InstanceEventRecord record)
+    {
+        _buffer.Enqueue(record);
+        _bufferedTo = record.Sequence;
+    }
+
+    private void Signal(CancellationToken stopping)
     {
         if (_loop is null || _loop.IsCompleted)
             _loop = RunAsync(stopping);
@@ -66,14 +109,6 @@ internal sealed partial class WebhookDeliveryLine(
                 // Already signalled.
             }
         }
-    }
-
-    /// <summary>Forget what is cached (the endpoint or the replay queue changed) and look again.</summary>
-    public void Reload(CancellationToken stopping)
-    {
-        _generation++;
-        ForgetCache();
-        Wake(stopping);
     }
 
     private async Task RunAsync(CancellationToken stopping)
@@ -116,7 +151,12 @@ internal sealed partial class WebhookDeliveryLine(
         var generation = _generation;
         var target = await targetOf(cancellationToken);
         if (target is null)
+        {
+            // Nothing to deliver to: hold no events in memory meanwhile (hand-overs are not buffered
+            // without the line's state); the line reads from its acknowledged sequence when it is back.
+            ForgetCache();
             return Timeout.InfiniteTimeSpan;
+        }
         var now = services.TimeProvider.GetUtcNow();
 
         _replays ??= [.. await services.Lines.ReadReplaysAsync(instanceName, endpoint, ReplayBatch, cancellationToken)];
@@ -146,11 +186,22 @@ internal sealed partial class WebhookDeliveryLine(
 
         if (_buffer.Count == 0)
         {
+            if (!_unread)
+                return Timeout.InfiniteTimeSpan;
+            // Cleared before the read, so a wake-up while it is under way has the next step read again.
+            _unread = false;
             var records = await services.Events.ReadAsync(instanceName, _state.AckedSequence, EventBatch, cancellationToken);
+            services.Metrics.OutboxRead();
+            if (records.Count == EventBatch)
+                _unread = true;
             if (Superseded(generation))
                 return null;
+            // A hand-over (Offer) may have buffered some of these while the read was under way.
             foreach (var record in records)
-                _buffer.Enqueue(record);
+            {
+                if (record.Sequence >= NextExpected)
+                    Buffer(record);
+            }
             if (_buffer.Count == 0)
                 return Timeout.InfiniteTimeSpan;
         }
@@ -216,6 +267,7 @@ internal sealed partial class WebhookDeliveryLine(
 
     private void ForgetCache()
     {
+        _unread = true;
         _state = null;
         _replays = null;
         _buffer.Clear();

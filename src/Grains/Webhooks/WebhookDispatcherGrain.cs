@@ -1,3 +1,4 @@
+using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Webhooks;
 using CodeChat.Grains.Storage;
 using Microsoft.Extensions.Logging;
@@ -40,6 +41,15 @@ public sealed partial class WebhookDispatcherGrain(
         Line(WebhookEndpoints.Instance).Wake(_stopping.Token);
         if (Global.IsConfigured)
             Line(WebhookEndpoints.Global).Wake(_stopping.Token);
+        return Task.CompletedTask;
+    }
+
+    public Task DeliverAsync(InstanceEventRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        Line(WebhookEndpoints.Instance).Offer(record, _stopping.Token);
+        if (Global.IsConfigured)
+            Line(WebhookEndpoints.Global).Offer(record, _stopping.Token);
         return Task.CompletedTask;
     }
 

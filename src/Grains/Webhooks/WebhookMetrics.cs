@@ -14,6 +14,7 @@ public sealed class WebhookMetrics
     private readonly Counter<long> _delivered;
     private readonly Counter<long> _retried;
     private readonly Counter<long> _deadLettered;
+    private readonly Counter<long> _outboxReads;
     private readonly Histogram<double> _attemptDuration;
     private readonly Histogram<double> _deliveryLag;
     private long _outboxDepth;
@@ -25,6 +26,8 @@ public sealed class WebhookMetrics
         _delivered = meter.CreateCounter<long>("codechat.webhooks.delivered", "{event}", "Events a receiver acknowledged with 2xx");
         _retried = meter.CreateCounter<long>("codechat.webhooks.retried", "{attempt}", "Failed attempts that will be retried");
         _deadLettered = meter.CreateCounter<long>("codechat.webhooks.dead_lettered", "{event}", "Events moved to the dead-letter list");
+        _outboxReads = meter.CreateCounter<long>("codechat.webhooks.outbox.reads", "{read}",
+            "Outbox reads by delivery lines: a line fed by the events handed to it reads only to start or catch up");
         _attemptDuration = meter.CreateHistogram<double>("codechat.webhooks.attempt.duration", "ms", "Time from sending a POST to its answer");
         _deliveryLag = meter.CreateHistogram<double>("codechat.webhooks.delivery.lag", "ms", "Time from recording an event to its acknowledged delivery");
         meter.CreateObservableGauge("codechat.webhooks.outbox.depth", () => Interlocked.Read(ref _outboxDepth), "{event}",
@@ -42,6 +45,8 @@ public sealed class WebhookMetrics
     public void Retried(string endpoint) => _retried.Add(1, Tag("endpoint", endpoint));
 
     public void DeadLettered(string endpoint) => _deadLettered.Add(1, Tag("endpoint", endpoint));
+
+    public void OutboxRead() => _outboxReads.Add(1);
 
     public void Attempted(string endpoint, string outcome, TimeSpan duration) =>
         _attemptDuration.Record(duration.TotalMilliseconds, Tag("endpoint", endpoint), Tag("outcome", outcome));
