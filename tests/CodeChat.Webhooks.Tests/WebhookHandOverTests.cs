@@ -71,11 +71,52 @@ public sealed class WebhookHandOverTests(WebhookHandOverTests.QuietSweeperSilo f
         Assert.Equal([1L, 2, 3, 4, 5], _receiver.AcceptedFor(name).Select(r => r.Sequence));
     }
 
-    private async Task<(string Name, long Id)> InstanceWithDeliveredFirstEventAsync()
+    [Fact]
+    public async Task A_backlog_longer_than_one_outbox_read_is_delivered_whole_after_a_hand_over_of_its_last_event()
+    {
+        var (name, id) = await InstanceWithDeliveredFirstEventAsync();
+        var outbox = Silo.Services.GetRequiredService<PostgresInstanceEventStore>();
+        var ct = TestContext.Current.CancellationToken;
+
+        // More than a line reads at once (256): the line must read again after the first batch.
+        InstanceEventRecord last = null!;
+        for (var n = 2; n <= 301; n++)
+            last = await outbox.AppendAsync(new InstanceEventDraft(name, id, null, "new.message", Message(n)), ct);
+        await Silo.Services.GetRequiredService<IGrainFactory>().GetGrain<IWebhookDispatcherGrain>(name).DeliverAsync(last);
+
+        await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() >= 301, Patience, "events 2 to 301");
+        Assert.Equal(Enumerable.Range(1, 301).Select(n => (long)n), _receiver.AcceptedFor(name).Select(r => r.Sequence));
+    }
+
+    [Fact]
+    public async Task A_line_that_filters_events_out_still_delivers_without_reading_the_outbox()
+    {
+        var (name, id) = await InstanceWithDeliveredFirstEventAsync("""
+            ,"events":{"newMessage":true}
+            """);
+        using var reads = new OutboxReadCounter(Silo.Services.GetRequiredService<IMeterFactory>());
+
+        const int Pairs = 20;
+        for (var n = 1; n <= Pairs; n++)
+        {
+            await Silo.AppendAsync(name, id, "presence.update", """{"id":"5511999990002@s.whatsapp.net","presences":{}}""");
+            await Silo.AppendAsync(name, id, "new.message", Message(n));
+            var expected = n + 1;
+            await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() == expected, Patience, $"message {n}");
+        }
+
+        var received = _receiver.AcceptedFor(name).ToList();
+        Assert.All(received, r => Assert.Equal("new.message", r.Event));
+        // The first event is 1, then presence.update takes the odd sequences and new.message the even.
+        Assert.Equal(Enumerable.Range(0, Pairs + 1).Select(n => n == 0 ? 1L : 1 + 2 * n), received.Select(r => r.Sequence));
+        Assert.True(reads.Count < 5, $"{reads.Count} outbox reads for {Pairs} filtered and {Pairs} delivered events handed over");
+    }
+
+    private async Task<(string Name, long Id)> InstanceWithDeliveredFirstEventAsync(string eventsJson = "")
     {
         var name = "ho-" + Guid.NewGuid().ToString("N")[..10];
         var (id, _) = await Silo.CreateInstanceAsync(name);
-        Assert.Equal(201, (await Silo.SetWebhookAsync(name, $$"""{"url":"{{_receiver.Url(name)}}","enabled":true}""")).Status);
+        Assert.Equal(201, (await Silo.SetWebhookAsync(name, $$"""{"url":"{{_receiver.Url(name)}}","enabled":true{{eventsJson}}}""")).Status);
         // The first event reaches a line whose state is not loaded yet: it is read from the outbox.
         await Silo.AppendAsync(name, id, "new.message", Message(1));
         await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() == 1, Patience, "the first event");

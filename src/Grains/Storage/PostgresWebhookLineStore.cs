@@ -27,14 +27,21 @@ public sealed class PostgresWebhookLineStore(NpgsqlDataSource dataSource)
         return new WebhookLineState(reader.GetInt64(0), reader.GetInt32(1), NullableTime(reader, 2), NullableTime(reader, 3));
     }
 
-    /// <summary>Moves the line past events it does not deliver (filtered out, other incarnation).</summary>
+    /// <summary>
+    /// Moves the line past events it does not deliver (filtered out, other incarnation). Committed
+    /// without waiting for the WAL flush, as a delivered attempt is: if a crash loses it, the line
+    /// skips the same events again.
+    /// </summary>
     public async Task AdvanceAsync(string instanceName, string endpoint, long toSequence, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(AckLineSql);
-        command.Parameters.Add(Text(instanceName));
-        command.Parameters.Add(Text(endpoint));
-        command.Parameters.Add(new NpgsqlParameter { Value = toSequence });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        var advance = new NpgsqlBatchCommand(AckLineSql);
+        advance.Parameters.Add(Text(instanceName));
+        advance.Parameters.Add(Text(endpoint));
+        advance.Parameters.Add(new NpgsqlParameter { Value = toSequence });
+        batch.BatchCommands.Add(advance);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<IReadOnlyList<WebhookReplayItem>> ReadReplaysAsync(string instanceName, string endpoint, int limit, CancellationToken cancellationToken)

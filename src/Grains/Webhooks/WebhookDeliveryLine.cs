@@ -169,6 +169,8 @@ internal sealed partial class WebhookDeliveryLine(
                 return item.NextAttemptAt.Value - now;
             keepAlive();
             var replayDecision = await AttemptAsync(target, item.Record, item.Attempts, item.FirstFailedAt, item.Id, cancellationToken);
+            if (Superseded(generation))
+                return null; // the attempt is recorded; the replay queue is read again
             if (replayDecision.Kind == WebhookDecisionKind.Retry)
                 _replays[0] = item with { Attempts = item.Attempts + 1, FirstFailedAt = item.FirstFailedAt ?? now, NextAttemptAt = replayDecision.NextAttemptAt };
             else
@@ -215,8 +217,12 @@ internal sealed partial class WebhookDeliveryLine(
         }
         if (skippedTo > 0)
         {
-            await services.Lines.AdvanceAsync(instanceName, endpoint, skippedTo, cancellationToken);
+            // Moved on before the write, so a hand-over of the next event meanwhile finds the line
+            // expecting it; a failed write reloads the state from the database.
             _state = WebhookLineState.Start with { AckedSequence = skippedTo };
+            await services.Lines.AdvanceAsync(instanceName, endpoint, skippedTo, cancellationToken);
+            if (Superseded(generation))
+                return null;
             if (skippedQrCode)
                 await RedactPassedQrCodesAsync(cancellationToken);
             return null;
@@ -225,6 +231,8 @@ internal sealed partial class WebhookDeliveryLine(
         keepAlive();
         var head = _buffer.Peek();
         var decision = await AttemptAsync(target, head, _state.HeadAttempts, _state.HeadFailedAt, null, cancellationToken);
+        if (Superseded(generation))
+            return null; // the attempt is recorded; the line's state is read again
         if (decision.Kind == WebhookDecisionKind.Retry)
         {
             _state = _state with { HeadAttempts = _state.HeadAttempts + 1, HeadFailedAt = _state.HeadFailedAt ?? now, NextAttemptAt = decision.NextAttemptAt };

@@ -47,6 +47,8 @@ public sealed partial class WebhookDispatcherGrain(
     public Task DeliverAsync(InstanceEventRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (!string.Equals(record.InstanceName, InstanceName, StringComparison.Ordinal))
+            return WakeAsync(); // not this instance's event: look in the outbox, deliver nothing of it
         Line(WebhookEndpoints.Instance).Offer(record, _stopping.Token);
         if (Global.IsConfigured)
             Line(WebhookEndpoints.Global).Offer(record, _stopping.Token);
