@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CodeChat.Testing;
 
 namespace CodeChat.Webhooks.Tests;
 

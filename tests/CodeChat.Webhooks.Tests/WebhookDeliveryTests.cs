@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CodeChat.Testing;
 using StandardWebhooks;
 
 namespace CodeChat.Webhooks.Tests;

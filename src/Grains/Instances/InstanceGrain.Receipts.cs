@@ -1,3 +1,4 @@
+using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Webhooks;
 using CodeChat.Grains.Messages;
 using CodeChat.Grains.Sessions;
@@ -23,7 +24,7 @@ public sealed partial class InstanceGrain
         var perMember = receipt.From.EndsWith("@g.us", StringComparison.Ordinal) || receipt.From == WhatsApp.Binary.Jid.StatusBroadcast.ToString();
         var participant = perMember ? receipt.Participant : null;
         var at = receipt.Timestamp ?? timeProvider.GetUtcNow();
-        var raised = false;
+        List<InstanceEventRecord>? raised = null;
         using var change = new CancellationTokenSource(ChangeTimeout, timeProvider);
         foreach (var messageId in receipt.MessageIds.Distinct(StringComparer.Ordinal))
         {
@@ -33,11 +34,16 @@ public sealed partial class InstanceGrain
                 change.Token);
             if (outcome is null)
                 continue;
-            raised |= outcome.Value.Recorded;
+            if (outcome.Value.Event is { } recorded)
+                (raised ??= []).Add(recorded);
             LogReceiptApplied(Name, messageId, receipt.Status.ToString(), outcome.Value.Change.Advanced);
         }
-        if (raised)
-            await GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name).WakeAsync();
+        if (raised is not null)
+        {
+            var dispatcher = GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name);
+            foreach (var record in raised)
+                await dispatcher.DeliverAsync(record);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceName}: {Status} receipt for message {MessageId} (status moved: {Advanced})")]

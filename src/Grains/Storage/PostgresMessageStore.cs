@@ -1,3 +1,4 @@
+using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Messages;
 using CodeChat.Grains.Events;
 using CodeChat.Grains.Messages;
@@ -149,9 +150,10 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
     /// the chat as we stored it). The status moves forward as in <see cref="UpdateStatusAsync(string, MessageKey, MessageStatus, DateTimeOffset, CancellationToken)"/>;
     /// the event <paramref name="eventOf"/> makes is appended in the same transaction when the status
     /// advanced, or, for a group member's receipt (<paramref name="participant"/> set), for every member
-    /// and status once (its id is the idempotency key). Null when we sent no message with that id.
+    /// and status once (its id is the idempotency key); that event is returned, for the caller to hand
+    /// to the webhook dispatcher after the commit. Null when we sent no message with that id.
     /// </summary>
-    public async Task<(StoredMessage Message, MessageStatusChange Change, bool Recorded)?> RecordReceiptAsync(
+    public async Task<(StoredMessage Message, MessageStatusChange Change, InstanceEventRecord? Event)?> RecordReceiptAsync(
         string instanceName, string messageId, MessageStatus status, string? participant, DateTimeOffset at,
         Func<StoredMessage, MessageStatusChange, InstanceEventDraft> eventOf, CancellationToken cancellationToken)
     {
@@ -191,9 +193,9 @@ public sealed class PostgresMessageStore(NpgsqlDataSource dataSource, PostgresIn
             await AddUpdateAsync(connection, transaction, instanceName, message.Id, status, at, cancellationToken);
         }
         var change = new MessageStatusChange(message.Id, message.Status, advanced ? status : message.Status, advanced);
-        var recorded = advanced || participant is not null;
-        if (recorded)
-            await outbox.AppendAsync(connection, transaction, eventOf(message, change), cancellationToken);
+        InstanceEventRecord? recorded = null;
+        if (advanced || participant is not null)
+            recorded = await outbox.AppendAsync(connection, transaction, eventOf(message, change), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (message with { Status = change.Current }, change, recorded);
     }

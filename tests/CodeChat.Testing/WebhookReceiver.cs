@@ -6,9 +6,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
-namespace CodeChat.Webhooks.Tests;
+namespace CodeChat.Testing;
 
 /// <summary>One POST the receiver got: headers, raw body, parsed envelope, and what it answered.</summary>
 public sealed record ReceivedWebhook(
@@ -68,7 +70,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         while (!condition(Received))
         {
             if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Timed out after {timeout} waiting for {what}; received {Received.Count} POSTs.");
+                throw new TimeoutException($"Timed out after {timeout} waiting for {what}; received {Received.Count} POSTs.");
             await Task.Delay(PollInterval, TestContext.Current.CancellationToken);
         }
     }
