@@ -16,4 +16,14 @@ public sealed record WebhookLineState(long AckedSequence, int HeadAttempts, Date
 public sealed record WebhookReplayItem(long Id, InstanceEventRecord Record, int Attempts, DateTimeOffset? FirstFailedAt, DateTimeOffset? NextAttemptAt);
 
 /// <summary>A line with undelivered events, as the sweeper sees it.</summary>
-public sealed record PendingWebhookLine(string InstanceName, string Endpoint, long Depth, DateTimeOffset? OldestEventAt, bool Due);
+public sealed record PendingWebhookLine(string InstanceName, string Endpoint, long Depth, DateTimeOffset? OldestEventAt, bool Due)
+{
+    /// <summary>
+    /// Whether the sweeper should wake this line's dispatcher: it is due, and its oldest undelivered
+    /// event has waited at least <paramref name="grace"/>. A younger one is still on its way with the
+    /// hand-over or wake-up that came with its append (on a busy line some event nearly always is), so
+    /// waking for it would only make the line read the outbox for nothing; if that hand-over was lost,
+    /// the next sweep finds the event older.
+    /// </summary>
+    public bool NeedsWakeUp(DateTimeOffset now, TimeSpan grace) => Due && (OldestEventAt is not { } oldest || now - oldest >= grace);
+}

@@ -7,7 +7,8 @@ namespace CodeChat.Grains.Webhooks;
 
 /// <summary>
 /// On every silo, every <see cref="WebhookOptions.SweepInterval"/>: wakes the dispatcher of each line
-/// that has undelivered events and is due, wherever Orleans places it. This is what moves delivery to
+/// that is due and has had an event undelivered for at least one interval
+/// (<see cref="PendingWebhookLine.NeedsWakeUp"/>), wherever Orleans places it. This is what moves delivery to
 /// a live silo after a silo dies (its dispatchers are re-activated by the wake-up), what resumes a
 /// retry whose activation was collected while it waited, and what catches a lost wake-up. It also
 /// updates the outbox gauges, redacts due <c>qrcode.updated</c> events (<see cref="QrCodeRedactor"/>)
@@ -97,7 +98,8 @@ public sealed partial class WebhookOutboxSweeper(
         }
 
         metrics.Outbox(depth, now - oldest);
-        foreach (var instanceName in pending.Where(line => line.Due).Select(line => line.InstanceName).Distinct(StringComparer.Ordinal))
+        var grace = options.Value.SweepInterval;
+        foreach (var instanceName in pending.Where(line => line.NeedsWakeUp(now, grace)).Select(line => line.InstanceName).Distinct(StringComparer.Ordinal))
             await grains.GetGrain<IWebhookDispatcherGrain>(instanceName).WakeAsync();
     }
 
