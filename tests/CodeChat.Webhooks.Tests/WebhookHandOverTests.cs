@@ -150,17 +150,9 @@ public sealed class WebhookHandOverTests(WebhookHandOverTests.QuietSweeperSilo f
     }
 
     /// <summary>A silo whose outbox sweeper runs once at start and then not for an hour.</summary>
-    public sealed class QuietSweeperSilo(PostgresServerFixture postgres) : IAsyncLifetime
+    public sealed class QuietSweeperSilo(PostgresServerFixture postgres) : WebhookSiloFixture(postgres)
     {
-        public WebhookSilo Silo { get; private set; } = null!;
-
-        public async ValueTask InitializeAsync()
-        {
-            Silo = new WebhookSilo(await postgres.CreateDatabaseAsync(),
-                new Dictionary<string, string?> { ["Webhooks:SweepInterval"] = "01:00:00" });
-            Silo.CreateClient().Dispose(); // starts the host
-        }
-
-        public async ValueTask DisposeAsync() => await Silo.DisposeAsync();
+        protected override IReadOnlyDictionary<string, string?> Settings { get; } =
+            new Dictionary<string, string?> { ["Webhooks:SweepInterval"] = "01:00:00" };
     }
 }

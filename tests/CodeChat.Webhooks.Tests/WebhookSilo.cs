@@ -104,17 +104,20 @@ public sealed class WebhookSilo(string connectionString, IReadOnlyDictionary<str
     }
 }
 
-/// <summary>A silo with the test defaults on a fresh database, shared by a test class.</summary>
-public sealed class WebhookSiloFixture(PostgresServerFixture postgres) : IAsyncLifetime
+/// <summary>A silo with the test defaults (and <see cref="Settings"/> on top) on a fresh database, shared by a test class.</summary>
+public class WebhookSiloFixture(PostgresServerFixture postgres) : IAsyncLifetime
 {
     public WebhookSilo Silo { get; private set; } = null!;
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>Configuration on top of the test defaults.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await postgres.CreateDatabaseAsync();
-        Silo = new WebhookSilo(ConnectionString);
+        Silo = new WebhookSilo(ConnectionString, Settings);
         Silo.CreateClient().Dispose(); // starts the host
     }
 

@@ -1,4 +1,3 @@
-using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Grains.Abstractions.Webhooks;
 using CodeChat.Grains.Messages;
 using CodeChat.Grains.Sessions;
@@ -24,7 +23,7 @@ public sealed partial class InstanceGrain
         var perMember = receipt.From.EndsWith("@g.us", StringComparison.Ordinal) || receipt.From == WhatsApp.Binary.Jid.StatusBroadcast.ToString();
         var participant = perMember ? receipt.Participant : null;
         var at = receipt.Timestamp ?? timeProvider.GetUtcNow();
-        List<InstanceEventRecord>? raised = null;
+        var dispatcher = GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name);
         using var change = new CancellationTokenSource(ChangeTimeout, timeProvider);
         foreach (var messageId in receipt.MessageIds.Distinct(StringComparer.Ordinal))
         {
@@ -34,15 +33,10 @@ public sealed partial class InstanceGrain
                 change.Token);
             if (outcome is null)
                 continue;
+            // Committed with the status change: the dispatcher may deliver it now.
             if (outcome.Value.Event is { } recorded)
-                (raised ??= []).Add(recorded);
+                await dispatcher.DeliverAsync(recorded);
             LogReceiptApplied(Name, messageId, receipt.Status.ToString(), outcome.Value.Change.Advanced);
-        }
-        if (raised is not null)
-        {
-            var dispatcher = GrainFactory.GetGrain<IWebhookDispatcherGrain>(Name);
-            foreach (var record in raised)
-                await dispatcher.DeliverAsync(record);
         }
     }
 

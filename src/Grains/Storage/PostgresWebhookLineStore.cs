@@ -35,7 +35,7 @@ public sealed class PostgresWebhookLineStore(NpgsqlDataSource dataSource)
     public async Task AdvanceAsync(string instanceName, string endpoint, long toSequence, CancellationToken cancellationToken)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+        batch.BatchCommands.Add(CommitWithoutWaitingForFlush());
         var advance = new NpgsqlBatchCommand(AckLineSql);
         advance.Parameters.Add(Text(instanceName));
         advance.Parameters.Add(Text(endpoint));
@@ -117,11 +117,8 @@ public sealed class PostgresWebhookLineStore(NpgsqlDataSource dataSource)
             // A delivered attempt commits without waiting for the WAL flush (one fsync less per event,
             // the bulk of a busy line's cost). A crash can lose the last few such acks; their events
             // are then delivered again with the same webhook-id — at-least-once, as promised — while
-            // failures, dead letters and the outbox itself stay synchronously durable. set_config(…, true)
-            // lasts until the batch's implicit transaction commits, and (unlike SET LOCAL) does not warn
-            // outside an explicit transaction block. This relies on Npgsql sending the batch with one Sync
-            // (its default): with error barriers on, set_config would be a transaction of its own.
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+            // failures, dead letters and the outbox itself stay synchronously durable.
+            batch.BatchCommands.Add(CommitWithoutWaitingForFlush());
         }
         var log = new NpgsqlBatchCommand(
             """
@@ -335,6 +332,14 @@ public sealed class PostgresWebhookLineStore(NpgsqlDataSource dataSource)
         command.Parameters.Add(Time(cutoff));
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// The first command of a batch whose commit need not wait for the WAL flush. set_config(…, true)
+    /// lasts until the batch's implicit transaction commits, and (unlike SET LOCAL) does not warn outside
+    /// an explicit transaction block. This relies on Npgsql sending the batch with one Sync (its
+    /// default): with error barriers on, set_config would be a transaction of its own.
+    /// </summary>
+    private static NpgsqlBatchCommand CommitWithoutWaitingForFlush() => new("SELECT set_config('synchronous_commit', 'off', true)");
 
     private const string AckLineSql =
         """
