@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.Json;
+using CodeChat.Grains.Abstractions.Events;
 using CodeChat.Testing;
 using StandardWebhooks;
 
@@ -71,6 +73,34 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
         // CodeChat 1.3's name for it, which its clients read (api-contract.md §6).
         Assert.Equal("5511999990001@s.whatsapp.net", received[1].Envelope.GetProperty("instance").GetProperty("ownerJid").GetString());
         Assert.Equal(JsonValueKind.Null, received[0].Envelope.GetProperty("instance").GetProperty("ownerJid").ValueKind);
+    }
+
+    [Fact]
+    public async Task Every_event_name_the_gateway_emits_arrives_in_order_in_the_envelope_with_a_verifiable_signature()
+    {
+        var names = typeof(InstanceEventNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(field => field.IsLiteral).Select(field => (string)field.GetRawConstantValue()!).ToList();
+        Assert.Contains(InstanceEventNames.GroupParticipantUpdate, names);
+        Assert.Contains(InstanceEventNames.SendMessageCompleted, names);
+        var (name, id, secret) = await InstanceWithWebhookAsync();
+        var appended = new List<InstanceEventRecord>();
+        foreach (var eventName in names)
+            appended.Add(await Silo.AppendAsync(name, id, eventName, $$"""{"instance":"{{name}}","kind":"{{eventName}}"}"""));
+
+        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) == names.Count, Patience, "every event name");
+        var received = _receiver.AcceptedFor(name).ToList();
+        Assert.Equal(appended.Select(record => record.Sequence), received.Select(webhook => webhook.Sequence));
+        Assert.Equal(names, received.Select(webhook => webhook.Event));
+        foreach (var (webhook, record) in received.Zip(appended))
+        {
+            Assert.Equal(["id", "sequence", "event", "instance", "data", "date"], webhook.Envelope.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(record.Id, webhook.Id);
+            Assert.Equal(record.Event, webhook.Envelope.GetProperty("data").GetProperty("kind").GetString());
+            var headers = new Microsoft.AspNetCore.Http.HeaderDictionary();
+            foreach (var (key, value) in webhook.Headers)
+                headers[key] = value;
+            new StandardWebhook(secret).Verify(webhook.Body, headers); // throws when it does not verify
+        }
     }
 
     [Fact]
