@@ -21,6 +21,17 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     echo "dotnet test exited with $status without a failing test (build error or test host crash); counted as 1 failure"
     failed=1
 fi
+# A failing assembly's console output (every silo log line) follows its failures, so on a long run
+# the failures scroll far above the end; repeat each (name, message, first stack lines) here.
+failures=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | awk '
+    /^failed / { keep = 1; lines = 0; print ""; print; next }
+    keep && /^[[:space:]]/ { if (++lines <= 30) print; next }
+    { keep = 0 }
+')
+if [ -n "$failures" ]; then
+    echo
+    echo "Failed tests (repeated from above):$failures"
+fi
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else
