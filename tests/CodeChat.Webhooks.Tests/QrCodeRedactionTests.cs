@@ -11,20 +11,31 @@ namespace CodeChat.Webhooks.Tests;
 public sealed class QrCodeRedactionTests(PostgresServerFixture postgres) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan Retention = TimeSpan.FromSeconds(4);
+    // How long an undelivered event keeps its codes: short where the test waits for the window to end,
+    // and far beyond the patience where redaction must come from the delivery (a slow first delivery on
+    // a busy machine must not let the window run out first and pass for it).
+    private static readonly TimeSpan ShortRetention = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan LongRetention = TimeSpan.FromMinutes(10);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private readonly RecordingLoggerProvider _logs = new();
     private string _connectionString = "";
-    private WebhookSilo _silo = null!;
+    private WebhookSilo? _silo;
     private WebhookReceiver _receiver = null!;
+
+    private WebhookSilo Silo => _silo ?? throw new InvalidOperationException("StartSilo first");
 
     public async ValueTask InitializeAsync()
     {
         _connectionString = await postgres.CreateDatabaseAsync(Ct);
+        _receiver = await WebhookReceiver.StartAsync();
+    }
+
+    private void StartSilo(TimeSpan retention)
+    {
         _silo = new WebhookSilo(_connectionString, new Dictionary<string, string?>
         {
-            ["Webhooks:QrCodeRetention"] = Retention.ToString("c"),
+            ["Webhooks:QrCodeRetention"] = retention.ToString("c"),
             ["Webhooks:QrCodeStreamGrace"] = "00:00:00",
             // Retry a failing receiver quickly for the whole window, never dead-letter within it.
             ["Webhooks:RetrySchedule:3"] = "00:00:00.500",
@@ -32,13 +43,13 @@ public sealed class QrCodeRedactionTests(PostgresServerFixture postgres) : IAsyn
             ["Logging:LogLevel:Orleans"] = "Information",
             ["Logging:LogLevel:Microsoft"] = "Information",
         }, _logs);
-        _receiver = await WebhookReceiver.StartAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _receiver.DisposeAsync();
-        await _silo.DisposeAsync();
+        if (_silo is not null)
+            await _silo.DisposeAsync();
     }
 
     private static string Secrets(string name, string tag) =>
@@ -47,11 +58,12 @@ public sealed class QrCodeRedactionTests(PostgresServerFixture postgres) : IAsyn
     private const string Redacted =
         """{"name":"{0}","qrcode":{"instance":"{0}","count":1,"code":null,"base64":null,"paringCode":null},"count":1,"pairingCode":null}""";
 
-    private async Task<(string Name, long Id)> InstanceWithWebhookAsync()
+    private async Task<(string Name, long Id)> InstanceWithWebhookAsync(TimeSpan retention)
     {
+        StartSilo(retention);
         var name = "qr-" + Guid.NewGuid().ToString("N")[..10];
-        var (id, _) = await _silo.CreateInstanceAsync(name);
-        var (status, _) = await _silo.SetWebhookAsync(name, $$"""{"url":"{{_receiver.Url(name)}}","enabled":true}""");
+        var (id, _) = await Silo.CreateInstanceAsync(name);
+        var (status, _) = await Silo.SetWebhookAsync(name, $$"""{"url":"{{_receiver.Url(name)}}","enabled":true}""");
         Assert.Equal(201, status);
         return (name, id);
     }
@@ -59,9 +71,9 @@ public sealed class QrCodeRedactionTests(PostgresServerFixture postgres) : IAsyn
     [Fact]
     public async Task A_delivered_qr_event_is_redacted_soon_and_a_replay_delivers_it_redacted()
     {
-        var (name, id) = await InstanceWithWebhookAsync();
+        var (name, id) = await InstanceWithWebhookAsync(LongRetention);
         var tag = "D" + Guid.NewGuid().ToString("N")[..8];
-        var stored = await _silo.AppendAsync(name, id, "qrcode.updated", Secrets(name, tag));
+        var stored = await Silo.AppendAsync(name, id, "qrcode.updated", Secrets(name, tag));
 
         await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name && r.Accepted), Patience, "the QR event");
         var delivered = _receiver.AcceptedFor(name).Single();
@@ -70,11 +82,12 @@ public sealed class QrCodeRedactionTests(PostgresServerFixture postgres) : IAsyn
         var (data, redactedAt, createdAt) = await WaitForRedactionAsync(stored.Id);
         Assert.Equal(Redacted.Replace("{0}", name, StringComparison.Ordinal), data);
         // Redacted because it was delivered, not because the window ran out.
-        Assert.True(redactedAt - createdAt < Retention, $"redacted {redactedAt - createdAt} after it was recorded");
+        Assert.True(redactedAt - createdAt < LongRetention, $"redacted {redactedAt - createdAt} after it was recorded");
 
-        var (replayStatus, _) = await _silo.PostJsonAsync($"/webhook/replay/{name}", $$"""{"id":"{{stored.Id}}"}""");
+        var (replayStatus, _) = await Silo.PostJsonAsync($"/webhook/replay/{name}", $$"""{"id":"{{stored.Id}}"}""");
         Assert.Equal(202, replayStatus);
-        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) == 2, Patience, "the replayed QR event");
+        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) >= 2, Patience, "the replayed QR event");
+        Assert.Equal(2, _receiver.AcceptedFor(name).Count());
         var replayed = _receiver.AcceptedFor(name).Last();
         Assert.Equal(stored.Id, replayed.Id);
         Assert.Equal(data, replayed.Envelope.GetProperty("data").GetRawText());
@@ -84,15 +97,15 @@ public sealed class QrCodeRedactionTests(PostgresServerFixture postgres) : IAsyn
     [Fact]
     public async Task An_undelivered_qr_event_is_redacted_when_the_window_ends_while_the_receiver_is_down()
     {
-        var (name, id) = await InstanceWithWebhookAsync();
+        var (name, id) = await InstanceWithWebhookAsync(ShortRetention);
         _receiver.Responder = webhook => webhook.Instance == name ? (503, null) : (200, null);
         var tag = "U" + Guid.NewGuid().ToString("N")[..8];
-        var stored = await _silo.AppendAsync(name, id, "qrcode.updated", Secrets(name, tag));
+        var stored = await Silo.AppendAsync(name, id, "qrcode.updated", Secrets(name, tag));
         await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name), Patience, "a first (failing) attempt");
 
         var (data, redactedAt, createdAt) = await WaitForRedactionAsync(stored.Id);
         Assert.Equal(Redacted.Replace("{0}", name, StringComparison.Ordinal), data);
-        Assert.True(redactedAt - createdAt >= Retention, $"redacted {redactedAt - createdAt} after it was recorded, before the window ended");
+        Assert.True(redactedAt - createdAt >= ShortRetention, $"redacted {redactedAt - createdAt} after it was recorded, before the window ended");
         Assert.DoesNotContain(_receiver.Received, r => r.Instance == name && r.Accepted);
         AssertNotLogged(tag);
     }
@@ -100,9 +113,9 @@ public sealed class QrCodeRedactionTests(PostgresServerFixture postgres) : IAsyn
     [Fact]
     public async Task A_delivered_passkey_confirmation_loses_its_code_like_a_qr_event()
     {
-        var (name, id) = await InstanceWithWebhookAsync();
+        var (name, id) = await InstanceWithWebhookAsync(LongRetention);
         var code = "PK" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
-        var stored = await _silo.AppendAsync(name, id, "passkey.confirmation",
+        var stored = await Silo.AppendAsync(name, id, "passkey.confirmation",
             $$"""{"instance":"{{name}}","stage":"awaiting_confirmation","code":"{{code}}","skipHandoff":false,"confirmPath":"/instance/passkey/{{name}}/confirm"}""");
 
         await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name && r.Accepted), Patience, "the passkey.confirmation event");

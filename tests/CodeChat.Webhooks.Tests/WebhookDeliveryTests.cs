@@ -43,7 +43,7 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
             $$"""{"name":"{{name}}","qrcode":{"code":"2@abc,def,ghi,1","base64":"data:image/png;base64,AAAA"},"count":1}""");
         var open = await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, "open"), owner: "5511999990001@s.whatsapp.net");
 
-        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) == 2, Patience, "two events");
+        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) >= 2, Patience, "two events");
         var received = _receiver.AcceptedFor(name).ToList();
         Assert.Equal([qr.Sequence, open.Sequence], received.Select(r => r.Sequence));
 
@@ -87,7 +87,7 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
         foreach (var eventName in names)
             appended.Add(await Silo.AppendAsync(name, id, eventName, $$"""{"instance":"{{name}}","kind":"{{eventName}}"}"""));
 
-        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) == names.Count, Patience, "every event name");
+        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) >= names.Count, Patience, "every event name");
         var received = _receiver.AcceptedFor(name).ToList();
         Assert.Equal(appended.Select(record => record.Sequence), received.Select(webhook => webhook.Sequence));
         Assert.Equal(names, received.Select(webhook => webhook.Event));
@@ -114,7 +114,7 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
         for (var i = 0; i < 5; i++)
             records.Add(await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, i % 2 == 0 ? "connecting" : "open")));
 
-        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) == 5, Patience, "five deliveries");
+        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) >= 5, Patience, "five deliveries");
         var posts = _receiver.Received.Where(r => r.Instance == name).ToList();
         Assert.Equal(8, posts.Count);
         Assert.All(posts.Take(4), post => Assert.Equal(records[0].Id.ToString(), post.Headers["webhook-id"]));
@@ -177,7 +177,7 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
 
         (replayStatus, _) = await Silo.PostJsonAsync($"/webhook/replay/{name}", """{"fromSequence":1,"toSequence":3}""");
         Assert.Equal(202, replayStatus);
-        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) == 6, Patience, "the range replay");
+        await _receiver.WaitUntilAsync(all => all.Count(r => r.Instance == name && r.Accepted) >= 6, Patience, "the range replay");
         Assert.Equal([1L, 3L, 2L, 1L, 2L, 3L], _receiver.AcceptedFor(name).Select(r => r.Sequence));
 
         Assert.Equal(400, (await Silo.PostJsonAsync($"/webhook/replay/{name}", """{"fromSequence":0}""")).Status);

@@ -38,7 +38,7 @@ public sealed class WebhookHandOverTests(WebhookHandOverTests.QuietSweeperSilo f
         {
             await Silo.AppendAsync(name, id, "new.message", Message(n));
             var expected = n;
-            await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() == expected, Patience, $"event {n}");
+            await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() >= expected, Patience, $"event {n}");
         }
 
         Assert.Equal(Enumerable.Range(1, Events + 1).Select(n => (long)n), _receiver.AcceptedFor(name).Select(r => r.Sequence));
@@ -102,7 +102,7 @@ public sealed class WebhookHandOverTests(WebhookHandOverTests.QuietSweeperSilo f
             await Silo.AppendAsync(name, id, "presence.update", """{"id":"5511999990002@s.whatsapp.net","presences":{}}""");
             await Silo.AppendAsync(name, id, "new.message", Message(n));
             var expected = n + 1;
-            await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() == expected, Patience, $"message {n}");
+            await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() >= expected, Patience, $"message {n}");
         }
 
         var received = _receiver.AcceptedFor(name).ToList();
@@ -119,7 +119,7 @@ public sealed class WebhookHandOverTests(WebhookHandOverTests.QuietSweeperSilo f
         Assert.Equal(201, (await Silo.SetWebhookAsync(name, $$"""{"url":"{{_receiver.Url(name)}}","enabled":true{{eventsJson}}}""")).Status);
         // The first event reaches a line whose state is not loaded yet: it is read from the outbox.
         await Silo.AppendAsync(name, id, "new.message", Message(1));
-        await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() == 1, Patience, "the first event");
+        await _receiver.WaitUntilAsync(_ => _receiver.AcceptedFor(name).Count() >= 1, Patience, "the first event");
         return (name, id);
     }
 

@@ -1,9 +1,14 @@
+using System.Globalization;
+using System.Text;
+
 namespace CodeChat.Grains.Abstractions.Events;
 
 /// <summary>
 /// One row of the instance event outbox. <see cref="Id"/> is the stable event id (the same on every
 /// delivery attempt); <see cref="Sequence"/> grows by one per event of the instance, starting at 1.
-/// <see cref="DataJson"/> is the envelope's <c>data</c>, verbatim.
+/// <see cref="DataJson"/> is the envelope's <c>data</c>, verbatim; it is left out of
+/// <see cref="object.ToString"/>, because records travel in grain calls and Orleans writes a call's
+/// arguments into some of its log lines, and the data may hold QR or pairing codes and message text.
 /// </summary>
 [GenerateSerializer]
 [Alias("CodeChat.InstanceEventRecord")]
@@ -16,4 +21,12 @@ public sealed record InstanceEventRecord(
     [property: Id(4)] string? OwnerJid,
     [property: Id(5)] string Event,
     [property: Id(6)] string DataJson,
-    [property: Id(7)] DateTimeOffset CreatedAt);
+    [property: Id(7)] DateTimeOffset CreatedAt)
+{
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture,
+            $"Id = {Id}, InstanceName = {InstanceName}, Sequence = {Sequence}, InstanceId = {InstanceId}, Event = {Event}, CreatedAt = {CreatedAt:O}");
+        return true;
+    }
+}

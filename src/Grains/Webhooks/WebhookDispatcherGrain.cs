@@ -28,8 +28,7 @@ public sealed partial class WebhookDispatcherGrain(
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, WebhookDeliveryLine> _lines = new(StringComparer.Ordinal);
-    private StoredWebhookEndpoint? _endpoint;
-    private bool _endpointLoaded;
+    private readonly WebhookEndpointCache _endpoint = new();
     private WebhookEventSelection? _globalSelection;
 
     private string InstanceName => this.GetPrimaryKeyString();
@@ -91,8 +90,7 @@ public sealed partial class WebhookDispatcherGrain(
         var restartLine = command.Enabled && current is not { IsActive: true };
         var stored = await endpoints.SaveAsync(InstanceName, command.InstanceId, command.Url, command.Enabled, selection,
             secret, previousSecret, previousExpiresAt, restartLine, cancellationToken);
-        _endpoint = stored;
-        _endpointLoaded = true;
+        _endpoint.Set(stored);
         Line(WebhookEndpoints.Instance).Reload(_stopping.Token);
         LogEndpointSet(InstanceName, command.Enabled, newSecret is not null);
         return new WebhookSetResult(WebhookSetOutcome.Saved, stored.View, newSecret, null);
@@ -154,13 +152,8 @@ public sealed partial class WebhookDispatcherGrain(
             return new WebhookTarget(WebhookEndpoints.Global, Global.Url!, _globalSelection, [Global.Secret!], InstanceId: null);
         }
 
-        if (!_endpointLoaded)
-        {
-            _endpoint = await endpoints.GetAsync(InstanceName, cancellationToken);
-            _endpointLoaded = true;
-        }
-
-        return _endpoint is { IsActive: true } active
+        var stored = await _endpoint.GetAsync(token => endpoints.GetAsync(InstanceName, token), cancellationToken);
+        return stored is { IsActive: true } active
             ? new WebhookTarget(WebhookEndpoints.Instance, active.View.Url, active.View.Events,
                 active.SigningSecrets(timeProvider.GetUtcNow()), active.View.InstanceId)
             : null;
@@ -169,7 +162,7 @@ public sealed partial class WebhookDispatcherGrain(
     private async Task DisableAsync(string reason, CancellationToken cancellationToken)
     {
         await endpoints.DisableAsync(InstanceName, reason, cancellationToken);
-        _endpointLoaded = false;
+        _endpoint.Invalidate();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook of instance {InstanceName} set (enabled {Enabled}, new secret {NewSecret})")]
