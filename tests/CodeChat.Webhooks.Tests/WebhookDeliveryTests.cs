@@ -212,6 +212,35 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_410_to_an_attempt_begun_before_the_webhook_was_set_again_leaves_the_endpoint_on()
+    {
+        var (name, id, _) = await InstanceWithWebhookAsync();
+        var posted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var release = new ManualResetEventSlim();
+        var first = 1;
+        _receiver.Responder = webhook =>
+        {
+            if (webhook.Instance != name || Interlocked.Exchange(ref first, 0) == 0)
+                return (200, null);
+            // Holds its 410 until the operator has set the webhook again.
+            posted.TrySetResult();
+            release.Wait(Patience);
+            return (410, null);
+        };
+        await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, "open"));
+        await posted.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
+
+        var (status, _) = await Silo.SetWebhookAsync(name, $$"""{"url":"{{_receiver.Url(name)}}","enabled":true}""");
+        Assert.Equal(201, status);
+        release.Set();
+        await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name && r.AnsweredStatus == 410), Patience, "the 410");
+
+        var after = await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, "close"));
+        await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name && r.Sequence == after.Sequence && r.Accepted), Patience, "the next event");
+        Assert.False((await Silo.GetJsonAsync($"/webhook/find/{name}")).Body.TryGetProperty("disabledReason", out _));
+    }
+
+    [Fact]
     public async Task Retry_After_of_a_429_is_honoured()
     {
         var (name, id, _) = await InstanceWithWebhookAsync();

@@ -6,9 +6,10 @@ namespace CodeChat.Grains.Abstractions.Events;
 /// <summary>
 /// One row of the instance event outbox. <see cref="Id"/> is the stable event id (the same on every
 /// delivery attempt); <see cref="Sequence"/> grows by one per event of the instance, starting at 1.
-/// <see cref="DataJson"/> is the envelope's <c>data</c>, verbatim; it is left out of
-/// <see cref="object.ToString"/>, because records travel in grain calls and Orleans writes a call's
-/// arguments into some of its log lines, and the data may hold QR or pairing codes and message text.
+/// <see cref="DataJson"/> is the envelope's <c>data</c>, verbatim. <see cref="object.ToString"/> leaves
+/// out the data (it may hold QR or pairing codes and message text) and the owner's number, because
+/// records travel in grain calls and a log line about a call may print its arguments; the members it
+/// prints are listed by hand, so a new one stays out of logs until someone decides it may be shown.
 /// </summary>
 [GenerateSerializer]
 [Alias("CodeChat.InstanceEventRecord")]

@@ -116,14 +116,20 @@ public sealed class PostgresWebhookEndpointStore(NpgsqlDataSource dataSource, ID
         return stored;
     }
 
-    /// <summary>The receiver answered 410 Gone: stop delivering until the operator sets the webhook again.</summary>
-    public async Task DisableAsync(string instanceName, string reason, CancellationToken cancellationToken)
+    /// <summary>
+    /// The receiver answered 410 Gone: stop delivering until the operator sets the webhook again —
+    /// unless the row changed after <paramref name="setAt"/> (its <c>updated_at</c> when the attempt
+    /// began): a webhook/set meanwhile may point elsewhere, and the operator's latest word stands.
+    /// Returns whether it switched the endpoint off.
+    /// </summary>
+    public async Task<bool> DisableAsync(string instanceName, string reason, DateTimeOffset setAt, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            "UPDATE webhook_endpoints SET disabled_reason = $2, updated_at = now() WHERE instance_name = $1");
+            "UPDATE webhook_endpoints SET disabled_reason = $2, updated_at = now() WHERE instance_name = $1 AND updated_at = $3");
         command.Parameters.Add(Text(instanceName));
         command.Parameters.Add(Text(reason));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.Parameters.Add(new NpgsqlParameter { Value = setAt });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
     /// <summary>The row with its secrets decrypted (only for the dispatcher, which signs with them).</summary>

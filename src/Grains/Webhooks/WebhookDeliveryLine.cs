@@ -30,7 +30,7 @@ internal sealed partial class WebhookDeliveryLine(
     string endpoint,
     WebhookLineServices services,
     Func<CancellationToken, ValueTask<WebhookTarget?>> targetOf,
-    Func<string, CancellationToken, Task> disableEndpoint,
+    Func<WebhookTarget, string, CancellationToken, Task<bool>> disableEndpoint,
     Action keepAlive)
 {
     private const int EventBatch = 256;
@@ -320,8 +320,10 @@ internal sealed partial class WebhookDeliveryLine(
                 LogDeadLettered(instanceName, endpoint, record.Sequence, failedAttempts + 1, decision.Error);
                 if (disables)
                 {
-                    await disableEndpoint($"The receiver answered 410 Gone at {WebhookEnvelope.FormatDate(answeredAt)}", CancellationToken.None);
-                    LogDisabled(instanceName);
+                    if (await disableEndpoint(target, $"The receiver answered 410 Gone at {WebhookEnvelope.FormatDate(answeredAt)}", CancellationToken.None))
+                        LogDisabled(instanceName);
+                    else
+                        LogNotDisabledAfterSet(instanceName);
                 }
                 break;
         }
@@ -340,6 +342,9 @@ internal sealed partial class WebhookDeliveryLine(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of instance {InstanceName} disabled: the receiver answered 410 Gone")]
     private partial void LogDisabled(string instanceName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of instance {InstanceName} left on: the receiver answered 410 Gone to an attempt begun before the webhook was set again")]
+    private partial void LogNotDisabledAfterSet(string instanceName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {InstanceName}: redacting delivered QR events failed; the sweeper retries")]
     private partial void LogRedactionFailed(string instanceName, Exception exception);

@@ -28,7 +28,7 @@ public sealed partial class WebhookDispatcherGrain(
 
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, WebhookDeliveryLine> _lines = new(StringComparer.Ordinal);
-    private readonly WebhookEndpointCache _endpoint = new();
+    private readonly WebhookEndpointCache _endpointCache = new();
     private WebhookEventSelection? _globalSelection;
 
     private string InstanceName => this.GetPrimaryKeyString();
@@ -88,9 +88,22 @@ public sealed partial class WebhookDispatcherGrain(
 
         // A line starts afresh when the endpoint starts delivering: new, or switched back on.
         var restartLine = command.Enabled && current is not { IsActive: true };
-        var stored = await endpoints.SaveAsync(InstanceName, command.InstanceId, command.Url, command.Enabled, selection,
-            secret, previousSecret, previousExpiresAt, restartLine, cancellationToken);
-        _endpoint.Set(stored);
+        StoredWebhookEndpoint stored;
+        try
+        {
+            stored = await endpoints.SaveAsync(InstanceName, command.InstanceId, command.Url, command.Enabled, selection,
+                secret, previousSecret, previousExpiresAt, restartLine, cancellationToken);
+        }
+        catch
+        {
+            // The save may have committed before it failed (e.g. cancelled at the commit): read the row
+            // again rather than deliver by the old one, or not at all.
+            _endpointCache.Invalidate();
+            Line(WebhookEndpoints.Instance).Reload(_stopping.Token);
+            throw;
+        }
+
+        _endpointCache.Set(stored);
         Line(WebhookEndpoints.Instance).Reload(_stopping.Token);
         LogEndpointSet(InstanceName, command.Enabled, newSecret is not null);
         return new WebhookSetResult(WebhookSetOutcome.Saved, stored.View, newSecret, null);
@@ -152,17 +165,26 @@ public sealed partial class WebhookDispatcherGrain(
             return new WebhookTarget(WebhookEndpoints.Global, Global.Url!, _globalSelection, [Global.Secret!], InstanceId: null);
         }
 
-        var stored = await _endpoint.GetAsync(token => endpoints.GetAsync(InstanceName, token), cancellationToken);
+        var stored = await _endpointCache.GetAsync(token => endpoints.GetAsync(InstanceName, token), cancellationToken);
         return stored is { IsActive: true } active
             ? new WebhookTarget(WebhookEndpoints.Instance, active.View.Url, active.View.Events,
-                active.SigningSecrets(timeProvider.GetUtcNow()), active.View.InstanceId)
+                active.SigningSecrets(timeProvider.GetUtcNow()), active.View.InstanceId, active.View.UpdatedAt)
             : null;
     }
 
-    private async Task DisableAsync(string reason, CancellationToken cancellationToken)
+    private async Task<bool> DisableAsync(WebhookTarget target, string reason, CancellationToken cancellationToken)
     {
-        await endpoints.DisableAsync(InstanceName, reason, cancellationToken);
-        _endpoint.Invalidate();
+        if (target.SetAt is not { } setAt)
+            return false;
+        try
+        {
+            return await endpoints.DisableAsync(InstanceName, reason, setAt, cancellationToken);
+        }
+        finally
+        {
+            // Read the row again next time, whatever the update did (it may have committed and then failed).
+            _endpointCache.Invalidate();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook of instance {InstanceName} set (enabled {Enabled}, new secret {NewSecret})")]

@@ -3,9 +3,10 @@ namespace CodeChat.Grains.Webhooks;
 /// <summary>
 /// A dispatcher's copy of its instance's endpoint row. The dispatcher's grain calls run between the
 /// awaits of its delivery loops, so a load may be under way when a <c>webhook/set</c> stores a newer
-/// row or a 410 disables it: a load answers with what it read only if nothing changed the endpoint
-/// meanwhile, and reads again otherwise. (Without that, a load that began before a re-enabling
-/// <c>webhook/set</c> put the disabled row back, and the line waited with no endpoint until the next set.)
+/// row or a 410 disables it: a load keeps what it read only if nothing changed the endpoint meanwhile;
+/// otherwise it answers with the row the set stored, or reads again after a disable. (Without that, a
+/// load that began before a re-enabling <c>webhook/set</c> put the disabled row back, and the line
+/// waited with no endpoint until the next set.)
 /// </summary>
 internal sealed class WebhookEndpointCache
 {

@@ -2,13 +2,18 @@ using CodeChat.Grains.Abstractions.Webhooks;
 
 namespace CodeChat.Grains.Webhooks;
 
-/// <summary>Where one line delivers to and with which secrets it signs.</summary>
+/// <summary>
+/// Where one line delivers to and with which secrets it signs. <see cref="SetAt"/> is when the
+/// instance's endpoint row was last written (none for the global webhook): a 410 switches the endpoint
+/// off only if nobody set it again since the attempt began.
+/// </summary>
 public sealed record WebhookTarget(
     string Endpoint,
     string Url,
     WebhookEventSelection Selection,
     IReadOnlyList<string> Secrets,
-    long? InstanceId)
+    long? InstanceId,
+    DateTimeOffset? SetAt = null)
 {
     /// <summary>
     /// Whether the line delivers <paramref name="eventName"/> raised by incarnation

@@ -1,9 +1,10 @@
 using CodeChat.Grains.Abstractions.Events;
+using CodeChat.Grains.Abstractions.Instances;
 
 namespace CodeChat.Session.Tests;
 
-/// <summary>What an outbox record shows when something (an Orleans log line about the call carrying it) prints it.</summary>
-public sealed class InstanceEventRecordTests
+/// <summary>What grain-call arguments and results holding secrets show when something (an Orleans log line about the call) prints them.</summary>
+public sealed class PrintedGrainArgumentsTests
 {
     [Fact]
     public void Printing_a_record_names_the_event_and_leaves_its_data_out()
@@ -18,5 +19,14 @@ public sealed class InstanceEventRecordTests
             "InstanceEventRecord { Id = 6f1c2a9e-0d7b-4c55-9a51-3f0e8b2d7c11, InstanceName = sales, Sequence = 42, InstanceId = 7, Event = qrcode.updated, CreatedAt = 2026-12-05T01:02:03.0000000+00:00 }",
             printed);
         Assert.DoesNotContain("secret", printed, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Printing_a_qr_code_shows_which_codes_it_holds_and_not_the_codes()
+    {
+        var printed = new InstanceQrCode(2, "2@secret-ref,noise,identity,adv", "data:image/png;base64,SECRETPNG", "SECRPAIR").ToString();
+
+        Assert.Equal("InstanceQrCode { Count = 2, HasCode = True, HasPairingCode = True }", printed);
+        Assert.DoesNotContain("SECR", printed, StringComparison.OrdinalIgnoreCase);
     }
 }
