@@ -227,17 +227,28 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
             release.Wait(Patience);
             return (410, null);
         };
-        await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, "open"));
+        var refused = await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, "open"));
         await posted.Task.WaitAsync(Patience, TestContext.Current.CancellationToken);
 
-        var (status, _) = await Silo.SetWebhookAsync(name, $$"""{"url":"{{_receiver.Url(name)}}","enabled":true}""");
-        Assert.Equal(201, status);
-        release.Set();
+        try
+        {
+            var (status, _) = await Silo.SetWebhookAsync(name, $$"""{"url":"{{_receiver.Url(name)}}","enabled":true}""");
+            Assert.Equal(201, status);
+        }
+        finally
+        {
+            release.Set();
+        }
         await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name && r.AnsweredStatus == 410), Patience, "the 410");
 
         var after = await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, "close"));
         await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name && r.Sequence == after.Sequence && r.Accepted), Patience, "the next event");
         Assert.False((await Silo.GetJsonAsync($"/webhook/find/{name}")).Body.TryGetProperty("disabledReason", out _));
+        // The held POST was answered, not timed out and sent again: only the later event was accepted.
+        Assert.Equal([after.Sequence], _receiver.AcceptedFor(name).Select(r => r.Sequence));
+        // Its attempt is logged as dead-lettered, not as the one that switched the endpoint off.
+        var (_, log) = await Silo.GetJsonAsync($"/webhook/deliveries/{name}?eventId={refused.Id}");
+        Assert.Equal(["dead_lettered"], log.EnumerateArray().Select(a => a.GetProperty("outcome").GetString()));
     }
 
     [Fact]

@@ -128,7 +128,7 @@ public sealed class PostgresWebhookEndpointStore(NpgsqlDataSource dataSource, ID
             "UPDATE webhook_endpoints SET disabled_reason = $2, updated_at = now() WHERE instance_name = $1 AND updated_at = $3");
         command.Parameters.Add(Text(instanceName));
         command.Parameters.Add(Text(reason));
-        command.Parameters.Add(new NpgsqlParameter { Value = setAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = setAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 

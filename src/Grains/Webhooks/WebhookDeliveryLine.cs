@@ -289,12 +289,15 @@ internal sealed partial class WebhookDeliveryLine(
         var response = await services.Sender.SendAsync(target, record, WebhookEnvelope.Serialize(record), cancellationToken);
         var answeredAt = services.TimeProvider.GetUtcNow();
         var decision = services.RetryPolicy.Decide(response, failedAttempts, firstFailedAt, answeredAt);
-        var disables = decision.Kind == WebhookDecisionKind.Gone && endpoint == WebhookEndpoints.Instance;
+        // A 410 switches the instance's endpoint off before the attempt is recorded, so the record says
+        // whether it did (it does not when the webhook was set again while the POST was under way).
+        var disabled = decision.Kind == WebhookDecisionKind.Gone && endpoint == WebhookEndpoints.Instance
+            && await disableEndpoint(target, $"The receiver answered 410 Gone at {WebhookEnvelope.FormatDate(answeredAt)}", CancellationToken.None);
         var outcome = decision.Kind switch
         {
             WebhookDecisionKind.Delivered => WebhookAttemptOutcomes.Delivered,
             WebhookDecisionKind.Retry => WebhookAttemptOutcomes.Retrying,
-            _ when disables => WebhookAttemptOutcomes.EndpointDisabled,
+            _ when disabled => WebhookAttemptOutcomes.EndpointDisabled,
             _ => WebhookAttemptOutcomes.DeadLettered,
         };
 
@@ -318,13 +321,10 @@ internal sealed partial class WebhookDeliveryLine(
             default:
                 services.Metrics.DeadLettered(endpoint);
                 LogDeadLettered(instanceName, endpoint, record.Sequence, failedAttempts + 1, decision.Error);
-                if (disables)
-                {
-                    if (await disableEndpoint(target, $"The receiver answered 410 Gone at {WebhookEnvelope.FormatDate(answeredAt)}", CancellationToken.None))
-                        LogDisabled(instanceName);
-                    else
-                        LogNotDisabledAfterSet(instanceName);
-                }
+                if (disabled)
+                    LogDisabled(instanceName);
+                else if (decision.Kind == WebhookDecisionKind.Gone && endpoint == WebhookEndpoints.Instance)
+                    LogNotDisabledAfterChange(instanceName);
                 break;
         }
 
@@ -343,8 +343,8 @@ internal sealed partial class WebhookDeliveryLine(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of instance {InstanceName} disabled: the receiver answered 410 Gone")]
     private partial void LogDisabled(string instanceName);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of instance {InstanceName} left on: the receiver answered 410 Gone to an attempt begun before the webhook was set again")]
-    private partial void LogNotDisabledAfterSet(string instanceName);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook of instance {InstanceName} not disabled by the receiver's 410 Gone: the endpoint changed since the attempt began")]
+    private partial void LogNotDisabledAfterChange(string instanceName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook {InstanceName}: redacting delivered QR events failed; the sweeper retries")]
     private partial void LogRedactionFailed(string instanceName, Exception exception);
