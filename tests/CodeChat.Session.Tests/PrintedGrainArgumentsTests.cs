@@ -29,4 +29,16 @@ public sealed class PrintedGrainArgumentsTests
         Assert.Equal("InstanceQrCode { Count = 2, HasCode = True, HasPairingCode = True }", printed);
         Assert.DoesNotContain("SECR", printed, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void Printing_a_passkey_stage_leaves_the_confirmation_code_out()
+    {
+        var printed = new InstancePasskeyView(InstancePasskeyView.AwaitingConfirmation, null, "SECR-CODE", false,
+            new DateTimeOffset(2026, 12, 5, 1, 2, 3, TimeSpan.Zero)).ToString();
+
+        Assert.Equal(
+            "InstancePasskeyView { Stage = awaiting_confirmation, HasCode = True, SkipHandoff = False, ExpiresAt = 2026-12-05T01:02:03.0000000+00:00 }",
+            printed);
+        Assert.DoesNotContain("SECR", printed, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using Orleans.Concurrency;
 
 namespace CodeChat.Grains.Abstractions.Instances;
@@ -37,7 +39,8 @@ public interface IInstancePasskeyGrain : IGrainWithStringKey
 /// <summary>
 /// <see cref="Stage"/>: <c>none</c>, <c>awaiting_assertion</c> (with <see cref="OptionsJson"/>, WhatsApp's WebAuthn
 /// request options) or <c>awaiting_confirmation</c> (with <see cref="Code"/>, <c>XXXX-XXXX</c>, and
-/// <see cref="SkipHandoff"/>); <see cref="ExpiresAt"/> ends the linking.
+/// <see cref="SkipHandoff"/>); <see cref="ExpiresAt"/> ends the linking. Printing it leaves the code and
+/// the request options out: it travels in grain calls, and a log line about a call may print it.
 /// </summary>
 [GenerateSerializer]
 [Alias("CodeChat.InstancePasskeyView")]
@@ -54,6 +57,13 @@ public sealed record InstancePasskeyView(
     public const string AwaitingConfirmation = "awaiting_confirmation";
 
     public static InstancePasskeyView Idle { get; } = new(None, null, null, false, null);
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append(CultureInfo.InvariantCulture,
+            $"Stage = {Stage}, HasCode = {Code is not null}, SkipHandoff = {SkipHandoff}, ExpiresAt = {ExpiresAt:O}");
+        return true;
+    }
 }
 
 [GenerateSerializer]
