@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using StandardWebhooks;
 
 namespace CodeChat.Webhooks.Tests;
 
@@ -33,5 +34,14 @@ public static class SignatureVerifier
         }
 
         return false;
+    }
+
+    /// <summary>The same check through the StandardWebhooks NuGet package (1.1.2); throws when it does not verify.</summary>
+    public static void VerifyWithStandardWebhooksPackage(string secret, IReadOnlyDictionary<string, string> headers, string body)
+    {
+        var requestHeaders = new Microsoft.AspNetCore.Http.HeaderDictionary();
+        foreach (var (key, value) in headers)
+            requestHeaders[key] = value;
+        new StandardWebhook(secret).Verify(body, requestHeaders);
     }
 }

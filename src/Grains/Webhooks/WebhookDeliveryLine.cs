@@ -291,7 +291,8 @@ internal sealed partial class WebhookDeliveryLine(
         var decision = services.RetryPolicy.Decide(response, failedAttempts, firstFailedAt, answeredAt);
         // A 410 switches the instance's endpoint off before the attempt is recorded, so the record says
         // whether it did (it does not when the webhook was set again while the POST was under way).
-        var disabled = decision.Kind == WebhookDecisionKind.Gone && endpoint == WebhookEndpoints.Instance
+        var goneFromInstanceEndpoint = decision.Kind == WebhookDecisionKind.Gone && endpoint == WebhookEndpoints.Instance;
+        var disabled = goneFromInstanceEndpoint
             && await disableEndpoint(target, $"The receiver answered 410 Gone at {WebhookEnvelope.FormatDate(answeredAt)}", CancellationToken.None);
         var outcome = decision.Kind switch
         {
@@ -323,7 +324,7 @@ internal sealed partial class WebhookDeliveryLine(
                 LogDeadLettered(instanceName, endpoint, record.Sequence, failedAttempts + 1, decision.Error);
                 if (disabled)
                     LogDisabled(instanceName);
-                else if (decision.Kind == WebhookDecisionKind.Gone && endpoint == WebhookEndpoints.Instance)
+                else if (goneFromInstanceEndpoint)
                     LogNotDisabledAfterChange(instanceName);
                 break;
         }
