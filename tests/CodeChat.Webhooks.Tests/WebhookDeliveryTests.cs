@@ -245,6 +245,26 @@ public sealed class WebhookDeliveryTests(WebhookSiloFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_redirect_is_not_followed_and_its_event_is_dead_lettered()
+    {
+        var (name, id, _) = await InstanceWithWebhookAsync();
+        var moved = _receiver.Url("moved-" + name);
+        _receiver.Responder = webhook => webhook.Instance == name && webhook.Sequence == 1
+            ? (307, new Dictionary<string, string> { ["Location"] = moved })
+            : (200, null);
+        var redirected = await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, "open"));
+        var next = await Silo.AppendAsync(name, id, "connection.update", ConnectionUpdate(name, "close"));
+
+        await _receiver.WaitUntilAsync(all => all.Any(r => r.Instance == name && r.Sequence == next.Sequence && r.Accepted), Patience, "the next event");
+        Assert.Equal([redirected.Sequence, next.Sequence], _receiver.Received.Where(r => r.Instance == name).Select(r => r.Sequence));
+        Assert.DoesNotContain(_receiver.Received, r => r.Path.Contains("moved-", StringComparison.Ordinal));
+        var (_, dead) = await Silo.GetJsonAsync($"/webhook/deadLetters/{name}");
+        var letter = Assert.Single(dead.EnumerateArray());
+        Assert.Equal(redirected.Id, letter.GetProperty("eventId").GetGuid());
+        Assert.Equal(307, letter.GetProperty("lastStatusCode").GetInt32());
+    }
+
+    [Fact]
     public async Task Retry_After_of_a_429_is_honoured()
     {
         var (name, id, _) = await InstanceWithWebhookAsync();
